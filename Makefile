@@ -1,0 +1,54 @@
+# Token Inspector. The two set-up commands on a fresh Debian/Ubuntu machine with Go:
+#   make run    installs missing system packages, builds, starts the GUI (Demo IdP profile ready)
+#   make test   installs what the tests need and runs them all
+# See README.md for macOS and Windows.
+
+GO       ?= go
+BIN      := bin/tokeninspector
+TESTBIN  := bin/tokeninspector-race
+FUZZTIME ?= 10s
+
+.PHONY: run build test vet unit fuzz smoke keyring bench screenshots perf clean
+
+run: build
+	./$(BIN)
+
+build:
+	scripts/deps.sh build
+	$(GO) build -o $(BIN) .
+
+test:
+	scripts/deps.sh test
+	$(MAKE) vet unit fuzz smoke keyring
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+
+# -race everywhere; the smoke binary is built with -race too, so CI compiles Fyne once.
+unit:
+	$(GO) test -race -count=1 ./...
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./token/
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./store/
+
+smoke:
+	$(GO) build -race -o $(TESTBIN) .
+	scripts/smoke.sh $(TESTBIN)
+
+keyring:
+	scripts/test-keyring.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./token/ ./flows/
+
+screenshots: build
+	scripts/deps.sh screenshots
+	scripts/screenshots.sh $(BIN)
+
+perf: build
+	scripts/perf-ui.sh $(BIN)
+
+clean:
+	rm -rf bin

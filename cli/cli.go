@@ -1,0 +1,85 @@
+// Package cli is the headless command-line interface over token/, flows/
+// and store/. Every command prints human output by default and a stable
+// JSON document with --json.
+package cli
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Version is the application version, as in FyneApp.toml.
+const Version = "0.1.0"
+
+// Exit statuses shared by every command.
+const (
+	ExitOK      = 0 // success: signature valid and no check failed
+	ExitFailure = 1 // decoded, but a protocol or validation failure
+	ExitUsage   = 2 // usage error, or input that cannot be decoded
+)
+
+// Env is what a command may touch: its arguments and standard streams.
+type Env struct {
+	Args   []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+type command struct {
+	summary string
+	run     func(env Env) int
+}
+
+// commands lists every subcommand. Each lives in its own file.
+func commands() map[string]command {
+	return map[string]command{
+		"version": {"print the version", runVersion},
+	}
+}
+
+// Main runs the command named by args[0] and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		usage(stdout)
+		return ExitOK
+	case "-v", "--version":
+		return runVersion(Env{Stdout: stdout})
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "tokeninspector: unknown command %q; run \"tokeninspector --help\" for the list\n", args[0])
+		return ExitUsage
+	}
+	return cmd.run(Env{Args: args[1:], Stdin: stdin, Stdout: stdout, Stderr: stderr})
+}
+
+func runVersion(env Env) int {
+	fmt.Fprintf(env.Stdout, "tokeninspector %s\n", Version)
+	return ExitOK
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("Token Inspector: inspect JWTs and run OAuth 2.0 / OpenID Connect flows.\n\n")
+	b.WriteString("Usage:\n  tokeninspector                 start the desktop app\n")
+	b.WriteString("  tokeninspector COMMAND [flags] run a command (COMMAND --help for its flags)\n\nCommands:\n")
+	cmds := commands()
+	names := make([]string, 0, len(cmds))
+	for name := range cmds {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, "  %-20s %s\n", name, cmds[name].summary)
+	}
+	b.WriteString("\nExit status: 0 success, 1 a verification, validation or protocol failure, 2 a usage error.\n")
+	io.WriteString(w, b.String())
+}
