@@ -1,0 +1,34 @@
+package token
+
+// ClaimDoc documents one claim.
+type ClaimDoc struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Spec        string `json:"spec"`
+	Vendor      string `json:"vendor,omitempty"` // "" for standards; "Microsoft Entra ID", "Keycloak", ...
+	Time        bool   `json:"time,omitempty"`   // a NumericDate
+}
+
+// Describe returns the dictionary entry of a claim. Namespaced claims (URLs,
+// as Auth0 requires for custom claims) are recognised as such.
+func Describe(claim string) (ClaimDoc, bool) {
+	if d, ok := dictionary[claim]; ok {
+		d.Name = claim
+		return d, true
+	}
+	if isNamespaced(claim) {
+		return ClaimDoc{Name: claim, Description: "namespaced custom claim (a URL-like name avoids collisions; Auth0 requires it for custom claims)",
+			Spec: "RFC 7519 4.2 (public claim names)", Vendor: "custom"}, true
+	}
+	return ClaimDoc{Name: claim}, false
+}
+
+func isNamespaced(claim string) bool {
+	return len(claim) > 8 && (claim[:7] == "http://" || claim[:8] == "https://")
+}
+
+// isTimeClaim reports whether claim is a NumericDate per the dictionary.
+func isTimeClaim(claim string) bool {
+	d, ok := dictionary[claim]
+	return ok && d.Time
+}

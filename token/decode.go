@@ -1,0 +1,176 @@
+package token
+
+import (
+	"encoding/base64"
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// DecodeError says which part of a JWT is broken, where and why.
+type DecodeError struct {
+	Segment string // "token", "header", "payload", "signature", "encrypted_key", "iv", "ciphertext", "tag"
+	Index   int    // 0-based segment number; -1 for the whole token
+	Offset  int    // byte offset inside the segment text (base64) or its decoded bytes (JSON)
+	Reason  string // plain words
+	Err     error  // underlying error, if any
+}
+
+// Error says it all in plain words.
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("cannot decode token: ")
+	if e.Index >= 0 {
+		b.WriteString(e.Segment)
+		b.WriteString(" (segment ")
+		b.WriteString(strconv.Itoa(e.Index + 1))
+		b.WriteString(") is broken: ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Unwrap returns the underlying error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+var (
+	jwsNames = []string{"header", "payload", "signature"}
+	jweNames = []string{"header", "encrypted_key", "iv", "ciphertext", "tag"}
+)
+
+// cleanToken strips what people paste around a token: surrounding
+// whitespace, quotes, a "Bearer " prefix and line breaks inside.
+func cleanToken(raw string) string {
+	if isCompactClean(raw) {
+		return raw
+	}
+	s := strings.TrimSpace(raw)
+	for {
+		before := s
+		if len(s) >= 2 && (s[0] == '"' || s[0] == '\'' || s[0] == '`') && s[len(s)-1] == s[0] {
+			s = strings.TrimSpace(s[1 : len(s)-1])
+		}
+		if len(s) > 7 && strings.EqualFold(s[:7], "bearer ") {
+			s = strings.TrimSpace(s[7:])
+		}
+		if s == before {
+			break
+		}
+	}
+	if strings.ContainsAny(s, " \t\r\n\\") {
+		s = strings.Map(func(r rune) rune {
+			switch r {
+			case ' ', '\t', '\r', '\n', '\\':
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return s
+}
+
+// isCompactClean reports whether raw holds only base64url characters and
+// dots: the fast path that needs no cleaning.
+func isCompactClean(raw string) bool {
+	if raw == "" {
+		return false
+	}
+	for i := 0; i < len(raw); i++ {
+		if !isB64URL(raw[i]) && raw[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isB64URL(c byte) bool {
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+}
+
+// looksLikeJWT decides between a (possibly broken) JWT and an opaque token:
+// a JWT has 3 or 5 base64url segments, or at least starts like a base64url
+// JSON object ("ey").
+func looksLikeJWT(s string, dots int) bool {
+	if dots == 2 || dots == 4 {
+		for i := 0; i < len(s); i++ {
+			if !isB64URL(s[i]) && s[i] != '.' && s[i] != '=' && s[i] != '+' && s[i] != '/' {
+				return false
+			}
+		}
+		return true
+	}
+	return strings.HasPrefix(s, "ey") || strings.HasPrefix(s, "ew")
+}
+
+// splitSegments splits s into n segments on dots. n is 3 or 5.
+func splitSegments(s string, n int) []string {
+	segs := make([]string, 0, n)
+	for range n - 1 {
+		i := strings.IndexByte(s, '.')
+		segs = append(segs, s[:i])
+		s = s[i+1:]
+	}
+	return append(segs, s)
+}
+
+// decodeSegment base64url-decodes one segment, explaining failures. Padding
+// is tolerated (and reported through padded).
+func decodeSegment(seg string, name string, index int) (data []byte, padded bool, err error) {
+	text := seg
+	if strings.HasSuffix(text, "=") {
+		text = strings.TrimRight(text, "=")
+		padded = true
+	}
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; !isB64URL(c) {
+			reason := "bad base64url at offset " + strconv.Itoa(i) + ": " + strconv.QuoteRune(rune(c)) + " is not in the base64url alphabet"
+			switch c {
+			case '+', '/':
+				reason += " (it is standard base64; JWTs use '-' and '_')"
+			case '=':
+				reason += " (padding in the middle)"
+			}
+			return nil, padded, &DecodeError{Segment: name, Index: index, Offset: i, Reason: reason}
+		}
+	}
+	if len(text)%4 == 1 {
+		return nil, padded, &DecodeError{Segment: name, Index: index, Offset: len(text) - 1,
+			Reason: "bad base64url at offset " + strconv.Itoa(len(text)-1) + ": length " + strconv.Itoa(len(text)) + " is impossible (truncated or one character too many)"}
+	}
+	data, err = base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		var ce base64.CorruptInputError
+		off := 0
+		if errors.As(err, &ce) {
+			off = int(ce)
+		}
+		return nil, padded, &DecodeError{Segment: name, Index: index, Offset: off,
+			Reason: "bad base64url at offset " + strconv.Itoa(off) + " (non-zero trailing bits: truncated or altered)", Err: err}
+	}
+	return data, padded, nil
+}
+
+// decodeJSONSegment decodes a segment that must hold a JSON object.
+func decodeJSONSegment(seg, name string, index int) (Object, []byte, bool, error) {
+	data, padded, err := decodeSegment(seg, name, index)
+	if err != nil {
+		return nil, nil, padded, err
+	}
+	obj, err := parseObject(data)
+	if err != nil {
+		return nil, data, padded, jsonDecodeError(err, name, index)
+	}
+	return obj, data, padded, nil
+}
+
+func jsonDecodeError(err error, name string, index int) *DecodeError {
+	var je *jsonError
+	if errors.As(err, &je) {
+		return &DecodeError{Segment: name, Index: index, Offset: je.Offset, Reason: err.Error() + " of the decoded " + name, Err: err}
+	}
+	var no *errNotObject
+	if errors.As(err, &no) {
+		return &DecodeError{Segment: name, Index: index, Reason: name + " is not a JSON object: " + no.Error(), Err: err}
+	}
+	return &DecodeError{Segment: name, Index: index, Reason: err.Error(), Err: err}
+}
