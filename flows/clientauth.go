@@ -1,0 +1,252 @@
+package flows
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+	"golang.org/x/oauth2"
+)
+
+// AuthMethod is how the client authenticates to the token, introspection,
+// revocation and device endpoints (OIDC Core §9, RFC 7523 §2.2).
+type AuthMethod string
+
+// Client authentication methods, named as in token_endpoint_auth_methods_supported.
+const (
+	AuthNone          AuthMethod = "none"                // public client: client_id only
+	AuthSecretBasic   AuthMethod = "client_secret_basic" // HTTP Basic (RFC 6749 §2.3.1)
+	AuthSecretPost    AuthMethod = "client_secret_post"  // client_id and client_secret in the form
+	AuthPrivateKeyJWT AuthMethod = "private_key_jwt"     // JWT assertion signed with the client's private key
+	AuthSecretJWT     AuthMethod = "client_secret_jwt"   // JWT assertion signed with HMAC of the secret
+)
+
+// AuthMethods lists the supported methods, for flag help and pickers.
+var AuthMethods = []AuthMethod{AuthNone, AuthSecretBasic, AuthSecretPost, AuthPrivateKeyJWT, AuthSecretJWT}
+
+// AssertionType is the client_assertion_type of RFC 7523 §2.2.
+const AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// assertionLifetime is how long a client assertion is valid: short, since it
+// is used once.
+const assertionLifetime = 60 * time.Second
+
+// clientAuth authenticates requests for one client.
+type clientAuth struct {
+	method AuthMethod
+	id     string
+	secret string
+	signer jose.Signer // for the JWT methods
+	now    func() time.Time
+}
+
+func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
+	a := &clientAuth{method: cfg.AuthMethod, id: cfg.ClientID, secret: cfg.ClientSecret, now: now}
+	if a.method == "" {
+		a.method = defaultAuthMethod(cfg)
+	}
+	var err error
+	switch a.method {
+	case AuthNone:
+	case AuthSecretBasic, AuthSecretPost:
+		if a.secret == "" {
+			return nil, fmt.Errorf("auth method %s needs a client secret; give one, or use auth method none for a public client", a.method)
+		}
+	case AuthSecretJWT:
+		if a.secret == "" {
+			return nil, errors.New("auth method client_secret_jwt needs a client secret to sign the assertion")
+		}
+		a.signer, err = jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(a.secret)},
+			(&jose.SignerOptions{}).WithType("JWT"))
+	case AuthPrivateKeyJWT:
+		a.signer, err = newKeySigner(cfg.PrivateKey, cfg.PrivateKeyID)
+	default:
+		return nil, fmt.Errorf("unknown auth method %q; use one of %v", a.method, AuthMethods)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("client authentication: %w", err)
+	}
+	return a, nil
+}
+
+// defaultAuthMethod picks client_secret_basic when a secret is given, none otherwise.
+func defaultAuthMethod(cfg Config) AuthMethod {
+	switch {
+	case len(cfg.PrivateKey) > 0:
+		return AuthPrivateKeyJWT
+	case cfg.ClientSecret != "":
+		return AuthSecretBasic
+	}
+	return AuthNone
+}
+
+// apply authenticates a form POST to an endpoint whose URL is aud.
+func (a *clientAuth) apply(h http.Header, form url.Values, aud string) error {
+	switch a.method {
+	case AuthSecretBasic:
+		// RFC 6749 §2.3.1: form-urlencode both parts before Basic encoding.
+		r := http.Request{Header: h}
+		r.SetBasicAuth(url.QueryEscape(a.id), url.QueryEscape(a.secret))
+	case AuthSecretPost:
+		form.Set("client_id", a.id)
+		form.Set("client_secret", a.secret)
+	case AuthPrivateKeyJWT, AuthSecretJWT:
+		jwt, err := a.assertion(aud)
+		if err != nil {
+			return err
+		}
+		form.Set("client_id", a.id)
+		form.Set("client_assertion_type", AssertionType)
+		form.Set("client_assertion", jwt)
+	default:
+		form.Set("client_id", a.id)
+	}
+	return nil
+}
+
+// assertion builds a fresh client assertion (RFC 7523 §3): iss and sub are the
+// client ID, aud the endpoint, a short exp and a random jti (used once).
+func (a *clientAuth) assertion(aud string) (string, error) {
+	now := a.now()
+	jti, err := randomString(16)
+	if err != nil {
+		return "", err
+	}
+	claims := jwt.Claims{
+		Issuer:   a.id,
+		Subject:  a.id,
+		Audience: jwt.Audience{aud},
+		IssuedAt: jwt.NewNumericDate(now),
+		Expiry:   jwt.NewNumericDate(now.Add(assertionLifetime)),
+		ID:       jti,
+	}
+	s, err := jwt.Signed(a.signer).Claims(claims).Serialize()
+	if err != nil {
+		return "", fmt.Errorf("sign client assertion: %w", err)
+	}
+	return s, nil
+}
+
+// oauth2Style maps the method onto x/oauth2's AuthStyle; the JWT methods send
+// client_id in the form and add the assertion through oauth2Options.
+func (a *clientAuth) oauth2Style() oauth2.AuthStyle {
+	if a.method == AuthSecretBasic {
+		return oauth2.AuthStyleInHeader
+	}
+	return oauth2.AuthStyleInParams
+}
+
+// oauth2Secret is the secret x/oauth2 may send itself (basic and post only).
+func (a *clientAuth) oauth2Secret() string {
+	if a.method == AuthSecretBasic || a.method == AuthSecretPost {
+		return a.secret
+	}
+	return ""
+}
+
+// assertionParams returns the client assertion parameters for aud, or nil
+// for the methods that do not use one.
+func (a *clientAuth) assertionParams(aud string) (url.Values, error) {
+	if a.method != AuthPrivateKeyJWT && a.method != AuthSecretJWT {
+		return nil, nil
+	}
+	jwt, err := a.assertion(aud)
+	if err != nil {
+		return nil, err
+	}
+	return url.Values{"client_assertion_type": {AssertionType}, "client_assertion": {jwt}}, nil
+}
+
+// newKeySigner parses a PEM private key (PKCS#8, PKCS#1, SEC 1) or a private
+// JWK and picks the algorithm from the key (or the JWK's alg).
+func newKeySigner(data []byte, kid string) (jose.Signer, error) {
+	if len(data) == 0 {
+		return nil, errors.New("auth method private_key_jwt needs a private key (PEM or JWK)")
+	}
+	key, alg, jwkKid, err := parsePrivateKey(data)
+	if err != nil {
+		return nil, err
+	}
+	if kid == "" {
+		kid = jwkKid
+	}
+	opts := (&jose.SignerOptions{}).WithType("JWT")
+	if kid != "" {
+		opts = opts.WithHeader("kid", kid)
+	}
+	return jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, opts)
+}
+
+func parsePrivateKey(data []byte) (key crypto.Signer, alg jose.SignatureAlgorithm, kid string, err error) {
+	trimmed := strings.TrimSpace(string(data))
+	if strings.HasPrefix(trimmed, "{") {
+		var jwk jose.JSONWebKey
+		if err := json.Unmarshal([]byte(trimmed), &jwk); err != nil {
+			return nil, "", "", fmt.Errorf("private key JWK: %w", err)
+		}
+		signer, ok := jwk.Key.(crypto.Signer)
+		if !ok || jwk.IsPublic() {
+			return nil, "", "", errors.New("the JWK is not a private signing key (it needs the private members, e.g. \"d\")")
+		}
+		alg, err := algFor(signer)
+		if jwk.Algorithm != "" {
+			alg, err = jose.SignatureAlgorithm(jwk.Algorithm), nil
+		}
+		return signer, alg, jwk.KeyID, err
+	}
+	block, _ := pem.Decode([]byte(trimmed))
+	if block == nil {
+		return nil, "", "", errors.New("the private key is neither PEM (-----BEGIN PRIVATE KEY-----) nor a JWK")
+	}
+	var parsed any
+	switch block.Type {
+	case "RSA PRIVATE KEY":
+		parsed, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case "EC PRIVATE KEY":
+		parsed, err = x509.ParseECPrivateKey(block.Bytes)
+	default:
+		parsed, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	}
+	if err != nil {
+		return nil, "", "", fmt.Errorf("parse %s: %w", block.Type, err)
+	}
+	signer, ok := parsed.(crypto.Signer)
+	if !ok {
+		return nil, "", "", fmt.Errorf("unsupported private key type %T", parsed)
+	}
+	alg, err = algFor(signer)
+	return signer, alg, "", err
+}
+
+// algFor picks the usual JWS algorithm for a key (RFC 7518 §3.1, RFC 8037).
+func algFor(k crypto.Signer) (jose.SignatureAlgorithm, error) {
+	switch k := k.(type) {
+	case *rsa.PrivateKey:
+		return jose.RS256, nil
+	case ed25519.PrivateKey:
+		return jose.EdDSA, nil
+	case *ecdsa.PrivateKey:
+		switch k.Curve {
+		case elliptic.P256():
+			return jose.ES256, nil
+		case elliptic.P384():
+			return jose.ES384, nil
+		case elliptic.P521():
+			return jose.ES512, nil
+		}
+	}
+	return "", fmt.Errorf("no JWS algorithm for key type %T", k)
+}

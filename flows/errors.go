@@ -1,0 +1,123 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors for outcomes a caller tells apart with [errors.Is].
+var (
+	// ErrStateMismatch means the callback's state did not match the one sent
+	// with the authorization request (RFC 6749 §10.12): the response may
+	// belong to another login, or be forged.
+	ErrStateMismatch = errors.New("the callback's state does not match this login; start the login again (if it repeats, another tab or program may be sending callbacks)")
+	// ErrIssuerMismatch means the callback's iss parameter (RFC 9207) names
+	// another issuer than the one this login talks to: a mix-up attack, or a
+	// misconfigured profile.
+	ErrIssuerMismatch = errors.New("the callback's iss parameter names another issuer (RFC 9207 mix-up protection); check the profile's issuer")
+	// ErrLoginCancelled means the login was cancelled through its context.
+	ErrLoginCancelled = errors.New("login cancelled")
+	// ErrLoginTimeout means no callback arrived before the login's deadline.
+	ErrLoginTimeout = errors.New("no callback arrived before the login timed out; finish the login in the browser sooner, or open the URL by hand")
+	// ErrResponseTooLarge means a response body exceeded [MaxResponseBytes].
+	ErrResponseTooLarge = errors.New("response body too large")
+	// ErrNoEndpoint means the configuration lacks the endpoint an operation needs.
+	ErrNoEndpoint = errors.New("endpoint not configured")
+)
+
+// OAuthError is an OAuth 2.0 error response (RFC 6749 §5.2 from the token
+// endpoint, §4.1.2.1 from the authorization callback, and the same shape from
+// introspection, revocation and device endpoints). Status is the HTTP status,
+// or 0 for a callback error.
+type OAuthError struct {
+	Code        string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+	URI         string `json:"error_uri,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Endpoint    string `json:"endpoint"` // "token", "authorization", "introspection", ...
+}
+
+// Error says which endpoint refused what, and suggests what to do next.
+func (e *OAuthError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s endpoint returned OAuth error %q", e.Endpoint, e.Code)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
+	}
+	if e.Description != "" {
+		fmt.Fprintf(&b, ": %s", e.Description)
+	}
+	if e.URI != "" {
+		fmt.Fprintf(&b, " (see %s)", e.URI)
+	}
+	if hint := oauthHint(e.Code); hint != "" {
+		b.WriteString("; " + hint)
+	}
+	return b.String()
+}
+
+// oauthHint suggests a next step for the standard error codes.
+func oauthHint(code string) string {
+	switch code {
+	case "invalid_client", "unauthorized_client":
+		return "check the client ID, the client secret or key, and the authentication method"
+	case "invalid_grant":
+		return "the code or refresh token is expired, used or revoked: log in again"
+	case "invalid_scope":
+		return "remove the scopes the client may not request"
+	case "access_denied":
+		return "the user or the IdP refused the request"
+	case "invalid_request":
+		return "the IdP rejected a parameter: check the transcript (--verbose) for which one"
+	case "unsupported_grant_type":
+		return "enable this grant type for the client at the IdP"
+	case "expired_token":
+		return "the device code expired: start again"
+	case "invalid_target":
+		return "the IdP does not accept the requested resource or audience"
+	}
+	return ""
+}
+
+// ResponseError is a response that is not a usable answer: an HTTP error
+// without an OAuth error body, HTML instead of JSON, malformed JSON, or a body
+// past [MaxResponseBytes]. Snippet holds the start of the body.
+type ResponseError struct {
+	Endpoint    string
+	URL         string
+	Status      int
+	ContentType string
+	Snippet     string
+	Err         error
+}
+
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s endpoint %s", e.Endpoint, e.URL)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " answered HTTP %d", e.Status)
+	}
+	if e.ContentType != "" {
+		fmt.Fprintf(&b, " with %s", e.ContentType)
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.Snippet != "" {
+		fmt.Fprintf(&b, "; body starts %q", e.Snippet)
+	}
+	b.WriteString("; check the endpoint URL and that the IdP is healthy")
+	return b.String()
+}
+
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+func snippet(body []byte) string {
+	const n = 120
+	s := strings.TrimSpace(string(body))
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}

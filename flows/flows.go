@@ -1,0 +1,247 @@
+// Package flows is the OAuth 2.0 / OpenID Connect client engine of Token
+// Inspector: discovery (OIDC Discovery 1.0, RFC 8414) with a lint, the
+// authorization code + PKCE login through the system browser and a loopback
+// redirect (RFC 8252, RFC 7636), refresh, client credentials, the device
+// authorization grant (RFC 8628), introspection (RFC 7662), revocation
+// (RFC 7009), userinfo, client authentication (including RFC 7523 JWT
+// assertions), a shared JWKS cache, and a redacted transcript of every HTTP
+// exchange.
+//
+// It never imports Fyne: the GUI and the CLI both drive a [Client]. Token
+// results are inspected with package token. The protocol work is done by
+// golang.org/x/oauth2 and go-jose where they cover it.
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Endpoints are the server's URLs, given by hand or filled by discovery.
+type Endpoints struct {
+	Authorization       string `json:"authorization_endpoint,omitempty"`
+	Token               string `json:"token_endpoint,omitempty"`
+	Introspection       string `json:"introspection_endpoint,omitempty"`
+	Revocation          string `json:"revocation_endpoint,omitempty"`
+	UserInfo            string `json:"userinfo_endpoint,omitempty"`
+	DeviceAuthorization string `json:"device_authorization_endpoint,omitempty"`
+	JWKS                string `json:"jwks_uri,omitempty"`
+}
+
+// merge fills the empty fields of e from d: manual endpoints win.
+func (e Endpoints) merge(d Endpoints) Endpoints {
+	pick := func(a, b string) string {
+		if a != "" {
+			return a
+		}
+		return b
+	}
+	return Endpoints{
+		Authorization:       pick(e.Authorization, d.Authorization),
+		Token:               pick(e.Token, d.Token),
+		Introspection:       pick(e.Introspection, d.Introspection),
+		Revocation:          pick(e.Revocation, d.Revocation),
+		UserInfo:            pick(e.UserInfo, d.UserInfo),
+		DeviceAuthorization: pick(e.DeviceAuthorization, d.DeviceAuthorization),
+		JWKS:                pick(e.JWKS, d.JWKS),
+	}
+}
+
+// Config is one profile: the server, the client and the request options.
+type Config struct {
+	Issuer       string
+	Endpoints    Endpoints // manual endpoints; empty ones are filled by discovery
+	ClientID     string
+	ClientSecret string
+	AuthMethod   AuthMethod // "" => private_key_jwt with a key, client_secret_basic with a secret, else none
+	PrivateKey   []byte     // PEM or JWK, for private_key_jwt
+	PrivateKeyID string     // kid header of client assertions ("" => the JWK's kid, or none)
+	Scopes       []string
+	Audience     string
+	Resources    []string   // RFC 8707 resource indicators
+	Params       url.Values // extra authorization parameters: prompt, login_hint, max_age, acr_values, free-form
+	RedirectHost string     // "127.0.0.1" (default) or "[::1]"
+	RedirectPort int        // 0 = random
+	RedirectPath string     // default "/callback"
+	CAFile       string
+	Insecure     bool          // skip TLS verification: every result says so
+	Skew         time.Duration // clock skew for token checks (see token.Options.Skew)
+	Timeout      time.Duration // per HTTP call; 0 => DefaultTimeout
+	LoginTimeout time.Duration // whole login; 0 => DefaultLoginTimeout
+}
+
+// DefaultLoginTimeout bounds a login when neither the context nor the
+// config sets a shorter one.
+const DefaultLoginTimeout = 5 * time.Minute
+
+// Option configures a [Client].
+type Option func(*Client)
+
+// WithBrowser sets how the authorization URL is opened (default
+// [OpenBrowser]). Tests inject a stand-in browser here.
+func WithBrowser(open func(ctx context.Context, url string) error) Option {
+	return func(c *Client) { c.browser = open }
+}
+
+// WithClock sets the clock used for token checks and client assertions.
+func WithClock(now func() time.Time) Option {
+	return func(c *Client) { c.now = now }
+}
+
+// WithTranscript records the client's exchanges into t (default: a new
+// transcript per client).
+func WithTranscript(t *Transcript) Option {
+	return func(c *Client) { c.transcript = t }
+}
+
+// WithJWKSCache sets the JWKS cache (default: [DefaultJWKSCache], shared by
+// the process).
+func WithJWKSCache(cache *JWKSCache) Option {
+	return func(c *Client) { c.jwks = cache }
+}
+
+// Client runs flows for one profile. It is safe for concurrent use; it holds
+// one http.Client with the profile's TLS settings and timeouts.
+type Client struct {
+	cfg        Config // immutable after NewClient, except endpoints (below)
+	hc         *http.Client
+	auth       *clientAuth
+	transcript *Transcript
+	browser    func(ctx context.Context, url string) error
+	now        func() time.Time
+	jwks       *JWKSCache
+	after      func(d time.Duration) <-chan time.Time // device polling; tests shorten it
+
+	mu        sync.Mutex // guards endpoints and discovery
+	endpoints Endpoints
+	discovery *Discovery
+}
+
+// NewClient checks cfg and builds its client.
+func NewClient(cfg Config, opts ...Option) (*Client, error) {
+	cfg.Issuer = strings.TrimSpace(cfg.Issuer)
+	if cfg.Issuer == "" && cfg.Endpoints.Token == "" && cfg.Endpoints.Authorization == "" {
+		return nil, errors.New("no issuer and no endpoints: give an issuer URL (for discovery) or the endpoints by hand")
+	}
+	c := &Client{cfg: cfg, endpoints: cfg.Endpoints, browser: OpenBrowser, now: time.Now, jwks: DefaultJWKSCache, after: time.After}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.transcript == nil {
+		c.transcript = &Transcript{}
+	}
+	auth, err := newClientAuth(cfg, func() time.Time { return c.now() })
+	if err != nil {
+		return nil, err
+	}
+	c.auth = auth
+	rec := &recorder{transcript: c.transcript, name: c.endpointName}
+	if c.hc, err = newHTTPClient(cfg, rec); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Config returns the client's configuration, with discovered endpoints filled in.
+func (c *Client) Config() Config {
+	cfg := c.cfg
+	cfg.Endpoints = c.currentEndpoints()
+	return cfg
+}
+
+// Transcript returns the exchanges so far, oldest first.
+func (c *Client) Transcript() []Exchange { return c.transcript.Exchanges() }
+
+// TranscriptLog returns the live transcript, to subscribe to.
+func (c *Client) TranscriptLog() *Transcript { return c.transcript }
+
+// HTTPClient returns the profile's HTTP client (TLS settings, timeouts, transcript).
+func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// Insecure reports whether TLS verification is off for this client.
+func (c *Client) Insecure() bool { return c.cfg.Insecure }
+
+func (c *Client) currentEndpoints() Endpoints {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.endpoints
+}
+
+// endpointName names an endpoint by its URL, for the transcript.
+func (c *Client) endpointName(u *url.URL) string {
+	e := c.currentEndpoints()
+	s := u.String()
+	names := []struct{ url, name string }{
+		{e.Token, "token"}, {e.Introspection, "introspection"}, {e.Revocation, "revocation"},
+		{e.UserInfo, "userinfo"}, {e.DeviceAuthorization, "device_authorization"}, {e.JWKS, "jwks"},
+	}
+	for _, n := range names {
+		if n.url != "" && n.url == s {
+			return n.name
+		}
+	}
+	if strings.Contains(u.Path, "/.well-known/") {
+		return "discovery"
+	}
+	return u.Host
+}
+
+// endpoint returns the URL of the named endpoint, discovering it when the
+// profile has an issuer and the endpoint was not given by hand.
+func (c *Client) endpoint(ctx context.Context, name string) (string, error) {
+	get := func(e Endpoints) string {
+		switch name {
+		case "authorization":
+			return e.Authorization
+		case "token":
+			return e.Token
+		case "introspection":
+			return e.Introspection
+		case "revocation":
+			return e.Revocation
+		case "userinfo":
+			return e.UserInfo
+		case "device_authorization":
+			return e.DeviceAuthorization
+		case "jwks":
+			return e.JWKS
+		}
+		return ""
+	}
+	if u := get(c.currentEndpoints()); u != "" {
+		return u, nil
+	}
+	if c.cfg.Issuer != "" && c.discovered() == nil {
+		if _, err := c.Discover(ctx); err != nil {
+			return "", fmt.Errorf("find the %s endpoint: %w", name, err)
+		}
+		if u := get(c.currentEndpoints()); u != "" {
+			return u, nil
+		}
+	}
+	return "", fmt.Errorf("%w: the profile has no %s endpoint and discovery did not give one; set it by hand", ErrNoEndpoint, name)
+}
+
+func (c *Client) discovered() *Discovery {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.discovery
+}
+
+// issuer is the expected iss of tokens: the configured issuer, or the
+// discovered one.
+func (c *Client) issuer() string {
+	if c.cfg.Issuer != "" {
+		return c.cfg.Issuer
+	}
+	if d := c.discovered(); d != nil {
+		return d.Issuer
+	}
+	return ""
+}

@@ -1,0 +1,77 @@
+package flows
+
+import (
+	"context"
+
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// keySource is the issuer's JWKS through the shared cache, or nil when the
+// profile has no jwks_uri (signatures then stay "unverified").
+func (c *Client) keySource(ctx context.Context) token.KeySource {
+	u, err := c.endpoint(ctx, "jwks")
+	if err != nil {
+		return nil
+	}
+	return c.jwks.Source(u, c.hc)
+}
+
+// KeySource returns the profile's JWKS key source (discovering the jwks_uri
+// if needed), for inspecting tokens obtained elsewhere.
+func (c *Client) KeySource(ctx context.Context) (token.KeySource, error) {
+	u, err := c.endpoint(ctx, "jwks")
+	if err != nil {
+		return nil, err
+	}
+	return c.jwks.Source(u, c.hc), nil
+}
+
+func (c *Client) baseOptions(keys token.KeySource) token.Options {
+	return token.Options{Keys: keys, Issuer: c.issuer(), Skew: c.cfg.Skew, Clock: c.now}
+}
+
+// requestedAudience is what the access token's aud must contain: the
+// audience asked for, or the single resource indicator (RFC 8707). With
+// none, aud is shown but not checked.
+func (c *Client) requestedAudience() string {
+	if c.cfg.Audience != "" {
+		return c.cfg.Audience
+	}
+	if len(c.cfg.Resources) == 1 {
+		return c.cfg.Resources[0]
+	}
+	return ""
+}
+
+// accessTokenOptions checks a JWT access token as RFC 9068 describes.
+func (c *Client) accessTokenOptions(keys token.KeySource) token.Options {
+	o := c.baseOptions(keys)
+	o.Expect = token.ExpectAccessToken
+	o.Audience = c.requestedAudience()
+	o.ClientID = c.cfg.ClientID
+	return o
+}
+
+// idTokenOptions checks an ID token (OIDC Core §3.1.3.7): aud is the client,
+// the nonce the one sent, at_hash the access token; after a refresh, §12.2.
+func (c *Client) idTokenOptions(keys token.KeySource, accessToken string, x resultExtra) token.Options {
+	o := c.baseOptions(keys)
+	o.Expect = token.ExpectIDToken
+	o.Audience = c.cfg.ClientID
+	o.ClientID = c.cfg.ClientID
+	o.AccessToken = accessToken
+	o.Nonce = x.nonce
+	if x.original != nil && x.original.IDToken != nil {
+		o.Original = x.original.IDToken.Report
+	}
+	return o
+}
+
+// inspect runs token.Inspect; a token that cannot be decoded keeps its error.
+func (c *Client) inspect(ctx context.Context, raw string, opts token.Options) *Inspected {
+	if raw == "" {
+		return nil
+	}
+	r, err := token.Inspect(ctx, raw, opts)
+	return &Inspected{Raw: raw, Report: r, Err: err}
+}

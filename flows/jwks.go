@@ -1,0 +1,230 @@
+package flows
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// JWKS cache tuning.
+const (
+	// DefaultJWKSTTL is how long keys are kept when the response has no
+	// Cache-Control max-age.
+	DefaultJWKSTTL = time.Hour
+	// MinJWKSTTL is the floor under max-age (and under no-cache/no-store):
+	// one login verifies several tokens with one fetch.
+	MinJWKSTTL = 30 * time.Second
+	// MaxJWKSTTL caps a long max-age, so rotated-out keys do not linger.
+	MaxJWKSTTL = 24 * time.Hour
+	// JWKSCooldown is the least time between two forced re-fetches (unknown
+	// kid) of one JWKS: a flood of unknown kids cannot hammer the IdP.
+	JWKSCooldown = 30 * time.Second
+)
+
+// DefaultJWKSCache is the process-wide cache every [Client] uses unless given
+// another with [WithJWKSCache]: one fetch per issuer per run.
+var DefaultJWKSCache = NewJWKSCache(nil)
+
+// JWKSCache caches JSON Web Key Sets by URL. Keys are fetched on first use
+// and kept for the response's Cache-Control max-age (within [MinJWKSTTL] and
+// [MaxJWKSTTL]). A kid missing from the cached set forces an immediate
+// re-fetch, since that is how a rotated key appears, but at most one per
+// [JWKSCooldown] per URL. A failed re-fetch keeps the old keys. It is safe
+// for concurrent use; fetches of one URL run one at a time.
+type JWKSCache struct {
+	now      func() time.Time
+	cooldown time.Duration
+
+	mu      sync.Mutex // guards entries
+	entries map[string]*jwksEntry
+}
+
+// NewJWKSCache returns an empty cache; now is its clock (nil => time.Now).
+func NewJWKSCache(now func() time.Time) *JWKSCache {
+	if now == nil {
+		now = time.Now
+	}
+	return &JWKSCache{now: now, cooldown: JWKSCooldown, entries: map[string]*jwksEntry{}}
+}
+
+// jwksEntry is one URL's keys. sem serialises lookups and fetches.
+type jwksEntry struct {
+	url        string
+	sem        chan struct{}
+	set        *token.KeySet // nil until the first successful fetch
+	fetchedAt  time.Time
+	expires    time.Time
+	lastForced time.Time
+	fetches    int
+}
+
+func (c *JWKSCache) entry(url string) *jwksEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[url]
+	if !ok {
+		e = &jwksEntry{url: url, sem: make(chan struct{}, 1)}
+		c.entries[url] = e
+	}
+	return e
+}
+
+// Source returns a token.KeySource for the JWKS at url, fetched with hc (the
+// profile's client, so its TLS settings and transcript apply).
+func (c *JWKSCache) Source(url string, hc *http.Client) token.KeySource {
+	return &jwksSource{cache: c, entry: c.entry(url), hc: hc}
+}
+
+// JWKSStats describes one cached JWKS.
+type JWKSStats struct {
+	URL       string        `json:"url"`
+	Fetches   int           `json:"fetches"`
+	FetchedAt time.Time     `json:"fetched_at,omitzero"`
+	Age       time.Duration `json:"age_ns"`
+	Expires   time.Time     `json:"expires,omitzero"`
+	Keys      int           `json:"keys"`
+	Skipped   []string      `json:"skipped,omitempty"`
+}
+
+// Stats reports what the cache holds for url.
+func (c *JWKSCache) Stats(url string) JWKSStats {
+	e := c.entry(url)
+	e.sem <- struct{}{}
+	defer func() { <-e.sem }()
+	s := JWKSStats{URL: url, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires}
+	if e.set != nil {
+		s.Age = c.now().Sub(e.fetchedAt)
+		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
+	}
+	return s
+}
+
+type jwksSource struct {
+	cache *JWKSCache
+	entry *jwksEntry
+	hc    *http.Client
+}
+
+// Lookup returns the cached keys, fetching them when absent or expired, and
+// re-fetching once (subject to the cooldown) when kid is not among them.
+// Origin says where the keys came from and how they were found.
+func (s *jwksSource) Lookup(ctx context.Context, kid string) (token.KeyLookup, error) {
+	e := s.entry
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		return token.KeyLookup{}, ctx.Err()
+	}
+	defer func() { <-e.sem }()
+	now := s.cache.now()
+	how := ""
+	if e.set == nil || !now.Before(e.expires) {
+		stale := e.set != nil
+		if err := s.fetch(ctx, now); err != nil {
+			if !stale {
+				return token.KeyLookup{}, err
+			}
+			how = fmt.Sprintf("re-fetch failed, using keys cached %s ago: %v", age(now.Sub(e.fetchedAt)), err)
+		} else {
+			how = "fetched now"
+		}
+	}
+	if kid != "" && !hasKid(e.set, kid) {
+		how = s.forceRefetch(ctx, now, kid)
+	}
+	if how == "" {
+		how = "cached " + age(now.Sub(e.fetchedAt))
+	}
+	return token.KeyLookup{Keys: e.set.Keys(), Origin: fmt.Sprintf("JWKS %s (%s)", e.url, how), Skipped: e.set.Skipped()}, nil
+}
+
+// forceRefetch handles an unknown kid and says what happened.
+func (s *jwksSource) forceRefetch(ctx context.Context, now time.Time, kid string) string {
+	e := s.entry
+	if !e.lastForced.IsZero() && now.Sub(e.lastForced) < s.cache.cooldown {
+		wait := s.cache.cooldown - now.Sub(e.lastForced)
+		return fmt.Sprintf("kid %q unknown; cached %s; re-fetch held back by the %s cooldown (next allowed in %s)",
+			kid, age(now.Sub(e.fetchedAt)), s.cache.cooldown, age(wait))
+	}
+	e.lastForced = now
+	if err := s.fetch(ctx, now); err != nil {
+		return fmt.Sprintf("kid %q unknown; re-fetch failed, using keys cached %s ago: %v", kid, age(now.Sub(e.fetchedAt)), err)
+	}
+	if hasKid(e.set, kid) {
+		return fmt.Sprintf("re-fetched now: kid %q was unknown (key rotation)", kid)
+	}
+	return fmt.Sprintf("re-fetched now: kid %q is still not in the set", kid)
+}
+
+// fetch downloads and parses the JWKS, keeping the old keys on failure.
+func (s *jwksSource) fetch(ctx context.Context, now time.Time) error {
+	e := s.entry
+	req, err := http.NewRequestWithContext(withEndpoint(ctx, "jwks"), http.MethodGet, e.url, nil)
+	if err != nil {
+		return fmt.Errorf("jwks_uri %q: %w", e.url, err)
+	}
+	req.Header.Set("Accept", "application/json, application/jwk-set+json")
+	e.fetches++
+	resp, err := s.hc.Do(req)
+	if err != nil {
+		return transportError("jwks", e.url, err)
+	}
+	defer resp.Body.Close()
+	body, err := readCapped(resp.Body, MaxResponseBytes)
+	if err != nil {
+		return transportError("jwks", e.url, err)
+	}
+	if _, err := decodeObject("jwks", e.url, resp.StatusCode, resp.Header, body); err != nil {
+		return err
+	}
+	set, err := token.ParseJWKS(body, "JWKS "+e.url)
+	if err != nil {
+		return fmt.Errorf("jwks endpoint: %w", err)
+	}
+	e.set, e.fetchedAt, e.expires = set, now, now.Add(cacheTTL(resp.Header))
+	return nil
+}
+
+// cacheTTL reads Cache-Control (RFC 9111 §5.2.2): max-age, or no-cache and
+// no-store (which mean the floor), within [MinJWKSTTL, MaxJWKSTTL].
+func cacheTTL(h http.Header) time.Duration {
+	ttl := DefaultJWKSTTL
+	for _, d := range strings.Split(strings.ToLower(h.Get("Cache-Control")), ",") {
+		d = strings.TrimSpace(d)
+		switch {
+		case d == "no-cache" || d == "no-store":
+			return MinJWKSTTL
+		case strings.HasPrefix(d, "max-age="):
+			if n, err := strconv.Atoi(strings.Trim(d[len("max-age="):], `"`)); err == nil {
+				ttl = time.Duration(n) * time.Second
+			}
+		}
+	}
+	return min(max(ttl, MinJWKSTTL), MaxJWKSTTL)
+}
+
+func hasKid(set *token.KeySet, kid string) bool {
+	for _, k := range set.Keys() {
+		if k.KeyID == kid {
+			return true
+		}
+	}
+	return false
+}
+
+// age renders a duration in whole seconds (or minutes past an hour's worth).
+func age(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	if d < 2*time.Minute {
+		return strconv.Itoa(int(d.Seconds())) + " s"
+	}
+	return strconv.Itoa(int(d.Minutes())) + " min"
+}

@@ -1,0 +1,149 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+
+	"golang.org/x/oauth2"
+)
+
+// LoginOptions are the hooks of an interactive login.
+type LoginOptions struct {
+	// OnURL receives the authorization URL once the loopback listener is
+	// up, before the browser opens: show it, so the user can open it by hand.
+	OnURL func(authURL string)
+	// OnBrowserError is told that the browser could not be opened; the login
+	// keeps waiting for a callback from a URL opened by hand.
+	OnBrowserError func(err error)
+	// NoBrowser skips opening the browser (the caller shows the URL).
+	NoBrowser bool
+}
+
+// reservedParams are the authorization parameters the login sets itself;
+// extra parameters may not override them.
+var reservedParams = []string{"state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri", "client_id", "response_type"}
+
+// Login runs the authorization code grant with PKCE S256 in the system
+// browser (RFC 8252, RFC 7636): it binds the loopback listener before the
+// browser opens, checks state (constant time) and RFC 9207 iss in the one
+// callback it serves, redeems the code and inspects the tokens. It ends with
+// ErrLoginTimeout after Config.LoginTimeout (default 5 min) and with
+// ErrLoginCancelled when ctx is cancelled.
+func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) {
+	timeout := c.cfg.LoginTimeout
+	if timeout <= 0 {
+		timeout = DefaultLoginTimeout
+	}
+	lctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	authURL, err := c.endpoint(lctx, "authorization")
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	tokenURL, err := c.endpoint(lctx, "token")
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	lb, err := listenLoopback(c.cfg.RedirectHost, c.cfg.RedirectPort, c.cfg.RedirectPath)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	defer lb.close()
+	sec, err := newLoginSecrets()
+	if err != nil {
+		return nil, err
+	}
+	conf := c.oauth2Config(authURL, tokenURL, lb.redirectURI)
+	u, err := c.authorizationURL(conf, sec)
+	if err != nil {
+		return nil, err
+	}
+	d := c.discovered()
+	lb.start(u, sec.state, c.issuer(), d != nil && d.Bool("authorization_response_iss_parameter_supported"))
+	code, err := c.awaitCallback(lctx, ctx, lb, u, opts)
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	lb.close() // one callback only
+	raw, err := c.exchange(lctx, conf, code, sec.verifier)
+	if err != nil {
+		return nil, fmt.Errorf("login: exchange the code: %w", err)
+	}
+	res := c.result(lctx, "authorization_code", raw, resultExtra{nonce: sec.nonce})
+	res.RedirectURI = lb.redirectURI
+	return res, nil
+}
+
+// loginSecrets are the per-login random values.
+type loginSecrets struct{ state, nonce, verifier string }
+
+func newLoginSecrets() (loginSecrets, error) {
+	state, err := randomString(32)
+	if err != nil {
+		return loginSecrets{}, err
+	}
+	nonce, err := randomString(32)
+	if err != nil {
+		return loginSecrets{}, err
+	}
+	return loginSecrets{state: state, nonce: nonce, verifier: oauth2.GenerateVerifier()}, nil
+}
+
+// authorizationURL builds the authorization request (RFC 6749 §4.1.1) with
+// PKCE S256, the nonce, and the profile's extra parameters.
+func (c *Client) authorizationURL(conf *oauth2.Config, sec loginSecrets) (string, error) {
+	raw := conf.AuthCodeURL(sec.state, oauth2.S256ChallengeOption(sec.verifier), oauth2.SetAuthURLParam("nonce", sec.nonce))
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("authorization endpoint %q: %w", conf.Endpoint.AuthURL, err)
+	}
+	q := u.Query()
+	for k, vs := range c.cfg.Params {
+		if slices.Contains(reservedParams, k) {
+			return "", fmt.Errorf("parameter %q is set by the login itself and cannot be overridden", k)
+		}
+		q[k] = vs
+	}
+	if c.cfg.Audience != "" {
+		q.Set("audience", c.cfg.Audience)
+	}
+	if len(c.cfg.Resources) > 0 {
+		q["resource"] = c.cfg.Resources // RFC 8707 §2: one parameter per resource
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// awaitCallback shows the URL, opens the browser, and waits for the callback.
+// parent tells a cancellation from the login's own timeout.
+func (c *Client) awaitCallback(ctx, parent context.Context, lb *loopback, authURL string, opts LoginOptions) (string, error) {
+	if opts.OnURL != nil {
+		opts.OnURL(authURL)
+	}
+	browserErr := make(chan error, 1)
+	if !opts.NoBrowser {
+		go func() {
+			if err := c.browser(ctx, authURL); err != nil {
+				browserErr <- err
+			}
+		}()
+	}
+	for {
+		select {
+		case res := <-lb.results:
+			return res.code, res.err
+		case err := <-browserErr:
+			if opts.OnBrowserError != nil {
+				opts.OnBrowserError(fmt.Errorf("could not open the browser (%w); open the URL by hand", err))
+			}
+		case <-ctx.Done():
+			if parent.Err() != nil && !errors.Is(parent.Err(), context.DeadlineExceeded) {
+				return "", ErrLoginCancelled
+			}
+			return "", ErrLoginTimeout
+		}
+	}
+}

@@ -1,0 +1,182 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/assets"
+)
+
+// pages are the callback pages answered to the browser.
+var pages = template.Must(template.ParseFS(assets.Callback, "callback/*.html"))
+
+// callbackResult is what the loopback listener received.
+type callbackResult struct {
+	code string
+	err  error
+}
+
+// loopback is the RFC 8252 §7.3 redirect listener: bound on a loopback IP
+// literal before the browser opens, it serves exactly one callback.
+type loopback struct {
+	ln          net.Listener
+	srv         *http.Server
+	path        string
+	redirectURI string
+	results     chan callbackResult
+	once        sync.Once
+
+	// set by start, read by the handler
+	authURL     string
+	state       string
+	issuer      string
+	issRequired bool
+}
+
+// listenLoopback binds host:port. host is "127.0.0.1" (default) or "[::1]";
+// names such as localhost are refused (RFC 8252 §8.3).
+func listenLoopback(host string, port int, path string) (*loopback, error) {
+	literal, err := loopbackLiteral(host)
+	if err != nil {
+		return nil, err
+	}
+	if path == "" {
+		path = "/callback"
+	}
+	if !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(strings.Trim(literal, "[]"), strconv.Itoa(port)))
+	if err != nil {
+		return nil, fmt.Errorf("listen for the login callback on %s port %d: %w (choose another --redirect-port, or 0 for a random one)", literal, port, err)
+	}
+	l := &loopback{ln: ln, path: path, results: make(chan callbackResult, 1)}
+	actual := ln.Addr().(*net.TCPAddr).Port
+	l.redirectURI = "http://" + literal + ":" + strconv.Itoa(actual) + path
+	return l, nil
+}
+
+// loopbackLiteral normalises the redirect host to a URL host literal.
+func loopbackLiteral(host string) (string, error) {
+	switch strings.Trim(host, "[]") {
+	case "", "127.0.0.1":
+		return "127.0.0.1", nil
+	case "::1":
+		return "[::1]", nil
+	}
+	return "", fmt.Errorf("redirect host %q: use 127.0.0.1 or [::1] (RFC 8252 §7.3 loopback IP literal; localhost is not recommended, §8.3)", host)
+}
+
+// start serves the callback in the background.
+func (l *loopback) start(authURL, state, issuer string, issRequired bool) {
+	l.authURL, l.state, l.issuer, l.issRequired = authURL, state, issuer, issRequired
+	l.srv = &http.Server{Handler: http.HandlerFunc(l.handle), ReadHeaderTimeout: 10 * time.Second}
+	go l.srv.Serve(l.ln) // returns ErrServerClosed on close
+}
+
+// close shuts the listener down, giving an answer in flight half a second.
+func (l *loopback) close() {
+	if l.srv == nil {
+		l.ln.Close()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	if l.srv.Shutdown(ctx) != nil {
+		l.srv.Close()
+	}
+}
+
+func (l *loopback) handle(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer") // the URL holds the code
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	switch {
+	case r.URL.Path == "/" && r.Method == http.MethodGet:
+		// Convenience: opening the listener's root starts the login.
+		http.Redirect(w, r, l.authURL, http.StatusFound)
+		return
+	case r.URL.Path != l.path:
+		http.NotFound(w, r)
+		return
+	case r.Method != http.MethodGet:
+		http.Error(w, "the callback takes GET", http.StatusMethodNotAllowed)
+		return
+	}
+	handled := false
+	l.once.Do(func() {
+		handled = true
+		res := l.check(r)
+		writePage(w, res, l.issuer)
+		l.results <- res
+	})
+	if !handled {
+		w.WriteHeader(http.StatusGone)
+		writePage(w, callbackResult{err: errors.New("this login has already received its callback")}, "")
+	}
+}
+
+// check validates the callback (RFC 6749 §4.1.2, RFC 9207 §2.4).
+func (l *loopback) check(r *http.Request) callbackResult {
+	q := r.URL.Query()
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 {
+		return callbackResult{err: ErrStateMismatch}
+	}
+	if iss, ok := q["iss"]; ok {
+		if len(iss) != 1 || iss[0] != l.issuer {
+			return callbackResult{err: fmt.Errorf("%w: got %q, expected %q", ErrIssuerMismatch, q.Get("iss"), l.issuer)}
+		}
+	} else if l.issRequired {
+		return callbackResult{err: fmt.Errorf("%w: the IdP announces authorization_response_iss_parameter_supported but the callback has no iss", ErrIssuerMismatch)}
+	}
+	if code := q.Get("error"); code != "" {
+		return callbackResult{err: &OAuthError{Code: code, Description: q.Get("error_description"), URI: q.Get("error_uri"), Endpoint: "authorization"}}
+	}
+	code := q.Get("code")
+	if code == "" {
+		return callbackResult{err: errors.New("the callback has neither code nor error; the IdP's redirect is malformed")}
+	}
+	return callbackResult{code: code}
+}
+
+// pageData fills the callback templates; html/template escapes every field.
+type pageData struct {
+	Issuer, Code, Description, URI, Message string
+}
+
+func writePage(w http.ResponseWriter, res callbackResult, issuer string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if res.err == nil {
+		pages.ExecuteTemplate(w, "success.html", pageData{Issuer: issuer})
+		return
+	}
+	var d pageData
+	var oe *OAuthError
+	if errors.As(res.err, &oe) {
+		d.Code, d.Description, d.URI = oe.Code, oe.Description, oe.URI
+	} else {
+		d.Message = res.err.Error()
+	}
+	pages.ExecuteTemplate(w, "error.html", d)
+}
+
+// randomString returns n random bytes from crypto/rand, base64url-encoded.
+func randomString(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("crypto/rand: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

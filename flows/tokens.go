@@ -1,0 +1,290 @@
+package flows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// Result is a token response and the inspection of every token in it.
+type Result struct {
+	Grant     string         `json:"grant"` // "authorization_code", "refresh_token", "client_credentials", "device_code"
+	Issuer    string         `json:"issuer,omitempty"`
+	Raw       map[string]any `json:"response"` // the token response as received (tokens included)
+	TokenType string         `json:"token_type,omitempty"`
+	Scope     string         `json:"scope,omitempty"`
+	ExpiresIn int64          `json:"expires_in,omitempty"`
+	Expiry    time.Time      `json:"expiry,omitzero"` // from expires_in and the client's clock
+
+	AccessToken  *Inspected `json:"access_token,omitempty"`
+	IDToken      *Inspected `json:"id_token,omitempty"`
+	RefreshToken *Inspected `json:"refresh_token,omitempty"`
+
+	RedirectURI string `json:"redirect_uri,omitempty"` // the loopback redirect of a login
+	Insecure    bool   `json:"insecure"`               // TLS verification was off
+
+	nonce string // sent with the login, for the ID token check
+}
+
+// OK reports whether every JWT in the result verified and passed its checks
+// (opaque tokens count as fine: there is nothing to verify locally).
+func (r *Result) OK() bool {
+	for _, in := range []*Inspected{r.AccessToken, r.IDToken} {
+		if in != nil && !in.OK() {
+			return false
+		}
+	}
+	return true
+}
+
+// Inspected is one token and its inspection.
+type Inspected struct {
+	Raw    string
+	Report *token.Report
+	Err    error // the token could not be decoded (a *token.DecodeError)
+}
+
+// OK reports a valid signature and no failed check, or an opaque token.
+func (in *Inspected) OK() bool {
+	if in.Err != nil {
+		return false
+	}
+	return in.Report.Kind == token.KindOpaque || in.Report.OK()
+}
+
+// MarshalJSON writes the inspection report (the schema of `inspect --json`),
+// or {"error": ...} when the token could not be decoded.
+func (in *Inspected) MarshalJSON() ([]byte, error) {
+	if in.Err != nil {
+		return json.Marshal(map[string]string{"error": in.Err.Error()})
+	}
+	return json.Marshal(in.Report)
+}
+
+// oauth2Config is the x/oauth2 view of the client.
+func (c *Client) oauth2Config(authURL, tokenURL, redirect string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     c.cfg.ClientID,
+		ClientSecret: c.auth.oauth2Secret(),
+		Endpoint:     oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL, AuthStyle: c.auth.oauth2Style()},
+		RedirectURL:  redirect,
+		Scopes:       c.cfg.Scopes,
+	}
+}
+
+// oauth2Context makes x/oauth2 use the profile's client and captures the raw answer.
+func (c *Client) oauth2Context(ctx context.Context, endpoint string) (context.Context, *capture) {
+	ctx = context.WithValue(withEndpoint(ctx, endpoint), oauth2.HTTPClient, c.hc)
+	return withCapture(ctx)
+}
+
+// exchange redeems an authorization code (RFC 6749 §4.1.3) with the PKCE
+// verifier (RFC 7636 §4.5).
+func (c *Client) exchange(ctx context.Context, conf *oauth2.Config, code, verifier string) (map[string]any, error) {
+	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
+	if len(c.cfg.Resources) == 1 {
+		// RFC 8707 §2.2; with several, the authorization request carried them.
+		opts = append(opts, oauth2.SetAuthURLParam("resource", c.cfg.Resources[0]))
+	}
+	extra, err := c.auth.assertionParams(conf.Endpoint.TokenURL)
+	if err != nil {
+		return nil, err
+	}
+	for k := range extra {
+		opts = append(opts, oauth2.SetAuthURLParam(k, extra.Get(k)))
+	}
+	octx, cp := c.oauth2Context(ctx, "token")
+	_, err = conf.Exchange(octx, code, opts...)
+	return c.oauth2Answer("token", conf.Endpoint.TokenURL, err, cp)
+}
+
+// oauth2Answer turns what x/oauth2 did into the raw response or a clear error.
+func (c *Client) oauth2Answer(endpoint, u string, err error, cp *capture) (map[string]any, error) {
+	if err == nil {
+		return parseObject(cp.body)
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode != "" {
+		return nil, &OAuthError{Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Status: re.Response.StatusCode, Endpoint: endpoint}
+	}
+	if cp.status == 0 {
+		return nil, transportError(endpoint, u, err)
+	}
+	obj, derr := decodeObject(endpoint, u, cp.status, cp.header, cp.body)
+	if derr != nil {
+		return nil, derr
+	}
+	if _, ok := obj["access_token"].(string); !ok {
+		return nil, &ResponseError{Endpoint: endpoint, URL: u, Status: cp.status, Err: errors.New("the token response has no access_token")}
+	}
+	return nil, fmt.Errorf("%s endpoint %s: %w", endpoint, u, err)
+}
+
+// Refresh redeems a refresh token (RFC 6749 §6). original is the result the
+// token came from (may be nil): the new ID token is checked against its ID
+// token (OIDC Core §12.2), and its refresh token is kept when the server
+// does not rotate it.
+func (c *Client) Refresh(ctx context.Context, refreshToken string, original *Result) (*Result, error) {
+	refreshToken = strings.TrimSpace(refreshToken)
+	if refreshToken == "" {
+		return nil, errors.New("no refresh token: log in with the offline_access scope, or give one")
+	}
+	tokenURL, err := c.endpoint(ctx, "token")
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]any
+	if c.auth.signer != nil {
+		// x/oauth2's TokenSource cannot add a per-request client assertion
+		// (RFC 7523), so the JWT methods post the grant themselves.
+		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
+		raw, err = c.tokenRequest(ctx, tokenURL, form)
+	} else {
+		conf := c.oauth2Config("", tokenURL, "")
+		octx, cp := c.oauth2Context(ctx, "token")
+		_, err = conf.TokenSource(octx, &oauth2.Token{RefreshToken: refreshToken, Expiry: c.now().Add(-time.Hour)}).Token()
+		raw, err = c.oauth2Answer("token", tokenURL, err, cp)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	return c.result(ctx, "refresh_token", raw, resultExtra{original: original, keptRefresh: refreshToken}), nil
+}
+
+// ClientCredentials requests a token for the client itself (RFC 6749 §4.4).
+func (c *Client) ClientCredentials(ctx context.Context) (*Result, error) {
+	tokenURL, err := c.endpoint(ctx, "token")
+	if err != nil {
+		return nil, err
+	}
+	params := url.Values{}
+	if c.cfg.Audience != "" {
+		params.Set("audience", c.cfg.Audience)
+	}
+	if len(c.cfg.Resources) > 0 {
+		params["resource"] = c.cfg.Resources
+	}
+	extra, err := c.auth.assertionParams(tokenURL)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range extra {
+		params[k] = v
+	}
+	conf := clientcredentials.Config{
+		ClientID: c.cfg.ClientID, ClientSecret: c.auth.oauth2Secret(), TokenURL: tokenURL,
+		Scopes: c.cfg.Scopes, EndpointParams: params, AuthStyle: c.auth.oauth2Style(),
+	}
+	octx, cp := c.oauth2Context(ctx, "token")
+	_, err = conf.Token(octx)
+	raw, err := c.oauth2Answer("token", tokenURL, err, cp)
+	if err != nil {
+		return nil, fmt.Errorf("client credentials: %w", err)
+	}
+	return c.result(ctx, "client_credentials", raw, resultExtra{}), nil
+}
+
+// tokenRequest posts a grant to the token endpoint with client
+// authentication and returns the raw token response.
+func (c *Client) tokenRequest(ctx context.Context, tokenURL string, form url.Values) (map[string]any, error) {
+	resp, body, err := c.post(ctx, "token", tokenURL, form, true)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := decodeObject("token", tokenURL, resp.StatusCode, resp.Header, body)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := raw["access_token"].(string); !ok {
+		return nil, &ResponseError{Endpoint: "token", URL: tokenURL, Status: resp.StatusCode, Err: errors.New("the token response has no access_token")}
+	}
+	return raw, nil
+}
+
+// post sends a form, authenticated as the client when auth is set. The
+// assertion audience is the token endpoint (RFC 7523 §3), as servers expect
+// for every endpoint.
+func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, auth bool) (*http.Response, []byte, error) {
+	h := http.Header{}
+	if auth {
+		aud := c.currentEndpoints().Token
+		if aud == "" {
+			aud = u
+		}
+		if err := c.auth.apply(h, form, aud); err != nil {
+			return nil, nil, err
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s endpoint %q: %w", endpoint, u, err)
+	}
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	return c.send(ctx, endpoint, req)
+}
+
+// resultExtra is what a grant knows besides the token response.
+type resultExtra struct {
+	nonce       string  // sent with the authorization request
+	original    *Result // the result a refresh token came from
+	keptRefresh string  // the refresh token used, still valid when none is returned (RFC 6749 §6)
+}
+
+// result builds a Result from a raw token response and inspects its tokens.
+func (c *Client) result(ctx context.Context, grant string, raw map[string]any, x resultExtra) *Result {
+	str := func(k string) string { s, _ := raw[k].(string); return s }
+	res := &Result{Grant: grant, Issuer: c.issuer(), TokenType: str("token_type"), Scope: str("scope"), Insecure: c.cfg.Insecure, nonce: x.nonce}
+	res.ExpiresIn = number(raw["expires_in"])
+	if res.ExpiresIn > 0 {
+		res.Expiry = c.now().Add(time.Duration(res.ExpiresIn) * time.Second)
+	}
+	rt := str("refresh_token")
+	if rt == "" {
+		rt = x.keptRefresh
+	}
+	res.Raw = raw
+	keys := c.keySource(ctx)
+	at := str("access_token")
+	res.AccessToken = c.inspect(ctx, at, c.accessTokenOptions(keys))
+	if id := str("id_token"); id != "" {
+		res.IDToken = c.inspect(ctx, id, c.idTokenOptions(keys, at, x))
+	}
+	if rt != "" {
+		res.RefreshToken = c.inspect(ctx, rt, c.baseOptions(keys))
+	}
+	return res
+}
+
+// number reads expires_in, which some servers send as a string.
+func number(v any) int64 {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		if err != nil {
+			f, _ := n.Float64()
+			return int64(f)
+		}
+		return i
+	case string:
+		i, _ := strconv.ParseInt(n, 10, 64)
+		return i
+	case float64:
+		return int64(n)
+	}
+	return 0
+}

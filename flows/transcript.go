@@ -1,0 +1,191 @@
+package flows
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Redacted replaces every secret value in a [Transcript].
+const Redacted = "[redacted]"
+
+// Exchange is one HTTP request and its response, with secrets redacted:
+// Authorization and cookie headers, and the client_secret, client_assertion
+// and password form or JSON fields.
+type Exchange struct {
+	Endpoint        string        `json:"endpoint"` // "token", "discovery", "jwks", ...
+	Method          string        `json:"method"`
+	URL             string        `json:"url"`
+	RequestHeaders  http.Header   `json:"request_headers,omitempty"`
+	RequestBody     string        `json:"request_body,omitempty"`
+	Status          int           `json:"status,omitempty"`
+	ResponseHeaders http.Header   `json:"response_headers,omitempty"`
+	ResponseBody    string        `json:"response_body,omitempty"`
+	Duration        time.Duration `json:"duration_ns"`
+	Err             string        `json:"error,omitempty"` // transport error or size limit
+	Started         time.Time     `json:"started"`
+}
+
+// Transcript records exchanges in order. It is safe for concurrent use; a
+// nil *Transcript records nothing.
+type Transcript struct {
+	mu   sync.Mutex // guards all fields
+	list []Exchange
+	subs map[int]func(Exchange)
+	next int
+}
+
+// Add appends x and calls the subscribers (outside the lock).
+func (t *Transcript) Add(x Exchange) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	t.list = append(t.list, x)
+	subs := make([]func(Exchange), 0, len(t.subs))
+	for _, f := range t.subs {
+		subs = append(subs, f)
+	}
+	t.mu.Unlock()
+	for _, f := range subs {
+		f(x)
+	}
+}
+
+// Exchanges returns a copy of the exchanges recorded so far, oldest first.
+func (t *Transcript) Exchanges() []Exchange {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]Exchange(nil), t.list...)
+}
+
+// Len reports how many exchanges were recorded.
+func (t *Transcript) Len() int {
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.list)
+}
+
+// Subscribe calls f with each exchange added from now on, from the goroutine
+// that made the request (a GUI must hop to its own thread). The returned
+// function unsubscribes.
+func (t *Transcript) Subscribe(f func(Exchange)) (unsubscribe func()) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.subs == nil {
+		t.subs = make(map[int]func(Exchange))
+	}
+	id := t.next
+	t.next++
+	t.subs[id] = f
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		delete(t.subs, id)
+	}
+}
+
+// secretFields are form and JSON members whose values never enter a transcript.
+var secretFields = map[string]bool{
+	"client_secret":    true,
+	"client_assertion": true,
+	"password":         true,
+}
+
+// redactHeaders copies h, keeping the scheme of Authorization ("Basic",
+// "Bearer") and replacing credentials and cookies.
+func redactHeaders(h http.Header) http.Header {
+	out := h.Clone()
+	for name, vals := range out {
+		switch http.CanonicalHeaderKey(name) {
+		case "Authorization", "Proxy-Authorization", "Dpop":
+			for i, v := range vals {
+				scheme, _, found := strings.Cut(v, " ")
+				if found {
+					vals[i] = scheme + " " + Redacted
+				} else {
+					vals[i] = Redacted
+				}
+			}
+		case "Cookie", "Set-Cookie":
+			for i := range vals {
+				vals[i] = Redacted
+			}
+		}
+	}
+	return out
+}
+
+// redactBody redacts secret fields of a form or JSON body; other bodies are
+// kept as they are.
+func redactBody(contentType string, body []byte) string {
+	ct := strings.ToLower(contentType)
+	switch {
+	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+		return redactForm(string(body))
+	case strings.Contains(ct, "json"):
+		return redactJSON(body)
+	}
+	return string(body)
+}
+
+func redactForm(s string) string {
+	v, err := url.ParseQuery(s)
+	if err != nil {
+		return s
+	}
+	for k := range v {
+		if secretFields[k] {
+			for i := range v[k] {
+				v[k][i] = Redacted
+			}
+		}
+	}
+	// Encode sorts keys: stable output for tests and diffs.
+	return v.Encode()
+}
+
+func redactJSON(body []byte) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return string(body)
+	}
+	changed := false
+	for k := range m {
+		if secretFields[k] {
+			m[k] = json.RawMessage(`"` + Redacted + `"`)
+			changed = true
+		}
+	}
+	if !changed {
+		return string(body)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(m[k])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
