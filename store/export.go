@@ -1,0 +1,259 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Bundle is an export file: profiles without their store bookkeeping (ID,
+// secret locations, revision) and, only when asked, secret values.
+type Bundle struct {
+	Schema   int             `json:"schema"`
+	Kind     string          `json:"kind"`
+	Exported time.Time       `json:"exported,omitzero"`
+	Profiles []BundleProfile `json:"profiles"`
+}
+
+// BundleProfile is one exported profile.
+type BundleProfile struct {
+	Profile
+	// SecretValues holds secret values, present only in an export made
+	// with IncludeSecrets. Never holds remembered tokens.
+	SecretValues map[SecretKind]string `json:"secret_values,omitempty"`
+}
+
+// HasSecrets reports whether any profile carries secret values.
+func (b *Bundle) HasSecrets() bool {
+	return slices.ContainsFunc(b.Profiles, func(p BundleProfile) bool { return len(p.SecretValues) > 0 })
+}
+
+// ExportOptions selects what Export writes.
+type ExportOptions struct {
+	Names          []string // profiles to export; nil means all
+	IncludeSecrets bool     // add client secrets and private keys (write the file 0600)
+}
+
+// Export builds a Bundle. With IncludeSecrets, a secret that cannot be read
+// fails the export (nothing half-done is returned).
+func (s *Store) Export(opts ExportOptions) (*Bundle, error) {
+	all := s.List()
+	var chosen []Profile
+	if opts.Names == nil {
+		chosen = all
+	} else {
+		for _, n := range opts.Names {
+			i := find(all, n)
+			if i < 0 {
+				return nil, &NameError{Name: n, Err: ErrNotFound}
+			}
+			chosen = append(chosen, all[i])
+		}
+	}
+	b := &Bundle{Schema: SchemaVersion, Kind: exportKind, Exported: s.now().UTC(), Profiles: []BundleProfile{}}
+	for _, p := range chosen {
+		bp := BundleProfile{Profile: p.Clone()}
+		if opts.IncludeSecrets {
+			for kind := range p.Secrets {
+				if kind == SecretTokens {
+					continue
+				}
+				v, _, err := s.secretOf(p, kind)
+				if err != nil {
+					return nil, fmt.Errorf("export with secrets: %w", err)
+				}
+				if bp.SecretValues == nil {
+					bp.SecretValues = map[SecretKind]string{}
+				}
+				bp.SecretValues[kind] = v
+			}
+		}
+		bp.ID, bp.Secrets, bp.Revision = "", nil, 0
+		b.Profiles = append(b.Profiles, bp)
+	}
+	return b, nil
+}
+
+// Marshal renders the bundle as indented JSON.
+func (b *Bundle) Marshal() ([]byte, error) {
+	data, err := json.MarshalIndent(b, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+// ParseBundle reads an export, or a profiles.json (or its backup) — both
+// share the envelope — at any supported schema version.
+func ParseBundle(data []byte) (*Bundle, error) {
+	b := &Bundle{Kind: exportKind}
+	if _, err := parseDocument(data, &b.Profiles); err != nil {
+		return nil, err
+	}
+	b.Schema = SchemaVersion
+	seen := map[string]int{}
+	for i := range b.Profiles {
+		p := &b.Profiles[i]
+		if strings.TrimSpace(p.Name) == "" {
+			return nil, &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profile number %d has no name", i+1)}
+		}
+		if j, dup := seen[strings.ToLower(p.Name)]; dup {
+			return nil, &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profiles number %d and %d are both named %q", j+1, i+1, p.Name)}
+		}
+		seen[strings.ToLower(p.Name)] = i
+		p.ID, p.Secrets, p.Revision = "", nil, 0
+		delete(p.SecretValues, SecretTokens)
+		normalize(&p.Profile)
+	}
+	return b, nil
+}
+
+// Conflict is what Import does with a profile whose name is taken.
+type Conflict int
+
+// Conflict policies. The default reports and skips: never overwrite silently.
+const (
+	ConflictSkip    Conflict = iota // leave the existing profile, report the name
+	ConflictRename                  // import as "name (2)", "name (3)", ...
+	ConflictReplace                 // replace the existing profile (it keeps its secrets unless the bundle brings new ones)
+)
+
+// ImportOptions controls Import.
+type ImportOptions struct {
+	Names      []string // profiles to import; nil means all
+	OnConflict Conflict
+	// Secrets imports secret values found in the bundle (into the OS
+	// keyring, or the chosen fallback).
+	Secrets bool
+}
+
+// ImportResult says what Import did, profile by profile.
+type ImportResult struct {
+	Added     []string       `json:"added"`               // imported under their own name
+	Renamed   []Renamed      `json:"renamed,omitempty"`   // imported under a new name
+	Replaced  []string       `json:"replaced,omitempty"`  // replaced an existing profile
+	Conflicts []string       `json:"conflicts,omitempty"` // skipped: the name is taken
+	Invalid   []ImportFailed `json:"invalid,omitempty"`   // skipped: validation errors
+	Secrets   int            `json:"secrets"`             // secret values stored
+	SecretErr []ImportFailed `json:"secret_errors,omitempty"`
+}
+
+// Renamed is a profile imported under a new name.
+type Renamed struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// ImportFailed names a profile and why part of its import failed.
+type ImportFailed struct {
+	Name string `json:"name"`
+	Err  string `json:"error"`
+}
+
+// Conflicts lists the bundle's profile names already taken in the store.
+func (s *Store) Conflicts(b *Bundle) []string {
+	all := s.List()
+	var out []string
+	for _, p := range b.Profiles {
+		if find(all, p.Name) >= 0 {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// Import adds the bundle's profiles in one save (so it is all or nothing
+// for the profiles file), then stores their secrets when asked. Name
+// conflicts follow opts.OnConflict; nothing is ever overwritten unless
+// ConflictReplace is given.
+func (s *Store) Import(b *Bundle, opts ImportOptions) (*ImportResult, error) {
+	type pending struct {
+		id     string
+		name   string
+		values map[SecretKind]string
+	}
+	var res ImportResult
+	var todo []pending
+	err := s.mutate(func(ps []Profile) ([]Profile, error) {
+		res, todo = ImportResult{}, nil
+		now := s.now().UTC()
+		for _, bp := range b.Profiles {
+			if opts.Names != nil && !slices.ContainsFunc(opts.Names, func(n string) bool { return strings.EqualFold(n, bp.Name) }) {
+				continue
+			}
+			p := bp.Profile.Clone()
+			p.ID, p.Secrets, p.Revision = "", nil, 0
+			if is := p.Validate(); is.HasErrors() {
+				res.Invalid = append(res.Invalid, ImportFailed{p.Name, (&ValidationError{Name: p.Name, Issues: is}).Error()})
+				continue
+			}
+			p.Updated = now
+			if p.Created.IsZero() {
+				p.Created = now
+			}
+			i := find(ps, p.Name)
+			switch {
+			case i < 0:
+				p.ID, p.Revision = newID(), 1
+				ps = append(ps, p)
+				res.Added = append(res.Added, p.Name)
+			case opts.OnConflict == ConflictRename:
+				from := p.Name
+				p.Name = freeName(ps, p.Name)
+				p.ID, p.Revision = newID(), 1
+				ps = append(ps, p)
+				res.Renamed = append(res.Renamed, Renamed{from, p.Name})
+			case opts.OnConflict == ConflictReplace:
+				old := ps[i]
+				p.ID, p.Secrets, p.Created, p.Revision = old.ID, old.Secrets, old.Created, old.Revision+1
+				if !p.RememberTokens {
+					delete(p.Secrets, SecretTokens)
+				}
+				ps[i] = p
+				res.Replaced = append(res.Replaced, p.Name)
+			default:
+				res.Conflicts = append(res.Conflicts, p.Name)
+				continue
+			}
+			if opts.Secrets && len(bp.SecretValues) > 0 {
+				todo = append(todo, pending{p.ID, p.Name, bp.SecretValues})
+			}
+		}
+		return ps, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var keyringErr error
+	for _, t := range todo {
+		for kind, v := range t.values {
+			if kind != SecretClient && kind != SecretPrivateKey || v == "" {
+				continue
+			}
+			if _, err := s.SetSecret(t.name, kind, v); err != nil {
+				res.SecretErr = append(res.SecretErr, ImportFailed{t.name, err.Error()})
+				if errors.Is(err, ErrKeyringUnavailable) && keyringErr == nil {
+					keyringErr = err
+				}
+				continue
+			}
+			res.Secrets++
+		}
+	}
+	// The profiles are imported either way; a missing keyring is returned
+	// so the caller can ask the user (or call Secrets().Probe() first).
+	return &res, keyringErr
+}
+
+// freeName returns "name (2)", "name (3)", ... whichever is free.
+func freeName(ps []Profile, name string) string {
+	for n := 2; ; n++ {
+		c := fmt.Sprintf("%s (%d)", name, n)
+		if find(ps, c) < 0 {
+			return c
+		}
+	}
+}
