@@ -37,6 +37,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version", runVersion},
+		"inspect": {"decode, verify and check a JWT (JWS or JWE)", runInspect},
 	}
 }
 

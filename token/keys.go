@@ -111,7 +111,11 @@ func parseOneJWK(raw []byte) (jose.JSONWebKey, string) {
 	if err := k.UnmarshalJSON(raw); err != nil {
 		return k, strings.TrimPrefix(err.Error(), "go-jose/go-jose: ")
 	}
-	if !k.Valid() {
+	if sym, ok := k.Key.([]byte); ok {
+		if len(sym) == 0 {
+			return k, "empty symmetric key"
+		}
+	} else if !k.Valid() {
 		return k, "not a valid key"
 	}
 	if k.Use == "enc" {
