@@ -1,0 +1,142 @@
+package flows
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// fakeClock is a settable clock for the cooldown tests.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// TestJWKSUnknownKidAfterRotation: a token signed with a rotated-in key is
+// verified after one forced re-fetch; further unknown kids wait for the
+// cooldown.
+func TestJWKSUnknownKidAfterRotation(t *testing.T) {
+	f := newFakeIdP(t)
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	cache := NewJWKSCache(clock.now)
+	src := cache.Source(f.issuer()+"/jwks", http.DefaultClient)
+	ctx := context.Background()
+
+	look := func(kid string) token.KeyLookup {
+		t.Helper()
+		l, err := src.Lookup(ctx, kid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	l := look("key-1")
+	if f.jwksCount() != 1 || !strings.Contains(l.Origin, "fetched now") || len(l.Keys) != 1 || len(l.Skipped) != 1 {
+		t.Fatalf("first lookup: hits %d, %+v", f.jwksCount(), l)
+	}
+	clock.advance(5 * time.Second)
+	if l = look("key-1"); f.jwksCount() != 1 || !strings.Contains(l.Origin, "cached 5 s") {
+		t.Errorf("cached lookup: hits %d, origin %q", f.jwksCount(), l.Origin)
+	}
+
+	newKid := f.rotate()
+	tok := f.sign(map[string]any{"iss": f.issuer(), "sub": "x"})
+	r, err := token.Inspect(ctx, tok, token.Options{Keys: src, Clock: clock.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Signature.Status != token.SigValid || f.jwksCount() != 2 {
+		t.Fatalf("after rotation: signature %+v, hits %d; want valid after one re-fetch", r.Signature, f.jwksCount())
+	}
+	if !strings.Contains(r.Signature.Key.Origin, "kid \""+newKid+"\" was unknown") {
+		t.Errorf("origin = %q", r.Signature.Key.Origin)
+	}
+
+	// A flood of unknown kids within the cooldown: no more fetches.
+	for i := 0; i < 50; i++ {
+		l = look("nope")
+	}
+	if f.jwksCount() != 2 || !strings.Contains(l.Origin, "cooldown") {
+		t.Errorf("flood: hits %d, origin %q; want the cooldown to hold", f.jwksCount(), l.Origin)
+	}
+	clock.advance(JWKSCooldown)
+	look("nope")
+	if f.jwksCount() != 3 {
+		t.Errorf("after cooldown: hits %d; want one more re-fetch", f.jwksCount())
+	}
+	if s := cache.Stats(f.issuer() + "/jwks"); s.Fetches != 3 || s.Keys != 2 {
+		t.Errorf("stats = %+v", s)
+	}
+}
+
+func TestJWKSConcurrentSingleFetch(t *testing.T) {
+	f := newFakeIdP(t)
+	cache := NewJWKSCache(nil)
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := cache.Source(f.issuer()+"/jwks", http.DefaultClient).Lookup(context.Background(), "key-1"); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if f.jwksCount() != 1 {
+		t.Errorf("JWKS fetched %d times by 20 concurrent lookups; want 1", f.jwksCount())
+	}
+}
+
+func TestJWKSFailedRefetchKeepsKeys(t *testing.T) {
+	f := newFakeIdP(t)
+	clock := &fakeClock{t: time.Unix(1_700_000_000, 0)}
+	src := NewJWKSCache(clock.now).Source(f.issuer()+"/jwks", http.DefaultClient)
+	if _, err := src.Lookup(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 503) })
+	clock.advance(2 * DefaultJWKSTTL)
+	l, err := src.Lookup(context.Background(), "")
+	if err != nil || len(l.Keys) != 1 || !strings.Contains(l.Origin, "re-fetch failed") {
+		t.Errorf("lookup = %+v, %v; want the old keys with a note", l, err)
+	}
+}
+
+func TestCacheTTL(t *testing.T) {
+	for _, tt := range []struct {
+		cc   string
+		want time.Duration
+	}{
+		{"", DefaultJWKSTTL},
+		{"public, max-age=600", 10 * time.Minute},
+		{"max-age=1", MinJWKSTTL},
+		{"no-store", MinJWKSTTL},
+		{"max-age=99999999", MaxJWKSTTL},
+	} {
+		h := http.Header{}
+		if tt.cc != "" {
+			h.Set("Cache-Control", tt.cc)
+		}
+		if got := cacheTTL(h); got != tt.want {
+			t.Errorf("cacheTTL(%q) = %v; want %v", tt.cc, got, tt.want)
+		}
+	}
+}

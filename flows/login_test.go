@@ -1,0 +1,180 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+func TestLoginFakeIdP(t *testing.T) {
+	f := newFakeIdP(t)
+	c := newTestClient(t, f, Config{Scopes: []string{"openid"}, Params: url.Values{"prompt": {"login"}}, Resources: []string{"https://api.a", "https://api.b"}},
+		WithBrowser(redirectBrowser))
+	var shown string
+	res, err := c.Login(context.Background(), LoginOptions{OnURL: func(u string) { shown = u }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := mustQuery(t, shown)
+	if q.Get("prompt") != "login" || len(q["resource"]) != 2 || q.Get("nonce") == "" || len(q.Get("state")) < 43 {
+		t.Errorf("authorization URL lacks parameters: %s", shown)
+	}
+	if !strings.HasPrefix(q.Get("redirect_uri"), "http://127.0.0.1:") || !strings.HasSuffix(q.Get("redirect_uri"), "/callback") {
+		t.Errorf("redirect_uri = %q; want http://127.0.0.1:PORT/callback", q.Get("redirect_uri"))
+	}
+	if res.IDToken == nil || !res.IDToken.OK() {
+		t.Fatalf("ID token not OK: %+v", res.IDToken)
+	}
+	if chk, _ := res.IDToken.Report.Check("nonce"); chk.Status != token.Pass {
+		t.Errorf("nonce check = %+v; want pass", chk)
+	}
+	if res.AccessToken.Report.Kind != token.KindOpaque || res.Raw["x_extra"] != "kept" || res.ExpiresIn != 3600 {
+		t.Errorf("result = %+v", res)
+	}
+	if f.jwksCount() != 1 {
+		t.Errorf("JWKS fetched %d times; want 1", f.jwksCount())
+	}
+	if got := res.IDToken.Report.Signature.Skipped; len(got) != 1 {
+		t.Errorf("skipped keys = %v; want the one unusable key", got)
+	}
+
+	// Refresh: ID token checked against the original (OIDC Core §12.2), no nonce needed.
+	ref, err := c.Refresh(context.Background(), res.RefreshToken.Raw, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ref.IDToken.OK() {
+		t.Errorf("refreshed ID token not OK: %+v", ref.IDToken.Report.Checks)
+	}
+	if f.jwksCount() != 1 {
+		t.Errorf("JWKS fetched %d times after refresh; want 1", f.jwksCount())
+	}
+}
+
+func TestLoginCallbackFailures(t *testing.T) {
+	tests := []struct {
+		name    string
+		build   func(q url.Values) url.Values
+		want    error
+		wantErr string
+	}{
+		{"state mismatch", func(q url.Values) url.Values { return url.Values{"code": {"c"}, "state": {"forged"}} }, ErrStateMismatch, ""},
+		{"error callback", func(q url.Values) url.Values {
+			return url.Values{"error": {"access_denied"}, "error_description": {"<b>nope</b>"}, "state": q["state"]}
+		}, nil, `authorization endpoint returned OAuth error "access_denied": <b>nope</b>`},
+		{"wrong iss", func(q url.Values) url.Values {
+			return url.Values{"code": {"c"}, "state": q["state"], "iss": {"https://evil.example"}}
+		}, ErrIssuerMismatch, ""},
+		{"no code", func(q url.Values) url.Values { return url.Values{"state": q["state"]} }, nil, "neither code nor error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeIdP(t)
+			var page string
+			browser := func(ctx context.Context, u string) error {
+				au, _ := url.Parse(u)
+				to, _ := url.Parse(au.Query().Get("redirect_uri"))
+				to.RawQuery = tt.build(au.Query()).Encode()
+				resp, err := http.Get(to.String())
+				if err != nil {
+					return err
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				page = string(b)
+				return nil
+			}
+			c := newTestClient(t, f, Config{}, WithBrowser(browser))
+			_, err := c.Login(context.Background(), LoginOptions{})
+			if err == nil {
+				t.Fatal("login succeeded")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("err = %v; want %v", err, tt.want)
+			}
+			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("err = %v; want it to contain %q", err, tt.wantErr)
+			}
+			if !strings.Contains(page, "Sign-in failed") {
+				t.Errorf("browser page = %q; want the failure page", page)
+			}
+			if strings.Contains(page, "<b>nope") {
+				t.Errorf("error description not escaped in page: %s", page)
+			}
+		})
+	}
+}
+
+func TestLoginTimeoutAndCancel(t *testing.T) {
+	f := newFakeIdP(t)
+	noop := func(context.Context, string) error { return nil }
+	c := newTestClient(t, f, Config{LoginTimeout: 200 * time.Millisecond}, WithBrowser(noop))
+	if _, err := c.Login(context.Background(), LoginOptions{}); !errors.Is(err, ErrLoginTimeout) {
+		t.Errorf("err = %v; want ErrLoginTimeout", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c2 := newTestClient(t, f, Config{}, WithBrowser(noop))
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, err := c2.Login(ctx, LoginOptions{}); !errors.Is(err, ErrLoginCancelled) {
+		t.Errorf("err = %v; want ErrLoginCancelled", err)
+	}
+}
+
+func TestLoginListenerClosedAfterCallback(t *testing.T) {
+	f := newFakeIdP(t)
+	var redirect string
+	c := newTestClient(t, f, Config{}, WithBrowser(redirectBrowser))
+	if _, err := c.Login(context.Background(), LoginOptions{OnURL: func(u string) { redirect = mustQuery(t, u).Get("redirect_uri") }}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.Get(redirect); err == nil {
+		resp.Body.Close()
+		t.Errorf("listener still answers after the login (HTTP %d)", resp.StatusCode)
+	}
+}
+
+func TestLoginBrowserFailureReported(t *testing.T) {
+	f := newFakeIdP(t)
+	failing := func(context.Context, string) error { return errors.New("no display") }
+	c := newTestClient(t, f, Config{LoginTimeout: 300 * time.Millisecond}, WithBrowser(failing))
+	var reported error
+	_, err := c.Login(context.Background(), LoginOptions{OnBrowserError: func(e error) { reported = e }})
+	if !errors.Is(err, ErrLoginTimeout) || reported == nil || !strings.Contains(reported.Error(), "open the URL by hand") {
+		t.Errorf("err = %v, reported = %v", err, reported)
+	}
+}
+
+func TestLoopbackHosts(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{{"", "127.0.0.1"}, {"127.0.0.1", "127.0.0.1"}, {"[::1]", "[::1]"}, {"::1", "[::1]"}} {
+		if got, err := loopbackLiteral(tt.in); err != nil || got != tt.want {
+			t.Errorf("loopbackLiteral(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	if _, err := loopbackLiteral("localhost"); err == nil {
+		t.Error("localhost accepted; RFC 8252 §8.3 recommends against it")
+	}
+}
+
+func TestReservedParamRefused(t *testing.T) {
+	f := newFakeIdP(t)
+	c := newTestClient(t, f, Config{Params: url.Values{"state": {"fixed"}}, LoginTimeout: time.Second}, WithBrowser(redirectBrowser))
+	if _, err := c.Login(context.Background(), LoginOptions{}); err == nil || !strings.Contains(err.Error(), "cannot be overridden") {
+		t.Errorf("err = %v; want a refusal to override state", err)
+	}
+}
+
+func mustQuery(t *testing.T, u string) url.Values {
+	t.Helper()
+	p, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Query()
+}

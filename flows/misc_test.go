@@ -1,0 +1,136 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDevicePolling(t *testing.T) {
+	f := newFakeIdP(t)
+	f.devScript = []string{"authorization_pending", "slow_down", "authorization_pending"}
+	c := newTestClient(t, f, Config{})
+	var waits []time.Duration
+	c.after = func(d time.Duration) <-chan time.Time {
+		waits = append(waits, d)
+		ch := make(chan time.Time, 1)
+		ch <- time.Now()
+		return ch
+	}
+	var code DeviceCode
+	var polls []DevicePoll
+	res, err := c.DeviceWithProgress(context.Background(), func(dc DeviceCode) { code = dc }, func(p DevicePoll) { polls = append(polls, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code.UserCode != "ABCD-EFGH" || !strings.HasSuffix(code.VerificationURI, "/activate") {
+		t.Errorf("device code = %+v", code)
+	}
+	want := []time.Duration{time.Second, time.Second, 6 * time.Second, 6 * time.Second}
+	if len(waits) != len(want) {
+		t.Fatalf("waits = %v; want %v", waits, want)
+	}
+	for i := range want {
+		if waits[i] != want[i] {
+			t.Errorf("wait %d = %v; want %v (slow_down adds 5 s, RFC 8628 §3.5)", i, waits[i], want[i])
+		}
+	}
+	if len(polls) != 3 || res.IDToken == nil || res.Grant != "device_code" {
+		t.Errorf("polls %v, result %+v", polls, res)
+	}
+}
+
+func TestDeviceDenied(t *testing.T) {
+	f := newFakeIdP(t)
+	f.devScript = []string{"access_denied"}
+	c := newTestClient(t, f, Config{})
+	c.after = func(time.Duration) <-chan time.Time { ch := make(chan time.Time, 1); ch <- time.Now(); return ch }
+	_, err := c.Device(context.Background(), nil)
+	var oe *OAuthError
+	if !errors.As(err, &oe) || oe.Code != "access_denied" {
+		t.Errorf("err = %v; want access_denied", err)
+	}
+}
+
+func TestTranscriptRedaction(t *testing.T) {
+	f := newFakeIdP(t)
+	c := newTestClient(t, f, Config{ClientSecret: "hunter2", AuthMethod: AuthSecretPost})
+	var live []Exchange
+	unsub := c.TranscriptLog().Subscribe(func(x Exchange) { live = append(live, x) })
+	defer unsub()
+	if _, err := c.ClientCredentials(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UserInfo(context.Background(), "good-at"); err != nil {
+		t.Fatal(err)
+	}
+	xs := c.Transcript()
+	if len(xs) != 3 || len(live) != 3 { // discovery, token, userinfo
+		t.Fatalf("transcript has %d (live %d) exchanges; want 3", len(xs), len(live))
+	}
+	if xs[0].Endpoint != "discovery" || xs[1].Endpoint != "token" || xs[2].Endpoint != "userinfo" {
+		t.Errorf("endpoints = %s, %s, %s", xs[0].Endpoint, xs[1].Endpoint, xs[2].Endpoint)
+	}
+	tok := xs[1]
+	if strings.Contains(tok.RequestBody, "hunter2") || !strings.Contains(tok.RequestBody, "client_secret=%5Bredacted%5D") {
+		t.Errorf("token request body = %q", tok.RequestBody)
+	}
+	if tok.Status != 200 || !strings.Contains(tok.ResponseBody, "opaque-cc") || tok.Duration <= 0 || tok.Method != "POST" {
+		t.Errorf("token exchange = %+v", tok)
+	}
+	if got := xs[2].RequestHeaders.Get("Authorization"); got != "Bearer [redacted]" {
+		t.Errorf("userinfo Authorization = %q", got)
+	}
+}
+
+func TestRedactJSONAndHeaders(t *testing.T) {
+	got := redactBody("application/json", []byte(`{"client_secret":"x","name":"n"}`))
+	if got != `{"client_secret":"[redacted]","name":"n"}` {
+		t.Errorf("redactJSON = %s", got)
+	}
+	h := redactHeaders(http.Header{"Authorization": {"Basic abc"}, "Cookie": {"s=1"}, "Accept": {"a"}})
+	if h.Get("Authorization") != "Basic [redacted]" || h.Get("Cookie") != Redacted || h.Get("Accept") != "a" {
+		t.Errorf("headers = %v", h)
+	}
+}
+
+func TestBrowserArgv(t *testing.T) {
+	const u = "https://idp/authorize?a=1"
+	tests := []struct {
+		cmd  string
+		want []string
+	}{
+		{"firefox", []string{"firefox", u}},
+		{"tokeninspector demo-browser --user bob", []string{"tokeninspector", "demo-browser", "--user", "bob", u}},
+		{"chromium --app=%s", []string{"chromium", "--app=" + u}},
+	}
+	for _, tt := range tests {
+		got := browserArgv(tt.cmd, u)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("browserArgv(%q) = %q; want %q", tt.cmd, got, tt.want)
+		}
+	}
+}
+
+func TestOpenBrowserEnvList(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "opened")
+	script := filepath.Join(dir, "b.sh")
+	os.WriteFile(script, []byte("#!/bin/sh\necho \"$1\" > "+out+"\n"), 0o755)
+	t.Setenv("BROWSER", "false:"+script)
+	if err := OpenBrowser(context.Background(), "https://x/y"); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(out); strings.TrimSpace(string(b)) != "https://x/y" {
+		t.Errorf("second command got %q", b)
+	}
+	t.Setenv("BROWSER", "false")
+	if err := OpenBrowser(context.Background(), "https://x/y"); err == nil {
+		t.Error("failing $BROWSER reported success")
+	}
+}
