@@ -10,6 +10,103 @@ var dictionary = map[string]ClaimDoc{
 	"nbf": {Description: "not before: the token must not be accepted before this time", Spec: "RFC 7519 4.1.5", Time: true},
 	"iat": {Description: "issued at: when the token was created", Spec: "RFC 7519 4.1.6", Time: true},
 	"jti": {Description: "JWT ID: unique identifier, lets a recipient detect replays", Spec: "RFC 7519 4.1.7"},
+	// OpenID Connect Core 1.0: ID token claims (section 2).
+	"auth_time": {Description: "when the user last actually authenticated (entered credentials)", Spec: "OIDC Core 2", Time: true},
+	"nonce":     {Description: "value the client sent in the authentication request; binds the ID token to that request and stops replays", Spec: "OIDC Core 2, 3.1.2.1"},
+	"acr":       {Description: "authentication context class: how strong the authentication was", Spec: "OIDC Core 2"},
+	"amr":       {Description: "authentication methods used (pwd, otp, mfa, hwk, ...)", Spec: "OIDC Core 2; RFC 8176"},
+	"azp":       {Description: "authorized party: the client the token was issued to", Spec: "OIDC Core 2"},
+	"at_hash":   {Description: "hash of the access token issued alongside: proves they belong together", Spec: "OIDC Core 3.1.3.6, 3.2.2.9"},
+	"c_hash":    {Description: "hash of the authorization code issued alongside (hybrid flow)", Spec: "OIDC Core 3.3.2.11"},
+	"s_hash":    {Description: "hash of the state value (FAPI 1.0 detached signature)", Spec: "FAPI 1.0 Advanced 5.1"},
+	"sid":       {Description: "session ID at the OpenID Provider, for logout", Spec: "OIDC Front-Channel Logout 3; Back-Channel Logout 2.1"},
+	"events":    {Description: "security events (a logout token carries the back-channel logout event)", Spec: "RFC 8417 2.2; OIDC Back-Channel Logout 2.4"},
+	"sub_jwk":   {Description: "public key of a self-issued OpenID Provider", Spec: "OIDC Core 7.4"},
+
+	// OpenID Connect Core 1.0: standard claims (section 5.1).
+	"name":                  {Description: "full name, for display", Spec: "OIDC Core 5.1"},
+	"given_name":            {Description: "given (first) name", Spec: "OIDC Core 5.1"},
+	"family_name":           {Description: "family (last) name", Spec: "OIDC Core 5.1"},
+	"middle_name":           {Description: "middle name", Spec: "OIDC Core 5.1"},
+	"nickname":              {Description: "casual name", Spec: "OIDC Core 5.1"},
+	"preferred_username":    {Description: "the name the user likes to be called; not unique and not stable, never use it as a key", Spec: "OIDC Core 5.1"},
+	"profile":               {Description: "URL of the profile page", Spec: "OIDC Core 5.1"},
+	"picture":               {Description: "URL of a profile picture", Spec: "OIDC Core 5.1"},
+	"website":               {Description: "URL of a web page or blog", Spec: "OIDC Core 5.1"},
+	"email":                 {Description: "preferred e-mail address; not unique and may change", Spec: "OIDC Core 5.1"},
+	"email_verified":        {Description: "true when the provider verified the e-mail address", Spec: "OIDC Core 5.1"},
+	"gender":                {Description: "gender", Spec: "OIDC Core 5.1"},
+	"birthdate":             {Description: "birthday, YYYY-MM-DD (or YYYY)", Spec: "OIDC Core 5.1"},
+	"zoneinfo":              {Description: "time zone (e.g. Europe/Paris)", Spec: "OIDC Core 5.1"},
+	"locale":                {Description: "locale (BCP 47, e.g. en-US)", Spec: "OIDC Core 5.1"},
+	"phone_number":          {Description: "preferred telephone number", Spec: "OIDC Core 5.1"},
+	"phone_number_verified": {Description: "true when the provider verified the phone number", Spec: "OIDC Core 5.1"},
+	"address":               {Description: "postal address (JSON object)", Spec: "OIDC Core 5.1.1"},
+	"updated_at":            {Description: "when the user's information was last updated", Spec: "OIDC Core 5.1", Time: true},
+
+	// RFC 9068 JWT access tokens, RFC 8693 token exchange, RFC 7800, RFC 9449.
+	"client_id":             {Description: "the client the access token was issued to", Spec: "RFC 9068 2.2; RFC 8693 4.3"},
+	"scope":                 {Description: "granted scopes, space-separated", Spec: "RFC 9068 2.2.3; RFC 8693 4.2"},
+	"groups":                {Description: "groups the user belongs to", Spec: "RFC 9068 2.2.3.1; RFC 7643 4.1.2"},
+	"roles":                 {Description: "roles granted to the user or application", Spec: "RFC 9068 2.2.3.1; RFC 7643 4.1.2"},
+	"entitlements":          {Description: "entitlements of the user", Spec: "RFC 9068 2.2.3.1; RFC 7643 4.1.2"},
+	"act":                   {Description: "actor: who is acting on behalf of the subject (delegation chain)", Spec: "RFC 8693 4.1"},
+	"may_act":               {Description: "who may act on behalf of the subject", Spec: "RFC 8693 4.4"},
+	"cnf":                   {Description: "confirmation: the key the presenter must prove (jkt for DPoP, x5t#S256 for mTLS)", Spec: "RFC 7800 3.1; RFC 9449 6; RFC 8705 3.1"},
+	"htm":                   {Description: "DPoP proof: HTTP method of the request", Spec: "RFC 9449 4.2"},
+	"htu":                   {Description: "DPoP proof: HTTP URI of the request", Spec: "RFC 9449 4.2"},
+	"ath":                   {Description: "DPoP proof: hash of the access token", Spec: "RFC 9449 4.2"},
+	"authorization_details": {Description: "rich authorization request details", Spec: "RFC 9396 9.1"},
+
+	// Microsoft Entra ID (Azure AD).
+	"oid":            {Description: "object ID: the user's (or app's) immutable ID across applications in the tenant", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"tid":            {Description: "tenant ID of the directory the user signed in to", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"scp":            {Description: "delegated scopes granted (space-separated; Okta: an array)", Spec: "Microsoft identity platform token reference; Okta access tokens", Vendor: "Microsoft Entra ID, Okta"},
+	"aio":            {Description: "internal claim used by Entra to reuse tokens; opaque, ignore it", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"appid":          {Description: "application (client) ID of the client (v1.0 tokens; azp in v2.0)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"appidacr":       {Description: "how the client authenticated: 0 public, 1 secret, 2 certificate (v1.0)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"azpacr":         {Description: "how the client authenticated: 0 public, 1 secret, 2 certificate (v2.0)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"idp":            {Description: "identity provider that authenticated the subject (when not the issuer)", Spec: "Microsoft identity platform token reference; Okta", Vendor: "Microsoft Entra ID, Okta"},
+	"ipaddr":         {Description: "IP address the user authenticated from", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"unique_name":    {Description: "human-readable user name (v1.0); not stable, do not use as a key", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"upn":            {Description: "user principal name; may change, do not use as a key", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"uti":            {Description: "token identifier used internally by Entra", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"ver":            {Description: "token format version (\"1.0\", \"2.0\"; Okta: 1)", Spec: "Microsoft identity platform token reference; Okta", Vendor: "Microsoft Entra ID, Okta"},
+	"wids":           {Description: "Entra directory roles of the user (role template IDs)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"rh":             {Description: "internal claim used to revalidate tokens; ignore it", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"hasgroups":      {Description: "the user has groups, but too many to fit: call Microsoft Graph", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"_claim_names":   {Description: "distributed claims: where overflowing claims (groups) can be fetched", Spec: "OIDC Core 5.6.2; Microsoft groups overage", Vendor: "Microsoft Entra ID"},
+	"_claim_sources": {Description: "distributed claims: the endpoints that serve them", Spec: "OIDC Core 5.6.2; Microsoft groups overage", Vendor: "Microsoft Entra ID"},
+	"xms_tcdt":       {Description: "time the tenant was created", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID", Time: true},
+	"acct":           {Description: "account status in the tenant: 0 member, 1 guest", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+	"ctry":           {Description: "user's country or region", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+	"login_hint":     {Description: "opaque login hint for re-authentication", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+
+	// Keycloak.
+	"realm_access":    {Description: "realm roles of the user ({\"roles\": [...]})", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
+	"resource_access": {Description: "client roles per client ({\"client\": {\"roles\": [...]}})", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
+	"allowed-origins": {Description: "web origins allowed for CORS with this token", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
+	"session_state":   {Description: "Keycloak session ID (older versions; sid in newer)", Spec: "Keycloak access tokens; OIDC Session Management", Vendor: "Keycloak"},
+	"typ":             {Description: "token type as a claim (\"Bearer\", \"ID\", \"Refresh\"); not the typ header", Spec: "Keycloak tokens", Vendor: "Keycloak"},
+
+	// Okta.
+	"cid": {Description: "client ID the access token was issued to", Spec: "Okta access tokens", Vendor: "Okta"},
+	"uid": {Description: "Okta user ID", Spec: "Okta access tokens", Vendor: "Okta"},
+
+	// Google.
+	"hd": {Description: "hosted domain: the Google Workspace domain of the user (check it to restrict sign-in to a domain)", Spec: "Google OpenID Connect", Vendor: "Google"},
+
+	// Auth0.
+	"gty":         {Description: "grant type that issued the token (e.g. client-credentials)", Spec: "Auth0 access tokens", Vendor: "Auth0"},
+	"permissions": {Description: "API permissions granted (RBAC)", Spec: "Auth0 RBAC", Vendor: "Auth0"},
+	"org_id":      {Description: "organization the user logged in through", Spec: "Auth0 Organizations", Vendor: "Auth0"},
+
+	// AWS Cognito.
+	"token_use":        {Description: "\"id\" or \"access\": which kind of Cognito token this is", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"cognito:username": {Description: "user name in the user pool", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"cognito:groups":   {Description: "user pool groups of the user", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"origin_jti":       {Description: "identifier of the original authentication, shared by tokens refreshed from it", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"event_id":         {Description: "identifier of the authentication event", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
 }
 
 // headerDictionary describes JOSE header parameters (RFC 7515 4.1, RFC 7516
