@@ -166,7 +166,8 @@ func syntaxError(data []byte, err error) *LoadError {
 		le.Line, le.Column = position(data, int(tr.offset))
 		le.Reason = "unexpected data after the end of the JSON document"
 	case errors.As(err, &se):
-		le.Line, le.Column = position(data, int(se.Offset))
+		// Offset counts the bytes read, the bad one included.
+		le.Line, le.Column = position(data, int(se.Offset)-1)
 		le.Reason = "not valid JSON: " + se.Error()
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		le.Line, le.Column = position(data, len(data))

@@ -80,10 +80,11 @@ type Problem struct {
 // Error says in plain words what happened and what to do next.
 func (p *Problem) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the profiles file %s could not be used: %s.", p.Path, p.Err.Reason)
+	fmt.Fprintf(&b, "the profiles file %s could not be used: %s", p.Path, p.Err.Reason)
 	if p.Err.Line > 0 {
 		fmt.Fprintf(&b, " (line %d, column %d)", p.Err.Line, p.Err.Column)
 	}
+	b.WriteString(".")
 	if p.MovedTo != "" {
 		fmt.Fprintf(&b, " It was moved to %s; nothing was deleted.", p.MovedTo)
 	} else {
