@@ -77,7 +77,7 @@ func TestLoginCallbackFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFakeIdP(t)
-			var page string
+			pages := make(chan string, 1)
 			browser := func(ctx context.Context, u string) error {
 				au, _ := url.Parse(u)
 				to, _ := url.Parse(au.Query().Get("redirect_uri"))
@@ -88,7 +88,7 @@ func TestLoginCallbackFailures(t *testing.T) {
 				}
 				b, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
-				page = string(b)
+				pages <- string(b)
 				return nil
 			}
 			c := newTestClient(t, f, Config{}, WithBrowser(browser))
@@ -102,6 +102,7 @@ func TestLoginCallbackFailures(t *testing.T) {
 			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("err = %v; want it to contain %q", err, tt.wantErr)
 			}
+			page := <-pages
 			if !strings.Contains(page, "Sign-in failed") {
 				t.Errorf("browser page = %q; want the failure page", page)
 			}
