@@ -98,6 +98,9 @@ func Relative(t, now time.Time) string {
 
 // duration renders a length of time plainly: "90 s", "1 h 30 min", "400 days".
 func duration(d time.Duration) string {
+	if d < time.Second {
+		return "0 s"
+	}
 	r := Relative(time.Unix(0, 0).Add(d), time.Unix(0, 0))
 	if len(r) > 3 && r[:3] == "in " {
 		return r[3:]
