@@ -36,8 +36,10 @@ type command struct {
 // commands lists every subcommand. Each lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"version": {"print the version", runVersion},
-		"inspect": {"decode, verify and check a JWT (JWS or JWE)", runInspect},
+		"version":      {"print the version", runVersion},
+		"demo-idp":     {"run the built-in demo OAuth 2.0 / OpenID Connect provider on loopback", runDemoIDP},
+		"demo-browser": {"(helper) sign in to the demo provider like a browser: BROWSER=\"tokeninspector demo-browser\"", runDemoBrowser},
+		"inspect":      {"decode, verify and check a JWT (JWS or JWE)", runInspect},
 	}
 }
 

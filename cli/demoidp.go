@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+)
+
+// runDemoIDP is "tokeninspector demo-idp": the demo identity provider,
+// standalone, until interrupted.
+func runDemoIDP(env Env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return serveDemoIDP(ctx, env, nil)
+}
+
+// serveDemoIDP runs the provider until ctx ends; ready (tests) sees the running server.
+func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int {
+	fs := flag.NewFlagSet("demo-idp", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	port := fs.Int("port", 0, "listen on this `port` (0 = a random free port)")
+	ipv6 := fs.Bool("ipv6", false, "listen on [::1] instead of 127.0.0.1")
+	short := fs.Bool("short-lifetimes", false, "issue 30 s access and ID tokens and 5 min refresh tokens")
+	flawName := fs.String("flaw", "none", "issue deliberately flawed tokens: "+flawNames())
+	quiet := fs.Bool("quiet", false, "do not log requests")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: tokeninspector demo-idp [flags]\n\n"+
+			"Runs the built-in OAuth 2.0 / OpenID Connect demo provider on loopback until interrupted (Ctrl+C).\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(env.Args); err != nil {
+		return demoUsageStatus(err)
+	}
+	if fs.NArg() > 0 || *port < 0 || *port > 65535 {
+		fmt.Fprintln(env.Stderr, "demo-idp: unexpected arguments; see tokeninspector demo-idp --help")
+		return ExitUsage
+	}
+	flaw, err := demoidp.ParseFlaw(*flawName)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "demo-idp: %v\n", err)
+		return ExitUsage
+	}
+	host := "127.0.0.1"
+	if *ipv6 {
+		host = "::1"
+	}
+	opts := demoidp.Options{Addr: net.JoinHostPort(host, strconv.Itoa(*port)), ShortLifetimes: *short, Flaw: flaw}
+	if !*quiet {
+		opts.Log = env.Stderr
+	}
+	s, err := demoidp.Start(opts)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "demo-idp: %v\n", err)
+		return ExitFailure
+	}
+	defer s.Close()
+	writeDemoIDP(env.Stdout, s)
+	if ready != nil {
+		ready(s)
+	}
+	<-ctx.Done()
+	fmt.Fprintln(env.Stderr, "demo-idp: stopped")
+	return ExitOK
+}
+
+func flawNames() string {
+	var names []string
+	for _, f := range demoidp.Flaws() {
+		names = append(names, string(f))
+	}
+	return strings.Join(names, ", ")
+}
+
+// demoUsageStatus maps a flag parse error to an exit status (--help is success).
+func demoUsageStatus(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return ExitOK
+	}
+	return ExitUsage
+}
+
+// writeDemoIDP prints the issuer, endpoints, clients, users and the
+// private_key_jwt client's key. Every secret here is a public demo value.
+func writeDemoIDP(w io.Writer, s *demoidp.Server) {
+	iss := s.Issuer()
+	fmt.Fprintf(w, "Token Inspector demo identity provider (loopback only; demo secrets, not for real use)\n\n")
+	fmt.Fprintf(w, "Issuer     %s\nDiscovery  %s/.well-known/openid-configuration\nJWKS       %s/jwks\n", iss, iss, iss)
+	l := s.Lifetimes()
+	fmt.Fprintf(w, "Lifetimes  access %s, ID %s, refresh %s\nFlaw       %s (%s)\n\n", l.AccessToken, l.IDToken, l.RefreshToken, s.Flaw(), s.Flaw().Description())
+	fmt.Fprintln(w, "Clients")
+	for _, c := range s.Clients() {
+		fmt.Fprintf(w, "  %-12s %s\n", c.ID, c.Description)
+		fmt.Fprintf(w, "  %-12s auth %s", "", c.AuthMethod)
+		if c.Secret != "" {
+			fmt.Fprintf(w, ", secret %s", c.Secret)
+		}
+		if c.KeyID != "" {
+			fmt.Fprintf(w, ", key id %s", c.KeyID)
+		}
+		fmt.Fprintf(w, "\n  %-12s grants %s; scopes %s\n", "", strings.Join(c.GrantTypes, " "), strings.Join(c.Scopes, " "))
+		if len(c.RedirectURIs) > 0 {
+			fmt.Fprintf(w, "  %-12s redirect %s (any port)\n", "", strings.Join(c.RedirectURIs, " "))
+		}
+	}
+	fmt.Fprintln(w, "\nUsers (password secret)")
+	for _, u := range s.Users() {
+		fmt.Fprintf(w, "  %-6s %s <%s> sub %s, groups %s\n", u.Username, u.Name, u.Email, u.Subject, strings.Join(u.Groups, ", "))
+	}
+	fmt.Fprintf(w, "\nPrivate key of %s (private_key_jwt, RS256, kid %s):\n%s\n", demoidp.JWTClientID, s.ClientKeyID(), s.ClientKeyPEM())
+	fmt.Fprintln(w, "Press Ctrl+C to stop.")
+}
+
+// runDemoBrowser is the hidden "tokeninspector demo-browser URL" helper: a
+// stand-in browser that signs in to the demo provider, approves consent and
+// delivers the callback. Use it as BROWSER="tokeninspector demo-browser".
+func runDemoBrowser(env Env) int {
+	fs := flag.NewFlagSet("demo-browser", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	user := fs.String("user", "alice", "demo user to sign in as")
+	password := fs.String("password", "secret", "the user's password")
+	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: tokeninspector demo-browser [--user alice] [--password secret] URL\n\n"+
+			"Signs in to the demo identity provider at the authorization URL, approves consent and\n"+
+			"delivers the redirect to the app's loopback listener. For BROWSER=\"tokeninspector demo-browser\".\n\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(env.Args); err != nil {
+		return demoUsageStatus(err)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(env.Stderr, "demo-browser: give exactly one authorization URL; see tokeninspector demo-browser --help")
+		return ExitUsage
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	if err := demoidp.LoginBrowser(ctx, fs.Arg(0), *user, *password); err != nil {
+		fmt.Fprintf(env.Stderr, "%v\n", err)
+		return ExitFailure
+	}
+	return ExitOK
+}

@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's request log goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestDemoIDPCommand(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	go func() {
+		done <- serveDemoIDP(ctx, Env{Args: []string{"--short-lifetimes", "--flaw", "expired"}, Stdout: &stdout, Stderr: &stderr},
+			func(s *demoidp.Server) { ready <- s.Issuer() })
+	}()
+	var issuer string
+	select {
+	case issuer = <-ready:
+	case code := <-done:
+		t.Fatalf("demo-idp exited with %d: %s", code, stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo-idp did not start")
+	}
+	resp, err := http.Get(issuer + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	out := stdout.String()
+	for _, want := range []string{"Issuer     " + issuer, demoidp.NativeClientID, demoidp.WebClientSecret, demoidp.M2MClientSecret,
+		"alice", "bob", "BEGIN PRIVATE KEY", "access 30s", "Flaw       expired"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Errorf("exit status %d", code)
+	}
+	if log := stderr.String(); !strings.Contains(log, "GET /.well-known/openid-configuration 200") {
+		t.Errorf("request log lacks the discovery request:\n%s", log)
+	}
+}
+
+func TestDemoIDPCommandUsage(t *testing.T) {
+	for _, args := range [][]string{{"--flaw", "bogus"}, {"extra"}, {"--port", "70000"}} {
+		var stderr bytes.Buffer
+		if code := serveDemoIDP(context.Background(), Env{Args: args, Stdout: io.Discard, Stderr: &stderr}, nil); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
+		}
+	}
+}
+
+func TestDemoBrowserCommand(t *testing.T) {
+	s, err := demoidp.Start(demoidp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan url.Values, 1)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.URL.Query()
+	})}
+	go srv.Serve(ln)
+	defer srv.Close()
+	q := url.Values{"response_type": {"code"}, "client_id": {demoidp.WebClientID}, "scope": {"openid"},
+		"redirect_uri": {"http://" + ln.Addr().String() + "/callback"}, "state": {"state-12345678"}}
+	authURL := s.Issuer() + "/authorize?" + q.Encode()
+
+	var stderr bytes.Buffer
+	if code := runDemoBrowser(Env{Args: []string{"--user", "bob", authURL}, Stdout: io.Discard, Stderr: &stderr}); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	select {
+	case cb := <-got:
+		if cb.Get("code") == "" || cb.Get("state") != "state-12345678" {
+			t.Fatalf("callback %v", cb)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no callback")
+	}
+	stderr.Reset()
+	if code := runDemoBrowser(Env{Args: []string{"--password", "nope", authURL}, Stdout: io.Discard, Stderr: &stderr}); code != ExitFailure {
+		t.Fatalf("wrong password: exit %d", code)
+	}
+	if !strings.Contains(stderr.String(), "Wrong username or password") {
+		t.Errorf("stderr = %q", stderr.String())
+	}
+	if code := runDemoBrowser(Env{Args: nil, Stdout: io.Discard, Stderr: io.Discard}); code != ExitUsage {
+		t.Errorf("no URL: exit %d", code)
+	}
+}
