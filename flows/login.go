@@ -20,6 +20,9 @@ type LoginOptions struct {
 	OnBrowserError func(err error)
 	// NoBrowser skips opening the browser (the caller shows the URL).
 	NoBrowser bool
+	// OnCallback is called when the callback has arrived and passed its
+	// checks, before the code is exchanged ("exchanging the code…").
+	OnCallback func()
 }
 
 // reservedParams are the authorization parameters the login sets itself;
@@ -68,6 +71,9 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 		return nil, fmt.Errorf("login: %w", err)
 	}
 	lb.close() // one callback only
+	if opts.OnCallback != nil {
+		opts.OnCallback()
+	}
 	raw, err := c.exchange(lctx, conf, code, sec.verifier)
 	if err != nil {
 		return nil, fmt.Errorf("login: exchange the code: %w", err)
