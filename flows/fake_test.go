@@ -2,10 +2,10 @@ package flows
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
