@@ -88,18 +88,21 @@ func isB64URL(c byte) bool {
 }
 
 // looksLikeJWT decides between a (possibly broken) JWT and an opaque token:
-// a JWT has 3 or 5 base64url segments, or at least starts like a base64url
-// JSON object ("ey").
+// a JWT starts like a base64url JSON object ("ey", or "ew" when the JSON
+// starts with a line break), or has 3 or 5 segments of base64url text.
 func looksLikeJWT(s string, dots int) bool {
-	if dots == 2 || dots == 4 {
-		for i := 0; i < len(s); i++ {
-			if !isB64URL(s[i]) && s[i] != '.' && s[i] != '=' && s[i] != '+' && s[i] != '/' {
-				return false
-			}
-		}
+	if strings.HasPrefix(s, "ey") || strings.HasPrefix(s, "ew") {
 		return true
 	}
-	return strings.HasPrefix(s, "ey") || strings.HasPrefix(s, "ew")
+	if dots != 2 && dots != 4 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isB64URL(s[i]) && s[i] != '.' && s[i] != '=' && s[i] != '+' && s[i] != '/' {
+			return false
+		}
+	}
+	return true
 }
 
 // splitSegments splits s into n segments on dots. n is 3 or 5.
