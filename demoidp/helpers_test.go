@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -267,3 +268,5 @@ func getJSON(t *testing.T, endpoint, bearer string) (int, map[string]any) {
 	}
 	return resp.StatusCode, m
 }
+
+func cookieJar() (http.CookieJar, error) { return cookiejar.New(nil) }
