@@ -36,10 +36,18 @@ type command struct {
 // commands lists every subcommand. Each lives in its own file.
 func commands() map[string]command {
 	return map[string]command{
-		"version":      {"print the version", runVersion},
-		"demo-idp":     {"run the built-in demo OAuth 2.0 / OpenID Connect provider on loopback", runDemoIDP},
-		"demo-browser": {"(helper) sign in to the demo provider like a browser: BROWSER=\"tokeninspector demo-browser\"", runDemoBrowser},
-		"inspect":      {"decode, verify and check a JWT (JWS or JWE)", runInspect},
+		"version":            {"print the version", runVersion},
+		"demo-idp":           {"run the built-in demo OAuth 2.0 / OpenID Connect provider on loopback", runDemoIDP},
+		"demo-browser":       {"(helper) sign in to the demo provider like a browser: BROWSER=\"tokeninspector demo-browser\"", runDemoBrowser},
+		"inspect":            {"decode, verify and check a JWT (JWS or JWE)", runInspect},
+		"discover":           {"fetch and lint an issuer's discovery metadata", runDiscover},
+		"login":              {"log in through the system browser (authorization code + PKCE) and check the tokens", runLogin},
+		"refresh":            {"redeem a refresh token and check the new tokens", runRefresh},
+		"introspect":         {"ask the server whether a token is active (RFC 7662)", runIntrospect},
+		"revoke":             {"revoke a token (RFC 7009)", runRevoke},
+		"userinfo":           {"call the userinfo endpoint with an access token", runUserInfo},
+		"client-credentials": {"get a token for the client itself and check it", runClientCredentials},
+		"device":             {"run the device authorization flow (RFC 8628)", runDevice},
 	}
 }
 

@@ -1,0 +1,385 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+)
+
+// runDiscover is "tokeninspector discover": the metadata and its lint.
+func runDiscover(env Env) int {
+	c := newFlowCommand(env, "discover", "--issuer URL [flags]",
+		"Fetch the issuer's OpenID Connect discovery document (or RFC 8414 metadata) and lint it.")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	d, err := cl.Discover(context.Background())
+	if d == nil {
+		return c.fail(err)
+	}
+	if c.f.json {
+		writeJSON(env.Stdout, d)
+	} else {
+		writeDiscovery(env.Stdout, d)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	for _, l := range d.Lint {
+		if l.Level == flows.LintFail {
+			return ExitFailure
+		}
+	}
+	return ExitOK
+}
+
+// runLogin is "tokeninspector login": authorization code + PKCE in the browser.
+func runLogin(env Env) int {
+	c := newFlowCommand(env, "login", "--issuer URL --client-id ID [flags]",
+		"Log in through the system browser (authorization code + PKCE S256, loopback redirect on 127.0.0.1),\n"+
+			"then print and check every token. $BROWSER picks the browser: a command or a ':'-separated list,\n"+
+			"\"%s\" standing for the URL.")
+	timeout := c.fs.Duration("login-timeout", flows.DefaultLoginTimeout, "give up when no callback arrives within this time")
+	noBrowser := c.fs.Bool("no-browser", false, "do not open a browser; only print the URL")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	cl, st, ok := c.clientWith(func(cfg *flows.Config) { cfg.LoginTimeout = *timeout }, flows.WithBrowser(openBrowser))
+	if !ok {
+		return st
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	res, err := cl.Login(ctx, flows.LoginOptions{
+		NoBrowser: *noBrowser,
+		OnURL: func(u string) {
+			fmt.Fprintf(env.Stderr, "Waiting for the login (up to %s). If no browser opens, open this URL:\n  %s\n", *timeout, u)
+		},
+		OnBrowserError: func(err error) { fmt.Fprintf(env.Stderr, "%v\n", err) },
+	})
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.printResult(res)
+}
+
+// runRefresh is "tokeninspector refresh --refresh-token T".
+func runRefresh(env Env) int {
+	c := newFlowCommand(env, "refresh", "--refresh-token T|- [flags]", "Redeem a refresh token and check the new tokens.")
+	rt := c.fs.String("refresh-token", "", "the refresh token (- reads it from stdin)")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	tok, err := c.tokenArg("--refresh-token", *rt)
+	if err != nil {
+		return c.usageError(err)
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	res, err := cl.Refresh(context.Background(), tok, nil)
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.printResult(res)
+}
+
+// runClientCredentials is "tokeninspector client-credentials".
+func runClientCredentials(env Env) int {
+	c := newFlowCommand(env, "client-credentials", "--issuer URL --client-id ID [flags]",
+		"Request a token for the client itself (RFC 6749 §4.4) and check it.")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	res, err := cl.ClientCredentials(context.Background())
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.printResult(res)
+}
+
+// runDevice is "tokeninspector device": the RFC 8628 device flow.
+func runDevice(env Env) int {
+	c := newFlowCommand(env, "device", "--issuer URL --client-id ID [flags]",
+		"Run the device authorization grant (RFC 8628): show the user code, poll until approved, check the tokens.")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	res, err := cl.DeviceWithProgress(ctx, func(dc flows.DeviceCode) {
+		fmt.Fprintf(env.Stderr, "On any device, open %s and enter the code %s\n", dc.VerificationURI, dc.UserCode)
+		if dc.VerificationURIComplete != "" {
+			fmt.Fprintf(env.Stderr, "(or open %s)\n", dc.VerificationURIComplete)
+		}
+	}, func(p flows.DevicePoll) {
+		if p.Status == "slow_down" {
+			fmt.Fprintf(env.Stderr, "The server asked to slow down: polling every %s\n", p.Interval)
+		}
+	})
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.printResult(res)
+}
+
+// runIntrospect is "tokeninspector introspect --token T".
+func runIntrospect(env Env) int {
+	c := newFlowCommand(env, "introspect", "--token T|- [flags]",
+		"Ask the server whether a token is active (RFC 7662). Exit status 1 when it is not.")
+	tokFlag := c.fs.String("token", "", "the token (- reads it from stdin)")
+	hint := c.fs.String("hint", "", "token_type_hint: access_token or refresh_token")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	tok, err := c.tokenArg("--token", *tokFlag)
+	if err != nil {
+		return c.usageError(err)
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	in, err := cl.Introspect(context.Background(), tok, *hint)
+	if err != nil {
+		return c.fail(err)
+	}
+	if c.f.json {
+		writeJSON(env.Stdout, in.Raw)
+	} else {
+		fmt.Fprintf(env.Stdout, "active: %v\n", in.Active)
+		writeMembers(env.Stdout, in.Raw, "active")
+	}
+	if !in.Active {
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+// runRevoke is "tokeninspector revoke --token T".
+func runRevoke(env Env) int {
+	c := newFlowCommand(env, "revoke", "--token T|- [flags]", "Revoke a token (RFC 7009).")
+	tokFlag := c.fs.String("token", "", "the token (- reads it from stdin)")
+	hint := c.fs.String("hint", "", "token_type_hint: access_token or refresh_token")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	tok, err := c.tokenArg("--token", *tokFlag)
+	if err != nil {
+		return c.usageError(err)
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	if err := cl.Revoke(context.Background(), tok, *hint); err != nil {
+		return c.fail(err)
+	}
+	if c.f.json {
+		writeJSON(env.Stdout, map[string]any{"revoked": true})
+	} else {
+		fmt.Fprintln(env.Stdout, "revoked (the server answered 200; RFC 7009 §2.2 gives the same answer for an unknown token)")
+	}
+	return ExitOK
+}
+
+// runUserInfo is "tokeninspector userinfo --token ACCESS_TOKEN".
+func runUserInfo(env Env) int {
+	c := newFlowCommand(env, "userinfo", "--token ACCESS_TOKEN|- [flags]", "Call the userinfo endpoint with an access token.")
+	tokFlag := c.fs.String("token", "", "the access token (- reads it from stdin)")
+	if st, ok := c.parse(); !ok {
+		return st
+	}
+	tok, err := c.tokenArg("--token", *tokFlag)
+	if err != nil {
+		return c.usageError(err)
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return st
+	}
+	ui, err := cl.UserInfo(context.Background(), tok)
+	if err != nil {
+		return c.fail(err)
+	}
+	switch {
+	case c.f.json && ui.JWT != nil:
+		writeJSON(env.Stdout, ui)
+	case c.f.json:
+		writeJSON(env.Stdout, ui.Raw)
+	case ui.JWT != nil && ui.JWT.Err == nil:
+		writeReport(env.Stdout, "Signed userinfo", ui.JWT.Report, useColor(env.Stdout))
+	default:
+		writeMembers(env.Stdout, ui.Raw)
+	}
+	if ui.JWT != nil && !ui.JWT.OK() {
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+// tokenArg reads a token flag; "-" reads stdin.
+func (c *flowCommand) tokenArg(name, v string) (string, error) {
+	if v == "" {
+		return "", fmt.Errorf("%s is required", name)
+	}
+	tok, err := readTokenArg(v, c.env.Stdin)
+	if err != nil {
+		return "", err
+	}
+	tok = strings.TrimSpace(tok)
+	if tok == "" {
+		return "", fmt.Errorf("%s is empty", name)
+	}
+	return tok, nil
+}
+
+// printResult prints a token result and returns 0 when every JWT verified
+// and passed its checks.
+func (c *flowCommand) printResult(res *flows.Result) int {
+	if c.f.json {
+		if err := writeJSON(c.env.Stdout, res); err != nil {
+			return c.fail(err)
+		}
+	} else {
+		writeResult(c.env.Stdout, res, useColor(c.env.Stdout))
+	}
+	if !res.OK() {
+		fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s\n", c.name, resultProblem(res))
+		return ExitFailure
+	}
+	return ExitOK
+}
+
+// resultProblem says which token failed, for the exit-1 message.
+func resultProblem(res *flows.Result) string {
+	var bad []string
+	for _, t := range []struct {
+		name string
+		in   *flows.Inspected
+	}{{"access token", res.AccessToken}, {"ID token", res.IDToken}} {
+		if t.in != nil && !t.in.OK() {
+			bad = append(bad, t.name)
+		}
+	}
+	return "tokens received, but the " + strings.Join(bad, " and ") + " failed verification or a check (see above)"
+}
+
+// writeResult prints the response summary, then each token's report.
+func writeResult(w io.Writer, res *flows.Result, color bool) {
+	var b strings.Builder
+	if res.Insecure {
+		b.WriteString("WARNING: obtained with TLS verification OFF (--insecure)\n")
+	}
+	fmt.Fprintf(&b, "Grant: %s\n", res.Grant)
+	if res.TokenType != "" {
+		fmt.Fprintf(&b, "Token type: %s\n", res.TokenType)
+	}
+	if res.ExpiresIn > 0 {
+		fmt.Fprintf(&b, "Expires in: %d s (at %s)\n", res.ExpiresIn, res.Expiry.Format(time.RFC3339))
+	}
+	if res.Scope != "" {
+		fmt.Fprintf(&b, "Scope: %s\n", res.Scope)
+	}
+	extra := extraMembers(res.Raw)
+	for _, k := range extra {
+		fmt.Fprintf(&b, "%s: %v\n", k, res.Raw[k])
+	}
+	b.WriteString("\n")
+	io.WriteString(w, b.String())
+	for _, t := range []struct {
+		title string
+		in    *flows.Inspected
+	}{{"Access token", res.AccessToken}, {"ID token", res.IDToken}, {"Refresh token", res.RefreshToken}} {
+		if t.in == nil {
+			continue
+		}
+		fmt.Fprintf(w, "%s:\n%s\n\n", t.title, t.in.Raw)
+		if t.in.Err != nil {
+			fmt.Fprintf(w, "== %s ==\ncannot decode: %v\n\n", t.title, t.in.Err)
+			continue
+		}
+		writeReport(w, t.title, t.in.Report, color)
+		fmt.Fprintln(w)
+	}
+}
+
+// extraMembers lists the token response members beyond the usual ones.
+func extraMembers(raw map[string]any) []string {
+	known := map[string]bool{"access_token": true, "id_token": true, "refresh_token": true, "token_type": true, "expires_in": true, "scope": true}
+	var out []string
+	for k := range raw {
+		if !known[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// writeMembers prints a JSON object's members, one per line, sorted.
+func writeMembers(w io.Writer, obj map[string]any, skip ...string) {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !contains(skip, k) {
+			fmt.Fprintf(w, "%s: %v\n", k, obj[k])
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// writeDiscovery prints the metadata summary and the lint.
+func writeDiscovery(w io.Writer, d *flows.Discovery) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Issuer: %s\nDocument: %s (%s)\n", d.Issuer, d.URL, d.Kind)
+	if d.Insecure {
+		b.WriteString("WARNING: fetched with TLS verification OFF (--insecure)\n")
+	}
+	b.WriteString("Endpoints:\n")
+	e := d.Endpoints
+	for _, p := range [][2]string{{"authorization", e.Authorization}, {"token", e.Token}, {"userinfo", e.UserInfo},
+		{"introspection", e.Introspection}, {"revocation", e.Revocation}, {"device_authorization", e.DeviceAuthorization}, {"jwks_uri", e.JWKS}} {
+		if p[1] != "" {
+			fmt.Fprintf(&b, "  %-21s %s\n", p[0], p[1])
+		}
+	}
+	b.WriteString("Lint:\n")
+	for _, l := range d.Lint {
+		fmt.Fprintf(&b, "  %-4s %s", l.Level, l.Message)
+		if l.Spec != "" {
+			fmt.Fprintf(&b, " [%s]", l.Spec)
+		}
+		b.WriteString("\n")
+	}
+	io.WriteString(w, b.String())
+}
