@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -49,6 +51,24 @@ func TestDiscovery(t *testing.T) {
 	set := fetchJWKS(t, s)
 	if len(set.Keys) != 1 || set.Keys[0].KeyID != s.SigningKeyID() || set.Keys[0].IsPublic() != true {
 		t.Fatalf("JWKS = %+v, want one public key with kid %s", set.Keys, s.SigningKeyID())
+	}
+}
+
+func TestHomePage(t *testing.T) {
+	s := startServer(t, Options{})
+	resp, err := http.Get(s.Issuer() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{s.Issuer(), WebClientSecret, JWTClientID, "alice", "Alice Anderson"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("home page lacks %q", want)
+		}
+	}
+	if resp, err := http.Get(s.Issuer() + "/nothing-here"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown path: %v %v", resp.StatusCode, err)
 	}
 }
 
@@ -237,6 +257,9 @@ func TestRefreshRotates(t *testing.T) {
 	if again := refresh(first.RefreshToken); again.status == http.StatusOK {
 		t.Fatal("old refresh token was accepted again")
 	}
+	if m := introspect(t, s, second.RefreshToken); m["active"] != false {
+		t.Errorf("after refresh token reuse, the newest refresh token is still active: %v", m)
+	}
 }
 
 func introspect(t *testing.T, s *Server, tok string) map[string]any {
@@ -278,6 +301,9 @@ func TestIntrospectionAndRevocation(t *testing.T) {
 	}
 	if m := introspect(t, s, tk.AccessToken); m["active"] != false {
 		t.Fatalf("introspection after revocation = %v", m)
+	}
+	if m := introspect(t, s, tk.RefreshToken); m["active"] != false {
+		t.Errorf("refresh token still active after its access token was revoked: %v", m)
 	}
 	if status, _ := getJSON(t, s.Issuer()+"/userinfo", tk.AccessToken); status != http.StatusUnauthorized {
 		t.Fatalf("userinfo with a revoked token: status %d", status)
@@ -356,5 +382,42 @@ func TestShortLifetimes(t *testing.T) {
 	cc := tokenRequest(t, s, url.Values{"grant_type": {"client_credentials"}}, M2MClientID, M2MClientSecret)
 	if cc.ExpiresIn < 500 {
 		t.Errorf("expires_in = %d after switching short lifetimes off", cc.ExpiresIn)
+	}
+}
+
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	client := &http.Client{Transport: &http.Transport{}}
+	http.DefaultClient.CloseIdleConnections()
+	time.Sleep(50 * time.Millisecond)
+	before := runtime.NumGoroutine()
+	s, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/.well-known/openid-configuration", "/jwks", "/"} {
+		resp, err := client.Get(s.Issuer() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	client.CloseIdleConnections()
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+	if _, err := http.Get(s.Issuer() + "/jwks"); err == nil {
+		t.Error("server still answers after Close")
 	}
 }

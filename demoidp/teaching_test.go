@@ -354,6 +354,14 @@ func TestFlaws(t *testing.T) {
 			if c.sigBad && at.Signature.Status == token.SigValid {
 				t.Errorf("access token signature is valid")
 			}
+			// The provider's own resource endpoint rejects what the flaw breaks.
+			wantUserInfo := http.StatusUnauthorized
+			if c.flaw == FlawWrongAudience {
+				wantUserInfo = http.StatusOK // the audience is the API's to check, not userinfo's
+			}
+			if status, m := getJSON(t, s.Issuer()+"/userinfo", tk.AccessToken); status != wantUserInfo {
+				t.Errorf("userinfo: %d %v, want %d", status, m, wantUserInfo)
+			}
 		})
 	}
 	s.SetFlaw(FlawNone)
