@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+)
+
+func startDemo(t *testing.T) *demoidp.Server {
+	t.Helper()
+	s, err := demoidp.Start(demoidp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// runCLI runs a command in-process and returns status, stdout, stderr.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	st := Main(args, strings.NewReader(stdin), &out, &errb)
+	return st, out.String(), errb.String()
+}
+
+// useDemoBrowser makes "login" sign in as alice through demoidp.LoginBrowser.
+func useDemoBrowser(t *testing.T) {
+	prev := openBrowser
+	openBrowser = func(ctx context.Context, u string) error { return demoidp.LoginBrowser(ctx, u, "alice", "secret") }
+	t.Cleanup(func() { openBrowser = prev })
+}
+
+type tokenJSON struct {
+	Grant    string         `json:"grant"`
+	Response map[string]any `json:"response"`
+	Access   *reportJSON    `json:"access_token"`
+	ID       *reportJSON    `json:"id_token"`
+	Refresh  *reportJSON    `json:"refresh_token"`
+	Insecure bool           `json:"insecure"`
+}
+
+type reportJSON struct {
+	Kind      string `json:"kind"`
+	Signature struct {
+		Status string `json:"status"`
+	} `json:"signature"`
+	Checks []struct{ ID, Status string } `json:"checks"`
+}
+
+func decodeTokens(t *testing.T, out string) tokenJSON {
+	t.Helper()
+	var tj tokenJSON
+	if err := json.Unmarshal([]byte(out), &tj); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	return tj
+}
+
+func TestFlowCommandsAgainstDemoIdP(t *testing.T) {
+	s := startDemo(t)
+	useDemoBrowser(t)
+	web := []string{"--issuer", s.Issuer(), "--client-id", demoidp.WebClientID, "--client-secret", demoidp.WebClientSecret}
+
+	st, out, errs := runCLI(t, "", append([]string{"discover"}, "--issuer", s.Issuer())...)
+	if st != ExitOK || !strings.Contains(out, "token ") || !strings.Contains(out, "Lint:") {
+		t.Fatalf("discover = %d\n%s\n%s", st, out, errs)
+	}
+
+	st, out, errs = runCLI(t, "", append([]string{"login", "--json", "--verbose", "--scope", "openid offline_access", "--audience", demoidp.APIAudience}, web...)...)
+	if st != ExitOK {
+		t.Fatalf("login = %d\n%s", st, errs)
+	}
+	tj := decodeTokens(t, out)
+	if tj.Grant != "authorization_code" || tj.ID == nil || tj.ID.Signature.Status != "valid" || tj.Access.Kind != "jws" || tj.Refresh == nil {
+		t.Errorf("login JSON = %+v", tj)
+	}
+	if !strings.Contains(errs, "> POST "+s.Issuer()+"/token") || !strings.Contains(errs, "Authorization: Basic [redacted]") || strings.Contains(errs, demoidp.WebClientSecret) {
+		t.Errorf("--verbose transcript missing or leaking:\n%s", errs)
+	}
+	rt, _ := tj.Response["refresh_token"].(string)
+
+	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--json"}, web...)...)
+	refreshed := decodeTokens(t, out)
+	if st != ExitOK || refreshed.Grant != "refresh_token" {
+		t.Fatalf("refresh = %d\n%s\n%s", st, out, errs)
+	}
+	// The refresh rotated the tokens: the old access token is revoked by the IdP.
+	at, _ := refreshed.Response["access_token"].(string)
+
+	st, out, _ = runCLI(t, "", append([]string{"introspect", "--token", at, "--json"}, web...)...)
+	if st != ExitOK || !strings.Contains(out, `"active": true`) {
+		t.Errorf("introspect = %d\n%s", st, out)
+	}
+	st, out, _ = runCLI(t, "", append([]string{"userinfo", "--token", at}, web...)...)
+	if st != ExitOK || !strings.Contains(out, "sub: u-1001") {
+		t.Errorf("userinfo = %d\n%s", st, out)
+	}
+	if st, out, errs = runCLI(t, at, append([]string{"revoke", "--token", "-"}, web...)...); st != ExitOK {
+		t.Errorf("revoke = %d\n%s\n%s", st, out, errs)
+	}
+	st, out, _ = runCLI(t, "", append([]string{"introspect", "--token", at}, web...)...)
+	if st != ExitFailure || !strings.Contains(out, "active: false") {
+		t.Errorf("introspect after revoke = %d\n%s", st, out)
+	}
+}
+
+func TestClientCredentialsCommand(t *testing.T) {
+	s := startDemo(t)
+	st, out, errs := runCLI(t, "", "client-credentials", "--issuer", s.Issuer(), "--client-id", demoidp.M2MClientID,
+		"--client-secret", demoidp.M2MClientSecret, "--scope", "api.read", "--audience", demoidp.APIAudience)
+	if st != ExitOK || !strings.Contains(out, "Grant: client_credentials") || !strings.Contains(out, "== Access token ==") {
+		t.Fatalf("client-credentials = %d\n%s\n%s", st, out, errs)
+	}
+	st, out, errs = runCLI(t, "", "client-credentials", "--json", "--issuer", s.Issuer(), "--client-id", demoidp.M2MClientID, "--client-secret", "wrong")
+	if st != ExitFailure || !strings.Contains(out, `"error": "invalid_client"`) || !strings.Contains(errs, "check the client ID") {
+		t.Errorf("wrong secret = %d\n%s\n%s", st, out, errs)
+	}
+}
+
+func TestPrivateKeyJWTCommand(t *testing.T) {
+	s := startDemo(t)
+	key := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(key, s.ClientKeyPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, out, errs := runCLI(t, "", "client-credentials", "--json", "--issuer", s.Issuer(), "--client-id", demoidp.JWTClientID,
+		"--private-key", key, "--private-key-id", s.ClientKeyID(), "--scope", "api.read")
+	if st != ExitOK || decodeTokens(t, out).Access == nil {
+		t.Errorf("private_key_jwt = %d\n%s\n%s", st, out, errs)
+	}
+}
+
+func TestFlowCommandUsage(t *testing.T) {
+	tests := [][]string{
+		{"login"},                               // no issuer
+		{"refresh", "--issuer", "https://x"},    // no refresh token
+		{"introspect", "--issuer", "https://x"}, // no token
+		{"login", "--issuer", "https://x", "--param", "novalue"},
+		{"login", "--issuer", "https://x", "--auth-method", "magic"},
+		{"discover", "--issuer", "https://x", "stray"},
+		{"login", "--profile", "work"}, // profiles not wired yet
+	}
+	for _, args := range tests {
+		if st, _, errs := runCLI(t, "", args...); st != ExitUsage || errs == "" {
+			t.Errorf("%v = %d (%q); want usage error", args, st, errs)
+		}
+	}
+	if st, _, errs := runCLI(t, "", "login", "--help"); st != ExitOK || !strings.Contains(errs, "-redirect-port") {
+		t.Errorf("login --help = %d\n%s", st, errs)
+	}
+}
+
+func TestDiscoverWrongIssuerExit1(t *testing.T) {
+	s := startDemo(t)
+	st, out, errs := runCLI(t, "", "discover", "--issuer", s.Issuer()+"/")
+	if st != ExitFailure || !strings.Contains(errs, "trailing slash") || !strings.Contains(out, "issuer_mismatch") && !strings.Contains(out, "differs") {
+		t.Errorf("discover with trailing slash = %d\n%s\n%s", st, out, errs)
+	}
+}
