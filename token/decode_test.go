@@ -56,10 +56,10 @@ func TestOrderKept(t *testing.T) {
 
 func TestOpaque(t *testing.T) {
 	tests := map[string]string{
-		"RFC 6749 example": "2YotnFZFEjr1zCsicMWpAA",
-		"GitHub":           "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
+		"RFC 6749 example":  "2YotnFZFEjr1zCsicMWpAA",
+		"GitHub":            "ghp_16C7e42F292c6912E7710c838347Ae178B4a",
 		"two dots, not b64": "abc.d!f.ghi",
-		"Google":           "ya29.a0AfH6SMBx",
+		"Google":            "ya29.a0AfH6SMBx",
 	}
 	for name, in := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -30,7 +30,8 @@ type scanner struct {
 	depth int
 }
 
-const maxDepth = 64
+// maxDepth matches encoding/json's nesting limit.
+const maxDepth = 10000
 
 // parseObject validates data as one JSON object and returns its members in
 // order. Values alias data.
