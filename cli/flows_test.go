@@ -164,3 +164,29 @@ func TestDiscoverWrongIssuerExit1(t *testing.T) {
 		t.Errorf("discover with trailing slash = %d\n%s\n%s", st, out, errs)
 	}
 }
+
+// TestInspectNetworkKeys: inspect --jwks URL and --issuer URL --discover
+// verify with the flows JWKS cache.
+func TestInspectNetworkKeys(t *testing.T) {
+	s := startDemo(t)
+	st, out, errs := runCLI(t, "", "client-credentials", "--json", "--issuer", s.Issuer(), "--client-id", demoidp.M2MClientID,
+		"--client-secret", demoidp.M2MClientSecret, "--scope", "api.read")
+	if st != ExitOK {
+		t.Fatalf("client-credentials = %d\n%s", st, errs)
+	}
+	at, _ := decodeTokens(t, out).Response["access_token"].(string)
+	for _, args := range [][]string{
+		{"inspect", "--json", "--jwks", s.Issuer() + "/jwks", at},
+		{"inspect", "--json", "--issuer", s.Issuer(), "--discover", at},
+	} {
+		st, out, errs := runCLI(t, "", args...)
+		var r reportJSON
+		json.Unmarshal([]byte(out), &r)
+		if st != ExitOK || r.Signature.Status != "valid" {
+			t.Errorf("%v = %d, signature %q\n%s", args[:4], st, r.Signature.Status, errs)
+		}
+	}
+	if st, _, errs := runCLI(t, "", "inspect", "--discover", at); st != ExitUsage || !strings.Contains(errs, "--issuer") {
+		t.Errorf("--discover without --issuer = %d %q", st, errs)
+	}
+}

@@ -26,6 +26,7 @@ type inspectFlags struct {
 	code, expect, at           string
 	skew                       time.Duration
 	json                       bool
+	discover                   bool // fetch the JWKS of --issuer through discovery
 }
 
 func (f *inspectFlags) register(fs *flag.FlagSet) {
@@ -45,12 +46,17 @@ func (f *inspectFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.skew, "skew", token.DefaultSkew, "clock skew allowed for exp/nbf/iat (0 for none)")
 	fs.StringVar(&f.at, "at", "", "evaluate as of this RFC 3339 `time` instead of now")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
+	fs.BoolVar(&f.discover, "discover", false, "verify with the JWKS of --issuer, found through its discovery document")
 }
 
 // remoteJWKS fetches a JWKS from a URL. nil until the flows engineer plugs
 // in the network key source (cli/ file of theirs): --jwks with an http(s)
 // URL then uses it.
 var remoteJWKS func(ctx context.Context, url string) (token.KeySource, error)
+
+// discoverJWKS finds an issuer's JWKS through discovery (--discover); set
+// by cli/flows_inspect.go.
+var discoverJWKS func(ctx context.Context, issuer string) (token.KeySource, error)
 
 func runInspect(env Env) int {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
@@ -201,6 +207,16 @@ func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, 
 		s, err := jwksSource(ctx, f.jwks)
 		if err != nil {
 			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	if f.discover {
+		if discoverJWKS == nil {
+			return nil, errors.New("--discover is not available in this build")
+		}
+		s, err := discoverJWKS(ctx, f.issuer)
+		if err != nil {
+			return nil, fmt.Errorf("--discover: %w", err)
 		}
 		sources = append(sources, s)
 	}

@@ -126,7 +126,7 @@ type Client struct {
 // NewClient checks cfg and builds its client.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	cfg.Issuer = strings.TrimSpace(cfg.Issuer)
-	if cfg.Issuer == "" && cfg.Endpoints.Token == "" && cfg.Endpoints.Authorization == "" {
+	if cfg.Issuer == "" && cfg.Endpoints == (Endpoints{}) {
 		return nil, errors.New("no issuer and no endpoints: give an issuer URL (for discovery) or the endpoints by hand")
 	}
 	c := &Client{cfg: cfg, endpoints: cfg.Endpoints, browser: OpenBrowser, now: time.Now, jwks: DefaultJWKSCache, after: time.After}
