@@ -41,10 +41,14 @@ type Profile struct {
 	// filed under it, so a rename keeps them.
 	ID string `json:"id,omitempty"`
 
-	Issuer     string    `json:"issuer,omitempty"`
-	Endpoints  Endpoints `json:"endpoints,omitzero"`
-	ClientID   string    `json:"client_id,omitempty"`
-	AuthMethod string    `json:"auth_method,omitempty"` // one of AuthMethods; "" means AuthNone
+	Issuer    string    `json:"issuer,omitempty"`
+	Endpoints Endpoints `json:"endpoints,omitzero"`
+	ClientID  string    `json:"client_id,omitempty"`
+	// AuthMethod is one of AuthMethods; "" means automatic, as in flows:
+	// private_key_jwt with a private key, client_secret_basic with a client
+	// secret, else none.
+	AuthMethod   string `json:"auth_method,omitempty"`
+	PrivateKeyID string `json:"private_key_id,omitempty"` // kid header of client assertions
 
 	Scopes    []string            `json:"scopes,omitempty"`
 	Audience  string              `json:"audience,omitempty"`
@@ -102,12 +106,19 @@ func (p Profile) Values() url.Values {
 	return v
 }
 
-// Method returns AuthMethod, or AuthNone when it is empty.
+// Method returns the authentication method in effect: AuthMethod, or for
+// "" the automatic choice (private_key_jwt when a private key is stored,
+// client_secret_basic when a client secret is, else none).
 func (p Profile) Method() string {
-	if p.AuthMethod == "" {
-		return AuthNone
+	switch {
+	case p.AuthMethod != "":
+		return p.AuthMethod
+	case p.Secrets[SecretPrivateKey] != "":
+		return AuthPrivateKeyJWT
+	case p.Secrets[SecretClient] != "":
+		return AuthClientSecretBasic
 	}
-	return p.AuthMethod
+	return AuthNone
 }
 
 // SecretKinds returns the secrets this profile's authentication method
