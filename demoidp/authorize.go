@@ -19,6 +19,7 @@ const cookieName = "demoidp_session"
 // browser is one browser's sign-in state, keyed by a random cookie value.
 type browser struct {
 	id       string
+	created  time.Time
 	user     *User
 	authTime time.Time
 	consents map[string][]string // client ID -> approved scopes
@@ -67,7 +68,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 			s.renderPage(w, http.StatusOK, "login", page)
 			return
 		}
-		b = s.signIn(w, u)
+		b = s.signIn(w, b, u)
 		fresh = true
 	case "consent":
 		fresh = hmac.Equal([]byte(step.login), []byte(s.mac("login", b.id)))
@@ -201,21 +202,42 @@ func (s *Server) browserFor(w http.ResponseWriter, r *http.Request) *browser {
 	return s.newBrowser(w, nil)
 }
 
-// signIn starts a new browser session for u (a new id, against session fixation).
-func (s *Server) signIn(w http.ResponseWriter, u User) *browser {
+// signIn replaces the browser session old with a new one for u (a new id,
+// against session fixation).
+func (s *Server) signIn(w http.ResponseWriter, old *browser, u User) *browser {
+	s.mu.Lock()
+	delete(s.browsers, old.id)
+	s.mu.Unlock()
 	return s.newBrowser(w, &u)
 }
 
+// maxBrowsers bounds the sign-in sessions kept; beyond it, stale ones are dropped.
+const maxBrowsers = 1000
+
 func (s *Server) newBrowser(w http.ResponseWriter, u *User) *browser {
-	b := &browser{id: randomID(), user: u, consents: map[string][]string{}}
+	b := &browser{id: randomID(), created: now(), user: u, consents: map[string][]string{}}
 	if u != nil {
-		b.authTime = now().Truncate(time.Second)
+		b.authTime = b.created.Truncate(time.Second)
 	}
 	s.mu.Lock()
+	if len(s.browsers) >= maxBrowsers {
+		s.pruneBrowsers(b.created)
+	}
 	s.browsers[b.id] = b
 	s.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: b.id, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	return b
+}
+
+// pruneBrowsers drops sessions nobody signed in to after 10 minutes, and
+// every session after 24 hours. s.mu must be held.
+func (s *Server) pruneBrowsers(t time.Time) {
+	for id, b := range s.browsers {
+		age := t.Sub(b.created)
+		if age > 24*time.Hour || (b.user == nil && age > 10*time.Minute) {
+			delete(s.browsers, id)
+		}
+	}
 }
 
 func (s *Server) remember(b *browser, clientID string, scopes []string) {

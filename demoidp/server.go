@@ -114,6 +114,10 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo IdP: listen on %s: %w (choose another port, or 0 for a random one)", opts.Addr, err)
 	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		ln.Close()
+		return nil, fmt.Errorf("demo IdP: %s resolved to %s, which is not a loopback address", opts.Addr, ln.Addr())
+	}
 	s.ln = ln
 	s.issuer = "http://" + ln.Addr().String()
 	if err := s.initProvider(); err != nil {
@@ -318,6 +322,16 @@ func (s *Server) ClientKeyID() string { return s.clientKid }
 
 // SigningKeyID is the kid of the key new tokens are signed with.
 func (s *Server) SigningKeyID() string { return s.keys.signer().kid }
+
+// KeyIDs lists the kids in the JWKS: the current key first, then retired
+// keys still in their grace period.
+func (s *Server) KeyIDs() []string {
+	var ids []string
+	for _, k := range s.keys.published() {
+		ids = append(ids, k.kid)
+	}
+	return ids
+}
 
 // RotateKey makes a new signing key current and returns its kid. The old key
 // stays in the JWKS (and accepted) for Options.KeyGrace.

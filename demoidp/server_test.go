@@ -24,6 +24,23 @@ func TestStartRefusesNonLoopback(t *testing.T) {
 	}
 }
 
+func TestStartLocalhostAndIPv6(t *testing.T) {
+	for _, c := range []struct{ addr, prefix string }{{"localhost:0", "http://"}, {"[::1]:0", "http://[::1]:"}, {"127.0.0.1:0", "http://127.0.0.1:"}} {
+		s, err := Start(Options{Addr: c.addr})
+		if err != nil {
+			if strings.Contains(c.addr, "::1") {
+				t.Logf("no IPv6 loopback here: %v", err)
+				continue
+			}
+			t.Fatalf("Start(%q): %v", c.addr, err)
+		}
+		if !strings.HasPrefix(s.Issuer(), c.prefix) || strings.Contains(s.Issuer(), "localhost") {
+			t.Errorf("Start(%q).Issuer() = %q", c.addr, s.Issuer())
+		}
+		s.Close()
+	}
+}
+
 func TestDiscovery(t *testing.T) {
 	s := startServer(t, Options{})
 	if !strings.HasPrefix(s.Issuer(), "http://127.0.0.1:") {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,6 +101,9 @@ func TestRotateKey(t *testing.T) {
 	}
 	if newKid == oldKid || s.SigningKeyID() != newKid {
 		t.Fatalf("kid %q -> %q, SigningKeyID %q", oldKid, newKid, s.SigningKeyID())
+	}
+	if ids := s.KeyIDs(); len(ids) != 2 || ids[0] != newKid || ids[1] != oldKid {
+		t.Errorf("KeyIDs() = %v", ids)
 	}
 	set := fetchJWKS(t, s)
 	if len(set.Keys) != 2 || set.Keys[0].KeyID != newKid || set.Keys[1].KeyID != oldKid {
@@ -417,4 +421,23 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+func TestPruneBrowsers(t *testing.T) {
+	s := &Server{browsers: map[string]*browser{}}
+	now := time.Now()
+	alice := demoUsers()[0]
+	s.browsers["fresh-anon"] = &browser{id: "fresh-anon", created: now.Add(-time.Minute)}
+	s.browsers["old-anon"] = &browser{id: "old-anon", created: now.Add(-time.Hour)}
+	s.browsers["signed-in"] = &browser{id: "signed-in", created: now.Add(-time.Hour), user: &alice}
+	s.browsers["ancient"] = &browser{id: "ancient", created: now.Add(-48 * time.Hour), user: &alice}
+	s.pruneBrowsers(now)
+	var left []string
+	for id := range s.browsers {
+		left = append(left, id)
+	}
+	slices.Sort(left)
+	if !slices.Equal(left, []string{"fresh-anon", "signed-in"}) {
+		t.Errorf("after pruning: %v", left)
+	}
 }
