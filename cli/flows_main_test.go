@@ -1,0 +1,33 @@
+package cli
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary act as the tokeninspector CLI when
+// TOKENINSPECTOR_TEST_AS_CLI=1, so tests can point $BROWSER at
+// "<test binary> demo-browser" exactly as users point it at the real binary.
+func TestMain(m *testing.M) {
+	if os.Getenv("TOKENINSPECTOR_TEST_AS_CLI") == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// TestLoginWithBrowserEnv: login completes unattended through
+// BROWSER="tokeninspector demo-browser" (here the test binary), a real
+// child process opened the way a system browser is.
+func TestLoginWithBrowserEnv(t *testing.T) {
+	s := startDemo(t)
+	t.Setenv("TOKENINSPECTOR_TEST_AS_CLI", "1")
+	t.Setenv("BROWSER", "false:"+os.Args[0]+" demo-browser --user bob")
+	st, out, errs := runCLI(t, "", "login", "--issuer", s.Issuer(), "--client-id", "demo-native", "--scope", "openid profile", "--login-timeout", "30s")
+	if st != ExitOK || !strings.Contains(out, "== ID token ==") || !strings.Contains(out, "Bob Brown") {
+		t.Fatalf("login via $BROWSER = %d\n%s\n%s", st, out, errs)
+	}
+	if !strings.Contains(errs, "If no browser opens, open this URL") {
+		t.Errorf("login did not show the URL: %s", errs)
+	}
+}
