@@ -51,12 +51,12 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b := s.browserFor(w, r)
-	if r.Method == http.MethodPost && !hmac.Equal([]byte(step.csrf), []byte(s.mac("csrf", b.id))) {
+	if step.step != "" && !hmac.Equal([]byte(step.csrf), []byte(s.mac("csrf", b.id))) {
 		s.renderError(w, http.StatusBadRequest, "This form has expired. Go back to the application and start signing in again.")
 		return
 	}
 	prompt := fosite.Arguments(fosite.RemoveEmpty(strings.Split(ar.GetRequestForm().Get("prompt"), " ")))
-	page := pageData{Action: "/authorize?" + r.URL.RawQuery, ClientID: ar.GetClient().GetID(), Scopes: scopeList(ar.GetRequestedScopes())}
+	page := pageData{Action: "/authorize?" + ar.GetRequestForm().Encode(), ClientID: ar.GetClient().GetID(), Scopes: scopeList(ar.GetRequestedScopes())}
 	page.ClientDescription = s.clientDescription(page.ClientID)
 
 	fresh := false

@@ -441,3 +441,34 @@ func TestPruneBrowsers(t *testing.T) {
 		t.Errorf("after pruning: %v", left)
 	}
 }
+
+// An authorization request sent as a POST form (OIDC Core 3.1.2.1) keeps its
+// parameters through the login and consent pages.
+func TestAuthorizeByPost(t *testing.T) {
+	s := startServer(t, Options{})
+	cb := newCallback(t, "127.0.0.1")
+	a := newAuthRequest(NativeClientID, cb.uri)
+	full := mustURL(a.url(s.Issuer()))
+	c := noRedirectClient(t)
+	b := &loginBrowser{c: c, idpHost: full.Host, user: "alice", password: "secret"}
+	req, _ := http.NewRequest(http.MethodPost, s.Issuer()+"/authorize", strings.NewReader(full.RawQuery))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	page := fetchPage(t, c, req, "login")
+	next, err := b.submit(context.Background(), req.URL, page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = fetchPage(t, c, next, "consent")
+	if next, err = b.submit(context.Background(), next.URL, page); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if loc == nil || loc.Query().Get("code") == "" || loc.Query().Get("state") != a.state {
+		t.Fatalf("got %d %s, want a redirect with code and state", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
