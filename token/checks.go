@@ -32,6 +32,7 @@ type checker struct {
 	now    time.Time
 	skew   time.Duration
 	out    *[]Check
+	note   string // skewNote, built once
 }
 
 func (c *checker) add(id string, st CheckStatus, msg, spec string) {
@@ -149,7 +150,10 @@ func (c *checker) timeClaim(name string) (t time.Time, present, ok bool) {
 }
 
 func (c *checker) skewNote() string {
-	return " (now " + c.now.UTC().Format(time.RFC3339) + ", skew " + duration(c.skew) + ")"
+	if c.note == "" {
+		c.note = " (now " + c.now.UTC().Format(time.RFC3339) + ", skew " + duration(c.skew) + ")"
+	}
+	return c.note
 }
 
 func (c *checker) exp() {
