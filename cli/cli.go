@@ -37,6 +37,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"version":            {"print the version", runVersion},
+		"profile":            {"list, show, add, edit, remove, export and import saved IdP profiles", runProfile},
 		"demo-idp":           {"run the built-in demo OAuth 2.0 / OpenID Connect provider on loopback", runDemoIDP},
 		"demo-browser":       {"(helper) sign in to the demo provider like a browser: BROWSER=\"tokeninspector demo-browser\"", runDemoBrowser},
 		"inspect":            {"decode, verify and check a JWT (JWS or JWE)", runInspect},
