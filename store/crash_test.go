@@ -194,6 +194,55 @@ func TestCrashChild(t *testing.T) {
 	}
 }
 
+// TestTwoProcesses: two processes add profiles to one file at the same time;
+// the file lock and the re-read before each write keep every addition.
+func TestTwoProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	const perChild = 20
+	var cmds []*exec.Cmd
+	for i := range 2 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestAddChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), addChildEnv+"="+path, fmt.Sprintf("%s_PREFIX=p%d", addChildEnv, i),
+			fmt.Sprintf("%s_COUNT=%d", addChildEnv, perChild))
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("child: %v", err)
+		}
+	}
+	s, prob, err := Open(path)
+	if err != nil || prob != nil {
+		t.Fatalf("Open: %v %v", prob, err)
+	}
+	if n := len(s.List()); n != 2*perChild {
+		t.Errorf("%d profiles after two processes added %d each", n, perChild)
+	}
+}
+
+const addChildEnv = "TOKENINSPECTOR_ADD_CHILD"
+
+// TestAddChild is TestTwoProcesses' child: it creates COUNT profiles.
+func TestAddChild(t *testing.T) {
+	path := os.Getenv(addChildEnv)
+	if path == "" {
+		t.Skip("a child process of TestTwoProcesses")
+	}
+	s, _, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range envInt(addChildEnv+"_COUNT", 10) {
+		if _, err := s.Create(sample(fmt.Sprintf("%s-%03d", os.Getenv(addChildEnv+"_PREFIX"), i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func envInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
