@@ -149,9 +149,25 @@ func (s *scanner) object(collect bool) (Object, error) {
 	}
 }
 
+// commonNames are member names interned to avoid an allocation each.
+var commonNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"alg", "kid", "typ", "cty", "enc", "crit", "jku", "jwk", "x5u", "x5c", "x5t",
+		"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "nonce", "auth_time", "at_hash", "c_hash", "sid",
+		"acr", "amr", "scope", "scp", "client_id", "name", "email", "email_verified", "preferred_username",
+		"given_name", "family_name", "roles", "groups", "tid", "oid", "ver", "cnf", "act"} {
+		m[n] = n
+	}
+	return m
+}()
+
 func decodeName(raw []byte, escaped bool) string {
 	if !escaped {
-		return string(raw[1 : len(raw)-1])
+		inner := raw[1 : len(raw)-1]
+		if n, ok := commonNames[string(inner)]; ok {
+			return n
+		}
+		return string(inner)
 	}
 	var name string
 	if err := json.Unmarshal(raw, &name); err != nil {
