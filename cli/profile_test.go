@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/store"
 	"github.com/zalando/go-keyring"
@@ -203,5 +204,33 @@ func TestProfileToConfig(t *testing.T) {
 	exp, _ := json.Marshal(want)
 	if !bytes.Equal(got, exp) {
 		t.Errorf("ProfileToConfig:\n got %s\nwant %s", got, exp)
+	}
+}
+
+// TestFlowWithProfile: a flow command runs from a saved profile alone,
+// its secret read from the keyring, against the embedded demo IdP.
+func TestFlowWithProfile(t *testing.T) {
+	keyring.MockInit()
+	s := startDemo(t)
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	t.Setenv(store.EnvPath, path)
+	st, _, errOut := runProfileCmd(t, path, demoidp.M2MClientSecret+"\n", "add", "--name", "demo m2m", "--issuer", s.Issuer(),
+		"--client-id", demoidp.M2MClientID, "--client-secret", "-", "--scope", "api.read", "--audience", demoidp.APIAudience)
+	if st != ExitOK {
+		t.Fatalf("add: %s", errOut)
+	}
+	var out, errs bytes.Buffer
+	st = Main([]string{"client-credentials", "--profile", "demo m2m", "--json"}, strings.NewReader(""), &out, &errs)
+	if st != ExitOK || !strings.Contains(out.String(), "access_token") {
+		t.Fatalf("client-credentials --profile: %d\n%s\n%s", st, out.String(), errs.String())
+	}
+	// A wrong secret in the keyring reaches the IdP (and fails there).
+	if _, _, e := runProfileCmd(t, path, "", "edit", "--name", "demo m2m", "--client-secret", "wrong"); e != "" {
+		t.Fatal(e)
+	}
+	out.Reset()
+	errs.Reset()
+	if st = Main([]string{"client-credentials", "--profile", "demo m2m"}, strings.NewReader(""), &out, &errs); st != ExitFailure {
+		t.Errorf("with a wrong stored secret: %d %s", st, errs.String())
 	}
 }
