@@ -6,7 +6,7 @@
 GO       ?= go
 BIN      := bin/tokeninspector
 TESTBIN  := bin/tokeninspector-race
-FUZZTIME ?= 10s
+FUZZTIME ?= 8s
 
 .PHONY: run build test vet unit fuzz smoke keyring bench screenshots perf clean
 
@@ -29,9 +29,12 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
+# A short coverage-guided run of each parser fuzzer (their seed corpora also run in `unit`).
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./token/
+	$(GO) test -run '^$$' -fuzz '^FuzzInspect$$' -fuzztime $(FUZZTIME) ./token/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseObject$$' -fuzztime $(FUZZTIME) ./token/
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./store/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeObject$$' -fuzztime $(FUZZTIME) ./flows/
 
 smoke:
 	$(GO) build -race -o $(TESTBIN) .
