@@ -57,6 +57,7 @@ func Inspect(ctx context.Context, raw string, opts Options) (*Report, error) {
 	dots := strings.Count(s, ".")
 	if !looksLikeJWT(s, dots) {
 		opaqueReport(s, r)
+		normalize(r)
 		return r, nil
 	}
 	var err error
@@ -74,7 +75,18 @@ func Inspect(ctx context.Context, raw string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	normalize(r)
 	return r, nil
+}
+
+// normalize makes empty lists [] rather than null in JSON.
+func normalize(r *Report) {
+	if r.Times == nil {
+		r.Times = []TimeClaim{}
+	}
+	if r.Segments == nil {
+		r.Segments = []Segment{}
+	}
 }
 
 // inspectJWS decodes, verifies, checks and lints a compact JWS into r.
