@@ -139,20 +139,21 @@ func redactBody(contentType string, body []byte) string {
 	return string(body)
 }
 
+// redactForm replaces secret values pair by pair, keeping the order and
+// working on malformed forms too (a parse failure must not leak a secret).
 func redactForm(s string) string {
-	v, err := url.ParseQuery(s)
-	if err != nil {
-		return s
-	}
-	for k := range v {
-		if secretFields[k] {
-			for i := range v[k] {
-				v[k][i] = Redacted
-			}
+	parts := strings.Split(s, "&")
+	for i, p := range parts {
+		k, _, found := strings.Cut(p, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			key = k
+		}
+		if found && secretFields[key] {
+			parts[i] = k + "=" + url.QueryEscape(Redacted)
 		}
 	}
-	// Encode sorts keys: stable output for tests and diffs.
-	return v.Encode()
+	return strings.Join(parts, "&")
 }
 
 func redactJSON(body []byte) string {
