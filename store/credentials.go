@@ -35,6 +35,10 @@ func (s *Store) SetSecret(name string, kind SecretKind, value string) (Location,
 	}
 	old, hadOld := p.Secrets[kind]
 	loc, err := s.secrets.put(account(p.ID, kind), value, false)
+	if errors.Is(err, ErrKeyringUnavailable) && old == LocationFile && s.secrets.Fallback() == FallbackAsk {
+		// The user already chose the file for this secret: keep using it.
+		loc, err = LocationFile, s.secrets.putAt(LocationFile, account(p.ID, kind), value)
+	}
 	if err != nil {
 		return "", fmt.Errorf("profile %q: save the %s: %w", p.Name, kind, err)
 	}

@@ -170,6 +170,11 @@ func TestFileFallback(t *testing.T) {
 		t.Errorf("world-readable secrets file: %v", err)
 	}
 	must(t, os.Chmod(path, 0o600))
+	// A secret already in the file stays there on the next change, even
+	// without the fallback chosen again (the user chose it for this one).
+	if loc, err := s2.SetSecret("web", SecretClient, "s3cr3t"); loc != LocationFile || err != nil {
+		t.Errorf("update of a file secret = %q %v", loc, err)
+	}
 	// When the keyring is back, setting the secret again moves it there.
 	keyring.MockInit()
 	if loc, err := s2.SetSecret("web", SecretClient, "new"); loc != LocationKeyring || err != nil {
