@@ -26,7 +26,7 @@ import (
 // client_credentials, device), introspection, revocation, userinfo. Hooks
 // override single endpoints.
 type fakeIdP struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 
 	mu        sync.Mutex // guards below
@@ -45,7 +45,7 @@ type fakeIdP struct {
 
 type authReq struct{ challenge, nonce, redirect string }
 
-func newFakeIdP(t *testing.T) *fakeIdP {
+func newFakeIdP(t testing.TB) *fakeIdP {
 	t.Helper()
 	f := &fakeIdP{t: t, codes: map[string]authReq{}, revoked: map[string]bool{}, hooks: map[string]http.HandlerFunc{}}
 	f.rotate()
