@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	jose "github.com/go-jose/go-jose/v4"
 )
@@ -237,11 +239,42 @@ func Thumbprint(k jose.JSONWebKey) string {
 	if _, sym := k.Key.([]byte); sym {
 		return ""
 	}
-	tp, err := k.Thumbprint(crypto.SHA256)
+	id, cacheable := thumbprintCacheKey(k.Key)
+	if cacheable {
+		if tp, ok := thumbprints.Load(id); ok {
+			return tp.(string)
+		}
+	}
+	raw, err := k.Thumbprint(crypto.SHA256)
 	if err != nil {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString(tp)
+	tp := base64.RawURLEncoding.EncodeToString(raw)
+	if cacheable && thumbprintCount.Add(1) <= maxCachedThumbprints {
+		thumbprints.Store(id, tp)
+	}
+	return tp
+}
+
+// thumbprints caches RFC 7638 thumbprints by key identity: a static key set
+// verifies many tokens with the same key. Bounded by maxCachedThumbprints.
+var (
+	thumbprints     sync.Map
+	thumbprintCount atomic.Int64
+)
+
+const maxCachedThumbprints = 1024
+
+// thumbprintCacheKey returns a comparable identity for a public key; ok is
+// false for key types that are not cached.
+func thumbprintCacheKey(key any) (any, bool) {
+	switch k := key.(type) {
+	case ed25519.PublicKey:
+		return string(k), true
+	case *rsa.PublicKey, *ecdsa.PublicKey:
+		return k, true
+	}
+	return nil, false
 }
 
 // ktyOf names the JWK key type of k ("RSA", "EC", "OKP", "oct").
