@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
@@ -188,5 +192,36 @@ func TestInspectNetworkKeys(t *testing.T) {
 	}
 	if st, _, errs := runCLI(t, "", "inspect", "--discover", at); st != ExitUsage || !strings.Contains(errs, "--issuer") {
 		t.Errorf("--discover without --issuer = %d %q", st, errs)
+	}
+}
+
+// TestDeviceCommand drives "device" against a small RFC 8628 server: one
+// authorization_pending, then tokens.
+func TestDeviceCommand(t *testing.T) {
+	var polls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/device":
+			io.WriteString(w, `{"device_code":"d","user_code":"WDJB-MJHT","verification_uri":"https://idp/activate","expires_in":60,"interval":1}`)
+		case "/token":
+			r.ParseForm()
+			if r.PostForm.Get("grant_type") != "urn:ietf:params:oauth:grant-type:device_code" || r.PostForm.Get("device_code") != "d" {
+				w.WriteHeader(400)
+				io.WriteString(w, `{"error":"invalid_request"}`)
+				return
+			}
+			if polls.Add(1) == 1 {
+				w.WriteHeader(400)
+				io.WriteString(w, `{"error":"authorization_pending"}`)
+				return
+			}
+			io.WriteString(w, `{"access_token":"opaque-at","token_type":"Bearer","expires_in":60}`)
+		}
+	}))
+	defer srv.Close()
+	st, out, errs := runCLI(t, "", "device", "--json", "--client-id", "tv", "--device-endpoint", srv.URL+"/device", "--token-endpoint", srv.URL+"/token")
+	if st != ExitOK || !strings.Contains(errs, "enter the code WDJB-MJHT") || decodeTokens(t, out).Grant != "device_code" || polls.Load() != 2 {
+		t.Errorf("device = %d, polls %d\n%s\n%s", st, polls.Load(), out, errs)
 	}
 }

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -121,7 +122,10 @@ func (c *Client) userInfoJWT(ctx context.Context, raw string) *UserInfo {
 	if in != nil && in.Err == nil {
 		ui.Raw = map[string]any{}
 		for _, m := range in.Report.Claims {
-			ui.Raw[m.Name] = m.Value
+			var v any
+			if json.Unmarshal(m.Value, &v) == nil {
+				ui.Raw[m.Name] = v
+			}
 		}
 	}
 	return ui

@@ -205,7 +205,7 @@ func TestSignedUserInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ui.JWT == nil || ui.JWT.Report.Signature.Status != "valid" || ui.Raw["sub"] == nil {
+	if ui.JWT == nil || ui.JWT.Report.Signature.Status != "valid" || ui.Raw["sub"] != "alice" {
 		t.Errorf("signed userinfo = %+v", ui)
 	}
 }
