@@ -83,9 +83,15 @@ func isCompactClean(raw string) bool {
 	return true
 }
 
-func isB64URL(c byte) bool {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-}
+func isB64URL(c byte) bool { return b64urlAlphabet[c] }
+
+// b64urlAlphabet marks the base64url characters (RFC 4648 section 5).
+var b64urlAlphabet = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") {
+		t[c] = true
+	}
+	return t
+}()
 
 // looksLikeJWT decides between a (possibly broken) JWT and an opaque token:
 // a JWT starts like a base64url JSON object ("ey", or "ew" when the JSON
@@ -124,6 +130,16 @@ func decodeSegment(seg string, name string, index int) (data []byte, padded bool
 		text = strings.TrimRight(text, "=")
 		padded = true
 	}
+	data, err = base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return nil, padded, explainBase64(text, name, index, err)
+	}
+	return data, padded, nil
+}
+
+// explainBase64 turns a base64 failure into a precise DecodeError. It runs
+// only on the error path, so the hot path decodes each segment once.
+func explainBase64(text, name string, index int, err error) *DecodeError {
 	for i := 0; i < len(text); i++ {
 		if c := text[i]; !isB64URL(c) {
 			reason := "bad base64url at offset " + strconv.Itoa(i) + ": " + strconv.QuoteRune(rune(c)) + " is not in the base64url alphabet"
@@ -133,24 +149,20 @@ func decodeSegment(seg string, name string, index int) (data []byte, padded bool
 			case '=':
 				reason += " (padding in the middle)"
 			}
-			return nil, padded, &DecodeError{Segment: name, Index: index, Offset: i, Reason: reason}
+			return &DecodeError{Segment: name, Index: index, Offset: i, Reason: reason, Err: err}
 		}
 	}
 	if len(text)%4 == 1 {
-		return nil, padded, &DecodeError{Segment: name, Index: index, Offset: len(text) - 1,
+		return &DecodeError{Segment: name, Index: index, Offset: len(text) - 1, Err: err,
 			Reason: "bad base64url at offset " + strconv.Itoa(len(text)-1) + ": length " + strconv.Itoa(len(text)) + " is impossible (truncated or one character too many)"}
 	}
-	data, err = base64.RawURLEncoding.DecodeString(text)
-	if err != nil {
-		var ce base64.CorruptInputError
-		off := 0
-		if errors.As(err, &ce) {
-			off = int(ce)
-		}
-		return nil, padded, &DecodeError{Segment: name, Index: index, Offset: off,
-			Reason: "bad base64url at offset " + strconv.Itoa(off) + " (non-zero trailing bits: truncated or altered)", Err: err}
+	var ce base64.CorruptInputError
+	off := 0
+	if errors.As(err, &ce) {
+		off = int(ce)
 	}
-	return data, padded, nil
+	return &DecodeError{Segment: name, Index: index, Offset: off, Err: err,
+		Reason: "bad base64url at offset " + strconv.Itoa(off) + " (non-zero trailing bits: truncated or altered)"}
 }
 
 // decodeJSONSegment decodes a segment that must hold a JSON object.

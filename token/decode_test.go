@@ -216,3 +216,11 @@ func mustObject(t *testing.T, s string) Object {
 	}
 	return o
 }
+
+func TestTimeClaimsMatchDictionary(t *testing.T) {
+	for name, d := range dictionary {
+		if d.Time != isTimeClaim(name) {
+			t.Errorf("%s: dictionary Time %v, isTimeClaim %v", name, d.Time, isTimeClaim(name))
+		}
+	}
+}
