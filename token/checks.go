@@ -1,6 +1,9 @@
 package token
 
 import (
+	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base64"
 	"strconv"
@@ -168,7 +171,7 @@ func (c *checker) exp() {
 	case !c.now.Before(t):
 		c.add("exp", Warn, "expired "+Relative(t, c.now)+", accepted only thanks to the clock skew"+c.skewNote(), specExp)
 	default:
-		c.add("exp", Pass, "expires "+Relative(t, c.now)+" at "+t.Format(time.RFC3339)+c.skewNote(), specExp)
+		c.add("exp", Pass, "expires "+Relative(t, c.now)+" at "+t.Format(time.RFC3339), specExp)
 	}
 }
 
@@ -258,10 +261,19 @@ func leftHalfHash(alg, value string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	h := fam.hash.New()
-	h.Write([]byte(value))
-	sum := h.Sum(nil)
-	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2]), true
+	var sum []byte
+	switch fam.hash {
+	case crypto.SHA256:
+		s := sha256.Sum256([]byte(value))
+		sum = s[:16]
+	case crypto.SHA384:
+		s := sha512.Sum384([]byte(value))
+		sum = s[:24]
+	default:
+		s := sha512.Sum512([]byte(value))
+		sum = s[:32]
+	}
+	return base64.RawURLEncoding.EncodeToString(sum), true
 }
 
 func (c *checker) typ() {
