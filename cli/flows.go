@@ -160,7 +160,13 @@ func configFromFlags(f *flowFlags) (flows.Config, error) {
 		cfg.RedirectPath = f.redirectPath
 	}
 	cfg.Insecure = cfg.Insecure || f.insecure
-	cfg.Timeout, cfg.Skew = f.timeout, f.skew
+	// Flags left at their defaults keep the profile's values.
+	if f.timeout != flows.DefaultTimeout || cfg.Timeout == 0 {
+		cfg.Timeout = f.timeout
+	}
+	if f.skew != 0 {
+		cfg.Skew = f.skew
+	}
 	if cfg.Issuer == "" && cfg.Endpoints.Token == "" && cfg.Endpoints.Authorization == "" {
 		return cfg, errors.New("give --issuer (or --profile, or the endpoints by hand)")
 	}

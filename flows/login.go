@@ -29,12 +29,16 @@ type LoginOptions struct {
 // extra parameters may not override them.
 var reservedParams = []string{"state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri", "client_id", "response_type"}
 
+// DefaultLoginScope is requested by Login when the profile names no scopes.
+const DefaultLoginScope = "openid"
+
 // Login runs the authorization code grant with PKCE S256 in the system
 // browser (RFC 8252, RFC 7636): it binds the loopback listener before the
 // browser opens, checks state (constant time) and RFC 9207 iss in the one
 // callback it serves, redeems the code and inspects the tokens. It ends with
 // ErrLoginTimeout after Config.LoginTimeout (default 5 min) and with
 // ErrLoginCancelled when ctx is cancelled.
+// With no scopes configured it asks for DefaultLoginScope.
 func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) {
 	timeout := c.cfg.LoginTimeout
 	if timeout <= 0 {
@@ -60,6 +64,11 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 		return nil, err
 	}
 	conf := c.oauth2Config(authURL, tokenURL, lb.redirectURI)
+	if len(conf.Scopes) == 0 {
+		// Without scopes this would be a bare OAuth login with no ID token;
+		// ask for an OpenID Connect one (OIDC Core 3.1.2.1: scope must contain openid).
+		conf.Scopes = []string{DefaultLoginScope}
+	}
 	u, err := c.authorizationURL(conf, sec)
 	if err != nil {
 		return nil, err
