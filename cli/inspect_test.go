@@ -248,3 +248,13 @@ func TestWriteReportColour(t *testing.T) {
 		t.Error("a buffer is not a terminal")
 	}
 }
+
+func TestReportEscapesControlCharacters(t *testing.T) {
+	r := &token.Report{Kind: token.KindJWS, Payload: "evil \x1b]0;pwned\x07 \u009b31m",
+		Claims: token.Object{{Name: "x\u009b", Value: json.RawMessage(`"\u009b2J"`)}}}
+	var b bytes.Buffer
+	writeReport(&b, "", r, false)
+	if strings.ContainsAny(b.String(), "\x1b\x07\u009b") {
+		t.Fatalf("control characters reached the terminal: %q", b.String())
+	}
+}

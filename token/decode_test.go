@@ -224,3 +224,10 @@ func TestTimeClaimsMatchDictionary(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownClaims(t *testing.T) {
+	r := inspect(t, unsigned(`{"alg":"none"}`, `{"sub":"a","favourite_colour":"blue","https://example.com/tier":"gold"}`, ""), Options{})
+	if len(r.UnknownClaims) != 1 || r.UnknownClaims[0] != "favourite_colour" {
+		t.Fatalf("unknown claims %v", r.UnknownClaims)
+	}
+}

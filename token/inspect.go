@@ -84,6 +84,9 @@ func normalize(r *Report) {
 	if r.Times == nil {
 		r.Times = []TimeClaim{}
 	}
+	if r.UnknownClaims == nil {
+		r.UnknownClaims = []string{}
+	}
 	if r.Segments == nil {
 		r.Segments = []Segment{}
 	}
@@ -123,6 +126,11 @@ func inspectJWS(ctx context.Context, s string, opts *Options, r *Report) error {
 // finish runs what follows verification: times, checks, lint.
 func finish(h *headerInfo, opts *Options, r *Report) {
 	r.Times = numericDates(r.Claims, r.EvaluatedAt)
+	for _, m := range r.Claims {
+		if _, ok := Describe(m.Name); !ok {
+			r.UnknownClaims = append(r.UnknownClaims, m.Name)
+		}
+	}
 	if r.Claims != nil {
 		runChecks(h, opts, r)
 	}

@@ -202,6 +202,8 @@ type Report struct {
 	Checks    []Check   `json:"checks"`
 	Warnings  []Warning `json:"warnings"`
 
+	// UnknownClaims lists claims the dictionary does not describe.
+	UnknownClaims []string `json:"unknown_claims"`
 	// Times are the NumericDate claims (exp, nbf, iat, auth_time, ...).
 	Times []TimeClaim `json:"times"`
 	// JWE describes the outer encryption layer; nil for a JWS.
