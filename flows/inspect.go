@@ -13,7 +13,7 @@ func (c *Client) keySource(ctx context.Context) token.KeySource {
 	if err != nil {
 		return nil
 	}
-	return c.jwks.Source(u, c.hc)
+	return c.jwks.sourceFor(u, c.trust(), c.hc)
 }
 
 // KeySource returns the profile's JWKS key source (discovering the jwks_uri
@@ -23,7 +23,19 @@ func (c *Client) KeySource(ctx context.Context) (token.KeySource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.jwks.Source(u, c.hc), nil
+	return c.jwks.sourceFor(u, c.trust(), c.hc), nil
+}
+
+// trust names the profile's TLS trust settings for the JWKS cache: keys
+// fetched without verification, or with an extra CA, are cached apart.
+func (c *Client) trust() string {
+	switch {
+	case c.cfg.Insecure:
+		return "insecure"
+	case c.cfg.CAFile != "":
+		return "ca:" + c.cfg.CAFile
+	}
+	return ""
 }
 
 func (c *Client) baseOptions(keys token.KeySource) token.Options {

@@ -37,20 +37,29 @@ var DefaultJWKSCache = NewJWKSCache(nil)
 // re-fetch, since that is how a rotated key appears, but at most one per
 // [JWKSCooldown] per URL. A failed re-fetch keeps the old keys. It is safe
 // for concurrent use; fetches of one URL run one at a time.
+//
+// Entries are kept apart by TLS trust as well as by URL: keys fetched by a
+// client that skips TLS verification (or trusts an extra CA file) are never
+// handed to a client with other trust settings.
 type JWKSCache struct {
-	now      func() time.Time
-	cooldown time.Duration
+	now          func() time.Time
+	cooldown     time.Duration
+	fetchTimeout time.Duration // bounds each fetch, whatever the http.Client
 
 	mu      sync.Mutex // guards entries
-	entries map[string]*jwksEntry
+	entries map[jwksKey]*jwksEntry
 }
+
+// jwksKey identifies a cached JWKS: its URL and the TLS trust it was
+// fetched under ("" = system roots, verified).
+type jwksKey struct{ url, trust string }
 
 // NewJWKSCache returns an empty cache; now is its clock (nil => time.Now).
 func NewJWKSCache(now func() time.Time) *JWKSCache {
 	if now == nil {
 		now = time.Now
 	}
-	return &JWKSCache{now: now, cooldown: JWKSCooldown, entries: map[string]*jwksEntry{}}
+	return &JWKSCache{now: now, cooldown: JWKSCooldown, fetchTimeout: DefaultTimeout, entries: map[jwksKey]*jwksEntry{}}
 }
 
 // jwksEntry is one URL's keys. sem serialises lookups and fetches.
@@ -64,21 +73,27 @@ type jwksEntry struct {
 	fetches    int
 }
 
-func (c *JWKSCache) entry(url string) *jwksEntry {
+func (c *JWKSCache) entry(k jwksKey) *jwksEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[url]
+	e, ok := c.entries[k]
 	if !ok {
-		e = &jwksEntry{url: url, sem: make(chan struct{}, 1)}
-		c.entries[url] = e
+		e = &jwksEntry{url: k.url, sem: make(chan struct{}, 1)}
+		c.entries[k] = e
 	}
 	return e
 }
 
-// Source returns a token.KeySource for the JWKS at url, fetched with hc (the
-// profile's client, so its TLS settings and transcript apply).
+// Source returns a token.KeySource for the JWKS at url, fetched with hc,
+// which must verify TLS against the system roots (a [Client] with other
+// trust settings gets its own entries through [Client.KeySource]).
 func (c *JWKSCache) Source(url string, hc *http.Client) token.KeySource {
-	return &jwksSource{cache: c, entry: c.entry(url), hc: hc}
+	return c.sourceFor(url, "", hc)
+}
+
+// sourceFor is Source for keys fetched under the given TLS trust.
+func (c *JWKSCache) sourceFor(url, trust string, hc *http.Client) token.KeySource {
+	return &jwksSource{cache: c, entry: c.entry(jwksKey{url, trust}), hc: hc}
 }
 
 // JWKSStats describes one cached JWKS.
@@ -92,9 +107,10 @@ type JWKSStats struct {
 	Skipped   []string      `json:"skipped,omitempty"`
 }
 
-// Stats reports what the cache holds for url.
+// Stats reports what the cache holds for url, fetched with verified TLS
+// (or, when there is no such entry, under any other trust setting).
 func (c *JWKSCache) Stats(url string) JWKSStats {
-	e := c.entry(url)
+	e := c.statsEntry(url)
 	e.sem <- struct{}{}
 	defer func() { <-e.sem }()
 	s := JWKSStats{URL: url, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires}
@@ -103,6 +119,22 @@ func (c *JWKSCache) Stats(url string) JWKSStats {
 		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
 	}
 	return s
+}
+
+// statsEntry picks the entry Stats describes.
+func (c *JWKSCache) statsEntry(url string) *jwksEntry {
+	c.mu.Lock()
+	e, ok := c.entries[jwksKey{url, ""}]
+	for k, other := range c.entries {
+		if !ok && k.url == url {
+			e, ok = other, true
+		}
+	}
+	c.mu.Unlock()
+	if !ok {
+		return c.entry(jwksKey{url, ""})
+	}
+	return e
 }
 
 type jwksSource struct {

@@ -140,3 +140,45 @@ func TestCacheTTL(t *testing.T) {
 		}
 	}
 }
+
+// TestJWKSCacheKeepsTrustApart: keys fetched by a client that skips TLS
+// verification are not reused by a client that verifies, and vice versa;
+// clients with the same trust still share one fetch.
+func TestJWKSCacheKeepsTrustApart(t *testing.T) {
+	f := newFakeIdP(t)
+	cache := NewJWKSCache(nil)
+	ctx := context.Background()
+	lookup := func(c *Client) {
+		t.Helper()
+		src, err := c.KeySource(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := src.Lookup(ctx, "key-1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	insecure := newTestClient(t, f, Config{Insecure: true}, WithJWKSCache(cache))
+	lookup(insecure)
+	verified := newTestClient(t, f, Config{}, WithJWKSCache(cache))
+	lookup(verified)
+	if n := f.jwksCount(); n != 2 {
+		t.Fatalf("JWKS fetched %d times; want 2 (insecure keys must not serve a verifying client)", n)
+	}
+	if !hasExchange(verified, "jwks") {
+		t.Error("the verifying client's transcript has no JWKS fetch of its own")
+	}
+	lookup(newTestClient(t, f, Config{}, WithJWKSCache(cache)))
+	if n := f.jwksCount(); n != 2 {
+		t.Errorf("JWKS fetched %d times; want clients with the same trust to share the cached keys", n)
+	}
+}
+
+func hasExchange(c *Client, endpoint string) bool {
+	for _, x := range c.Transcript() {
+		if x.Endpoint == endpoint {
+			return true
+		}
+	}
+	return false
+}
