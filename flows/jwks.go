@@ -35,7 +35,8 @@ var DefaultJWKSCache = NewJWKSCache(nil)
 // and kept for the response's Cache-Control max-age (within [MinJWKSTTL] and
 // [MaxJWKSTTL]). A kid missing from the cached set forces an immediate
 // re-fetch, since that is how a rotated key appears, but at most one per
-// [JWKSCooldown] per URL. A failed re-fetch keeps the old keys. It is safe
+// [JWKSCooldown] per URL. A failed re-fetch keeps the old keys and is
+// retried only after the cooldown. Each fetch is bounded by [DefaultTimeout]. It is safe
 // for concurrent use; fetches of one URL run one at a time.
 //
 // Entries are kept apart by TLS trust as well as by URL: keys fetched by a
@@ -162,7 +163,11 @@ func (s *jwksSource) Lookup(ctx context.Context, kid string) (token.KeyLookup, e
 			if !stale {
 				return token.KeyLookup{}, err
 			}
-			how = fmt.Sprintf("re-fetch failed, using keys cached %s ago: %v", age(now.Sub(e.fetchedAt)), err)
+			// Keep the old keys, and wait a cooldown before trying again:
+			// a broken IdP must not get one request per token.
+			e.expires = now.Add(s.cache.cooldown)
+			how = fmt.Sprintf("re-fetch failed, using keys cached %s ago (next try in %s): %v",
+				age(now.Sub(e.fetchedAt)), age(s.cache.cooldown), err)
 		} else {
 			how = "fetched now"
 		}
@@ -194,9 +199,15 @@ func (s *jwksSource) forceRefetch(ctx context.Context, now time.Time, kid string
 	return fmt.Sprintf("re-fetched now: kid %q is still not in the set", kid)
 }
 
-// fetch downloads and parses the JWKS, keeping the old keys on failure.
+// fetch downloads and parses the JWKS, keeping the old keys on failure. It
+// is bounded by the cache's fetch timeout whatever the http.Client's own.
 func (s *jwksSource) fetch(ctx context.Context, now time.Time) error {
 	e := s.entry
+	if s.cache.fetchTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.cache.fetchTimeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(withEndpoint(ctx, "jwks"), http.MethodGet, e.url, nil)
 	if err != nil {
 		return fmt.Errorf("jwks_uri %q: %w", e.url, err)

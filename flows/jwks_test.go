@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,6 +118,43 @@ func TestJWKSFailedRefetchKeepsKeys(t *testing.T) {
 	l, err := src.Lookup(context.Background(), "")
 	if err != nil || len(l.Keys) != 1 || !strings.Contains(l.Origin, "re-fetch failed") {
 		t.Errorf("lookup = %+v, %v; want the old keys with a note", l, err)
+	}
+	// The broken IdP is not asked again for every token: one try per cooldown.
+	var hits atomic.Int32
+	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { hits.Add(1); http.Error(w, "down", 503) })
+	for range 5 {
+		if _, err := src.Lookup(context.Background(), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d re-fetches right after a failed one; want none until the cooldown ends", n)
+	}
+	clock.advance(JWKSCooldown)
+	if _, err := src.Lookup(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d re-fetches after the cooldown; want 1", n)
+	}
+}
+
+// TestJWKSFetchBounded: a JWKS fetch ends at the cache's timeout even with
+// an http.Client that has none.
+func TestJWKSFetchBounded(t *testing.T) {
+	f := newFakeIdP(t)
+	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+			f.serveJWKS(w)
+		}
+	})
+	cache := NewJWKSCache(nil)
+	cache.fetchTimeout = 200 * time.Millisecond
+	_, err := cache.Source(f.issuer()+"/jwks", &http.Client{}).Lookup(context.Background(), "key-1")
+	if err == nil || !isTimeout(err) {
+		t.Errorf("err = %v; want a timeout", err)
 	}
 }
 
