@@ -117,13 +117,19 @@ func TestLoginTimeoutAndCancel(t *testing.T) {
 	f := newFakeIdP(t)
 	noop := func(context.Context, string) error { return nil }
 	c := newTestClient(t, f, Config{LoginTimeout: 200 * time.Millisecond}, WithBrowser(noop))
+	// Discover first, so the short login timeout only covers the wait for
+	// the callback (a slow discovery on a loaded machine is another error).
+	if _, err := c.Discover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := c.Login(context.Background(), LoginOptions{}); !errors.Is(err, ErrLoginTimeout) {
 		t.Errorf("err = %v; want ErrLoginTimeout", err)
 	}
+	// Cancel once the login waits for its callback (no wall-clock guess).
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	c2 := newTestClient(t, f, Config{}, WithBrowser(noop))
-	time.AfterFunc(100*time.Millisecond, cancel)
-	if _, err := c2.Login(ctx, LoginOptions{}); !errors.Is(err, ErrLoginCancelled) {
+	if _, err := c2.Login(ctx, LoginOptions{OnURL: func(string) { cancel() }}); !errors.Is(err, ErrLoginCancelled) {
 		t.Errorf("err = %v; want ErrLoginCancelled", err)
 	}
 }
@@ -144,10 +150,14 @@ func TestLoginListenerClosedAfterCallback(t *testing.T) {
 func TestLoginBrowserFailureReported(t *testing.T) {
 	f := newFakeIdP(t)
 	failing := func(context.Context, string) error { return errors.New("no display") }
-	c := newTestClient(t, f, Config{LoginTimeout: 300 * time.Millisecond}, WithBrowser(failing))
+	c := newTestClient(t, f, Config{}, WithBrowser(failing))
 	var reported error
-	_, err := c.Login(context.Background(), LoginOptions{OnBrowserError: func(e error) { reported = e }})
-	if !errors.Is(err, ErrLoginTimeout) || reported == nil || !strings.Contains(reported.Error(), "open the URL by hand") {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The login keeps waiting after the report (the URL can be opened by
+	// hand); the test ends it once the report has arrived.
+	_, err := c.Login(ctx, LoginOptions{OnBrowserError: func(e error) { reported = e; cancel() }})
+	if !errors.Is(err, ErrLoginCancelled) || reported == nil || !strings.Contains(reported.Error(), "open the URL by hand") {
 		t.Errorf("err = %v, reported = %v", err, reported)
 	}
 }
@@ -165,7 +175,7 @@ func TestLoopbackHosts(t *testing.T) {
 
 func TestReservedParamRefused(t *testing.T) {
 	f := newFakeIdP(t)
-	c := newTestClient(t, f, Config{Params: url.Values{"state": {"fixed"}}, LoginTimeout: time.Second}, WithBrowser(redirectBrowser))
+	c := newTestClient(t, f, Config{Params: url.Values{"state": {"fixed"}}}, WithBrowser(redirectBrowser))
 	if _, err := c.Login(context.Background(), LoginOptions{}); err == nil || !strings.Contains(err.Error(), "cannot be overridden") {
 		t.Errorf("err = %v; want a refusal to override state", err)
 	}
