@@ -35,7 +35,7 @@ type checker struct {
 	now    time.Time
 	skew   time.Duration
 	out    *[]Check
-	note   string // skewNote, built once
+	m      msgBuf
 }
 
 func (c *checker) add(id string, st CheckStatus, msg, spec string) {
@@ -46,6 +46,7 @@ func (c *checker) add(id string, st CheckStatus, msg, spec string) {
 // order iss, aud, azp, exp, nbf, iat, nonce, at_hash, c_hash, typ, required.
 func runChecks(h *headerInfo, opts *Options, r *Report) {
 	c := &checker{h: h, opts: opts, claims: r.Claims, now: r.EvaluatedAt, skew: opts.skew(), out: &r.Checks}
+	c.m.b.Grow(msgBufSize)
 	c.iss()
 	c.aud()
 	c.azp()
@@ -67,15 +68,15 @@ func (c *checker) iss() {
 	}
 	switch {
 	case want == "" && ok:
-		c.add("iss", Skip, "issuer "+strconv.Quote(iss)+"; no expected issuer given to compare", specIss)
+		c.add("iss", Skip, c.m.w("issuer ").q(iss).w("; no expected issuer given to compare").done(), specIss)
 	case want == "":
 		c.add("iss", Skip, "no iss claim and no expected issuer", specIss)
 	case !ok:
-		c.add("iss", Fail, "no iss claim (as a string); expected "+strconv.Quote(want), specIss)
+		c.add("iss", Fail, c.m.w("no iss claim (as a string); expected ").q(want).done(), specIss)
 	case iss != want:
-		c.add("iss", Fail, "issuer is "+strconv.Quote(iss)+", expected exactly "+strconv.Quote(want)+issHint(iss, want), specIss)
+		c.add("iss", Fail, c.m.w("issuer is ").q(iss).w(", expected exactly ").q(want).w(issHint(iss, want)).done(), specIss)
 	default:
-		c.add("iss", Pass, "issuer is "+strconv.Quote(iss)+" as expected", specIss)
+		c.add("iss", Pass, c.m.w("issuer is ").q(iss).w(" as expected").done(), specIss)
 	}
 }
 
@@ -109,11 +110,11 @@ func (c *checker) aud() {
 	case want == "":
 		c.add("aud", Skip, "no expected audience given", specAud)
 	case !ok:
-		c.add("aud", Fail, "no aud claim (string or array of strings); expected "+strconv.Quote(want), specAud)
+		c.add("aud", Fail, c.m.w("no aud claim (string or array of strings); expected ").q(want).done(), specAud)
 	case !contains(auds, want):
-		c.add("aud", Fail, "audience "+quoteList(auds)+" does not contain "+strconv.Quote(want)+": the token was issued for someone else", specAud)
+		c.add("aud", Fail, c.m.w("audience ").qList(auds).w(" does not contain ").q(want).w(": the token was issued for someone else").done(), specAud)
 	default:
-		c.add("aud", Pass, "audience "+quoteList(auds)+" contains "+strconv.Quote(want), specAud)
+		c.add("aud", Pass, c.m.w("audience ").qList(auds).w(" contains ").q(want).done(), specAud)
 	}
 	if c.opts.Original != nil {
 		c.sameAsOriginal("aud", "aud")
@@ -126,13 +127,13 @@ func (c *checker) azp() {
 	client := c.opts.ClientID
 	switch {
 	case has && client != "" && azp != client:
-		c.add("azp", Fail, "authorized party (azp) is "+strconv.Quote(azp)+", not this client "+strconv.Quote(client), specAzp)
+		c.add("azp", Fail, c.m.w("authorized party (azp) is ").q(azp).w(", not this client ").q(client).done(), specAzp)
 	case has && client != "":
-		c.add("azp", Pass, "authorized party (azp) is this client "+strconv.Quote(client), specAzp)
+		c.add("azp", Pass, c.m.w("authorized party (azp) is this client ").q(client).done(), specAzp)
 	case len(auds) > 1 && !has:
-		c.add("azp", Warn, "several audiences "+quoteList(auds)+" but no azp claim saying which client the token was issued to", specAzp)
+		c.add("azp", Warn, c.m.w("several audiences ").qList(auds).w(" but no azp claim saying which client the token was issued to").done(), specAzp)
 	case has:
-		c.add("azp", Skip, "azp is "+strconv.Quote(azp)+"; no client id given to compare", specAzp)
+		c.add("azp", Skip, c.m.w("azp is ").q(azp).w("; no client id given to compare").done(), specAzp)
 	default:
 		c.add("azp", Skip, "single audience and no azp: nothing to check", specAzp)
 	}
@@ -152,11 +153,9 @@ func (c *checker) timeClaim(name string) (t time.Time, present, ok bool) {
 	return numericTime(v), true, true
 }
 
-func (c *checker) skewNote() string {
-	if c.note == "" {
-		c.note = " (now " + c.now.UTC().Format(time.RFC3339) + ", skew " + duration(c.skew) + ")"
-	}
-	return c.note
+// skewNote writes " (now ..., skew ...)" to the message being built.
+func (c *checker) skewNote() *msgBuf {
+	return c.m.w(" (now ").time(c.now.UTC()).w(", skew ").w(duration(c.skew)).w(")")
 }
 
 func (c *checker) exp() {
@@ -167,11 +166,13 @@ func (c *checker) exp() {
 	case !ok:
 		c.add("exp", Fail, "exp is not a NumericDate (a number of seconds since 1970)", specExp)
 	case !c.now.Before(t.Add(c.skew)):
-		c.add("exp", Fail, "expired "+Relative(t, c.now)+" at "+t.Format(time.RFC3339)+c.skewNote(), specExp)
+		c.m.w("expired ").rel(t, c.now).w(" at ").time(t)
+		c.add("exp", Fail, c.skewNote().done(), specExp)
 	case !c.now.Before(t):
-		c.add("exp", Warn, "expired "+Relative(t, c.now)+", accepted only thanks to the clock skew"+c.skewNote(), specExp)
+		c.m.w("expired ").rel(t, c.now).w(", accepted only thanks to the clock skew")
+		c.add("exp", Warn, c.skewNote().done(), specExp)
 	default:
-		c.add("exp", Pass, "expires "+Relative(t, c.now)+" at "+t.Format(time.RFC3339), specExp)
+		c.add("exp", Pass, c.m.w("expires ").rel(t, c.now).w(" at ").time(t).done(), specExp)
 	}
 }
 
@@ -183,9 +184,10 @@ func (c *checker) nbf() {
 	case !ok:
 		c.add("nbf", Fail, "nbf is not a NumericDate", specNbf)
 	case c.now.Add(c.skew).Before(t):
-		c.add("nbf", Fail, "not valid yet: valid from "+t.Format(time.RFC3339)+", "+Relative(t, c.now)+c.skewNote(), specNbf)
+		c.m.w("not valid yet: valid from ").time(t).w(", ").rel(t, c.now)
+		c.add("nbf", Fail, c.skewNote().done(), specNbf)
 	default:
-		c.add("nbf", Pass, "valid since "+t.Format(time.RFC3339)+" ("+Relative(t, c.now)+")", specNbf)
+		c.add("nbf", Pass, c.m.w("valid since ").time(t).w(" (").rel(t, c.now).w(")").done(), specNbf)
 	}
 }
 
@@ -197,9 +199,10 @@ func (c *checker) iat() {
 	case !ok:
 		c.add("iat", Fail, "iat is not a NumericDate", specIat)
 	case c.now.Add(c.skew).Before(t):
-		c.add("iat", Fail, "issued in the future ("+Relative(t, c.now)+"): the issuer's or this machine's clock is wrong"+c.skewNote(), specIat)
+		c.m.w("issued in the future (").rel(t, c.now).w("): the issuer's or this machine's clock is wrong")
+		c.add("iat", Fail, c.skewNote().done(), specIat)
 	default:
-		c.add("iat", Pass, "issued "+Relative(t, c.now)+" at "+t.Format(time.RFC3339), specIat)
+		c.add("iat", Pass, c.m.w("issued ").rel(t, c.now).w(" at ").time(t).done(), specIat)
 	}
 }
 
@@ -234,32 +237,39 @@ func (c *checker) tokenHash(id, value, what, spec string) {
 	got, has := c.claims.String(id)
 	switch {
 	case value == "" && has:
-		c.add(id, Skip, id+" present; give the "+what+" to check it", spec)
+		c.add(id, Skip, c.m.w(id).w(" present; give the ").w(what).w(" to check it").done(), spec)
 		return
 	case value == "":
-		c.add(id, Skip, "no "+what+" given", spec)
+		c.add(id, Skip, c.m.w("no ").w(what).w(" given").done(), spec)
 		return
 	case !has:
-		c.add(id, Skip, "no "+id+" claim (optional unless the response type requires it)", spec)
+		c.add(id, Skip, c.m.w("no ").w(id).w(" claim (optional unless the response type requires it)").done(), spec)
 		return
 	}
-	want, ok := leftHalfHash(c.h.alg, value)
+	var buf [43]byte // base64 of the left half of SHA-512
+	want, ok := appendLeftHalfHash(buf[:0], c.h.alg, value)
 	switch {
 	case !ok:
-		c.add(id, Fail, "cannot compute "+id+" for alg "+strconv.Quote(c.h.alg), spec)
-	case subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1:
-		c.add(id, Fail, id+" is "+strconv.Quote(got)+" but the "+what+" hashes to "+strconv.Quote(want)+": they were not issued together", spec)
+		c.add(id, Fail, c.m.w("cannot compute ").w(id).w(" for alg ").q(c.h.alg).done(), spec)
+	case subtle.ConstantTimeCompare([]byte(got), want) != 1:
+		c.add(id, Fail, c.m.w(id).w(" is ").q(got).w(" but the ").w(what).w(" hashes to ").q(string(want)).w(": they were not issued together").done(), spec)
 	default:
-		c.add(id, Pass, id+" matches the "+what, spec)
+		c.add(id, Pass, c.m.w(id).w(" matches the ").w(what).done(), spec)
 	}
 }
 
 // leftHalfHash computes at_hash/c_hash for alg (OIDC Core 3.1.3.6; EdDSA
 // with Ed25519 uses SHA-512).
 func leftHalfHash(alg, value string) (string, bool) {
+	b, ok := appendLeftHalfHash(nil, alg, value)
+	return string(b), ok
+}
+
+// appendLeftHalfHash appends the at_hash/c_hash of value for alg to dst.
+func appendLeftHalfHash(dst []byte, alg, value string) ([]byte, bool) {
 	fam, ok := families[alg]
 	if !ok {
-		return "", false
+		return dst, false
 	}
 	var sum []byte
 	switch fam.hash {
@@ -273,7 +283,7 @@ func leftHalfHash(alg, value string) (string, bool) {
 		s := sha512.Sum512([]byte(value))
 		sum = s[:32]
 	}
-	return base64.RawURLEncoding.EncodeToString(sum), true
+	return base64.RawURLEncoding.AppendEncode(dst, sum), true
 }
 
 func (c *checker) typ() {
@@ -282,18 +292,18 @@ func (c *checker) typ() {
 	switch c.opts.Expect {
 	case ExpectAccessToken:
 		if isAT {
-			c.add("typ", Pass, "typ is "+strconv.Quote(typ)+", as RFC 9068 requires", specTyp)
+			c.add("typ", Pass, c.m.w("typ is ").q(typ).w(", as RFC 9068 requires").done(), specTyp)
 		} else {
-			c.add("typ", Fail, "typ is "+quoteOrNone(typ)+"; an RFC 9068 access token must say \"at+jwt\" so it cannot be mistaken for another kind of JWT", specTyp)
+			c.add("typ", Fail, c.m.w("typ is ").qOrNone(typ).w("; an RFC 9068 access token must say \"at+jwt\" so it cannot be mistaken for another kind of JWT").done(), specTyp)
 		}
 	case ExpectIDToken:
 		if isAT {
 			c.add("typ", Fail, "typ \"at+jwt\": this is an access token, not an ID token", specTyp)
 		} else {
-			c.add("typ", Pass, "typ is "+quoteOrNone(typ)+", acceptable for an ID token", specTyp)
+			c.add("typ", Pass, c.m.w("typ is ").qOrNone(typ).w(", acceptable for an ID token").done(), specTyp)
 		}
 	default:
-		c.add("typ", Skip, "typ is "+quoteOrNone(typ)+"; no token type expected", specTyp)
+		c.add("typ", Skip, c.m.w("typ is ").qOrNone(typ).w("; no token type expected").done(), specTyp)
 	}
 }
 
@@ -314,7 +324,8 @@ func (c *checker) required() {
 		c.add("required", Skip, "no token type expected, so no claim is required", specRequired)
 		return
 	}
-	var missing []string
+	var buf [7]string
+	missing := buf[:0]
 	for _, n := range names {
 		if _, ok := c.claims.Get(n); !ok {
 			missing = append(missing, n)
@@ -327,10 +338,10 @@ func (c *checker) required() {
 		}
 	}
 	if len(missing) > 0 {
-		c.add("required", Fail, kind+" must have "+strings.Join(names, ", ")+"; missing: "+strings.Join(missing, ", "), specRequired)
+		c.add("required", Fail, c.m.w(kind).w(" must have ").join(names).w("; missing: ").join(missing).done(), specRequired)
 		return
 	}
-	c.add("required", Pass, "has every claim required for "+kind+": "+strings.Join(names, ", "), specRequired)
+	c.add("required", Pass, c.m.w("has every claim required for ").w(kind).w(": ").join(names).done(), specRequired)
 }
 
 // sameSub compares sub with the original ID token (OIDC Core 12.2).
@@ -361,20 +372,83 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func quoteList(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = strconv.Quote(s)
-	}
-	if len(q) == 1 {
-		return q[0]
-	}
-	return "[" + strings.Join(q, ", ") + "]"
+// msgBufSize covers the messages of a typical checklist, so that they
+// share one allocation.
+const msgBufSize = 512
+
+// msgBuf builds the checklist's messages in one buffer: each message is a
+// substring of it. strings.Builder only appends, so the bytes behind a
+// message already returned never change; this saves an allocation (or
+// several, with quoting and time formatting) per message.
+type msgBuf struct {
+	b    strings.Builder
+	mark int // start of the message being built
 }
 
-func quoteOrNone(s string) string {
+// w appends s.
+func (m *msgBuf) w(s string) *msgBuf {
+	m.b.WriteString(s)
+	return m
+}
+
+// q appends s quoted as by strconv.Quote.
+func (m *msgBuf) q(s string) *msgBuf {
+	var tmp [64]byte
+	m.b.Write(strconv.AppendQuote(tmp[:0], s))
+	return m
+}
+
+// qOrNone appends s quoted, or "absent" when empty.
+func (m *msgBuf) qOrNone(s string) *msgBuf {
 	if s == "" {
-		return "absent"
+		return m.w("absent")
 	}
-	return strconv.Quote(s)
+	return m.q(s)
+}
+
+// qList appends one quoted string, or ["a", "b"] for several.
+func (m *msgBuf) qList(list []string) *msgBuf {
+	if len(list) == 1 {
+		return m.q(list[0])
+	}
+	m.w("[")
+	for i, s := range list {
+		if i > 0 {
+			m.w(", ")
+		}
+		m.q(s)
+	}
+	return m.w("]")
+}
+
+// join appends list separated by ", ".
+func (m *msgBuf) join(list []string) *msgBuf {
+	for i, s := range list {
+		if i > 0 {
+			m.w(", ")
+		}
+		m.w(s)
+	}
+	return m
+}
+
+// time appends t as RFC 3339.
+func (m *msgBuf) time(t time.Time) *msgBuf {
+	var tmp [40]byte
+	m.b.Write(t.AppendFormat(tmp[:0], time.RFC3339))
+	return m
+}
+
+// rel appends t relative to now (see [Relative]).
+func (m *msgBuf) rel(t, now time.Time) *msgBuf {
+	var tmp [32]byte
+	m.b.Write(appendRelative(tmp[:0], t, now))
+	return m
+}
+
+// done returns the message built since the last done.
+func (m *msgBuf) done() string {
+	s := m.b.String()[m.mark:]
+	m.mark = m.b.Len()
+	return s
 }

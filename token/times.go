@@ -65,35 +65,43 @@ func numericTime(v float64) time.Time {
 
 // Relative renders t relative to now: "in 23 min", "3 h ago", "just now".
 func Relative(t, now time.Time) string {
+	var tmp [32]byte
+	return string(appendRelative(tmp[:0], t, now))
+}
+
+// appendRelative appends the rendering of [Relative] to dst.
+func appendRelative(dst []byte, t, now time.Time) []byte {
 	d := t.Sub(now)
 	future := d > 0
 	if d < 0 {
 		d = -d
 	}
-	var s string
-	switch {
-	case d < time.Second:
-		return "now"
-	case d < time.Minute:
-		s = strconv.Itoa(int(d/time.Second)) + " s"
-	case d < time.Hour:
-		s = strconv.Itoa(int(d/time.Minute)) + " min"
-	case d < 48*time.Hour:
-		h := int(d / time.Hour)
-		if m := int(d%time.Hour) / int(time.Minute); h < 10 && m > 0 {
-			s = strconv.Itoa(h) + " h " + strconv.Itoa(m) + " min"
-		} else {
-			s = strconv.Itoa(h) + " h"
-		}
-	case d < 730*24*time.Hour:
-		s = strconv.Itoa(int(d/(24*time.Hour))) + " days"
-	default:
-		s = strconv.Itoa(int(d/(8766*time.Hour))) + " years"
+	if d < time.Second {
+		return append(dst, "now"...)
 	}
 	if future {
-		return "in " + s
+		dst = append(dst, "in "...)
 	}
-	return s + " ago"
+	switch {
+	case d < time.Minute:
+		dst = append(strconv.AppendInt(dst, int64(d/time.Second), 10), " s"...)
+	case d < time.Hour:
+		dst = append(strconv.AppendInt(dst, int64(d/time.Minute), 10), " min"...)
+	case d < 48*time.Hour:
+		h := int64(d / time.Hour)
+		dst = append(strconv.AppendInt(dst, h, 10), " h"...)
+		if m := int64(d%time.Hour) / int64(time.Minute); h < 10 && m > 0 {
+			dst = append(strconv.AppendInt(append(dst, ' '), m, 10), " min"...)
+		}
+	case d < 730*24*time.Hour:
+		dst = append(strconv.AppendInt(dst, int64(d/(24*time.Hour)), 10), " days"...)
+	default:
+		dst = append(strconv.AppendInt(dst, int64(d/(8766*time.Hour)), 10), " years"...)
+	}
+	if !future {
+		dst = append(dst, " ago"...)
+	}
+	return dst
 }
 
 // duration renders a length of time plainly: "90 s", "1 h 30 min", "400 days".
