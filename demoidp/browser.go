@@ -111,6 +111,10 @@ func (b *loginBrowser) submit(ctx context.Context, page *url.URL, body []byte) (
 	if err != nil {
 		return nil, fmt.Errorf("demo browser: bad form action %q: %w", f.action, err)
 	}
+	if action.Host != b.idpHost {
+		return nil, fmt.Errorf("demo browser: the form on %s posts to %s, not to the identity provider %s; refusing to send the password there",
+			page.Redacted(), action.Host, b.idpHost)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, action.String(), strings.NewReader(f.values.Encode()))
 	if err != nil {
 		return nil, err
