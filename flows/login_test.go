@@ -189,3 +189,39 @@ func mustQuery(t *testing.T, u string) url.Values {
 	}
 	return p.Query()
 }
+
+// TestRefreshIDTokenMustMatchOriginal: an ID token from a refresh is checked
+// against the login's ID token (OIDC Core §12.2): another sub fails.
+func TestRefreshIDTokenMustMatchOriginal(t *testing.T) {
+	f := newFakeIdP(t)
+	c := newTestClient(t, f, Config{}, WithBrowser(redirectBrowser))
+	ctx := context.Background()
+	res, err := c.Login(ctx, LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.hook("/token", func(w http.ResponseWriter, r *http.Request) {
+		claims := map[string]any{"iss": f.issuer(), "sub": "mallory", "aud": "cli", "azp": "cli",
+			"iat": time.Now().Unix(), "exp": time.Now().Add(time.Hour).Unix()}
+		writeJSONResp(w, 200, map[string]any{"access_token": "at-2", "token_type": "Bearer", "id_token": f.sign(claims)})
+	})
+	ref, err := c.Refresh(ctx, res.RefreshToken.Raw, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.IDToken == nil || ref.IDToken.OK() || ref.OK() {
+		t.Fatalf("refreshed ID token for another sub passed: %+v", ref.IDToken)
+	}
+	failed := false
+	for _, chk := range ref.IDToken.Report.Checks {
+		if chk.Status == token.Fail && strings.Contains(chk.Message, "mallory") {
+			failed = true
+		}
+	}
+	if !failed {
+		t.Errorf("no failed check names the changed sub: %+v", ref.IDToken.Report.Checks)
+	}
+	if ref.RefreshToken == nil || ref.RefreshToken.Raw != res.RefreshToken.Raw {
+		t.Errorf("refresh token not kept when the server does not rotate it: %+v", ref.RefreshToken)
+	}
+}
