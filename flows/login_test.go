@@ -225,3 +225,22 @@ func TestRefreshIDTokenMustMatchOriginal(t *testing.T) {
 		t.Errorf("refresh token not kept when the server does not rotate it: %+v", ref.RefreshToken)
 	}
 }
+
+// TestLoginIssWithoutIssuer: a profile with manual endpoints and no issuer
+// cannot check an RFC 9207 iss; the login fails and says what to set.
+func TestLoginIssWithoutIssuer(t *testing.T) {
+	f := newFakeIdP(t)
+	i := f.issuer()
+	browser := callbackBrowser(func(q url.Values) url.Values {
+		return url.Values{"code": {"c"}, "state": q["state"], "iss": {i}}
+	})
+	c, err := NewClient(Config{ClientID: "cli", Endpoints: Endpoints{Authorization: i + "/authorize", Token: i + "/token"}},
+		WithBrowser(browser), WithJWKSCache(NewJWKSCache(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Login(context.Background(), LoginOptions{})
+	if !errors.Is(err, ErrIssuerMismatch) || !strings.Contains(err.Error(), "set the profile's issuer") {
+		t.Errorf("err = %v; want an issuer mismatch that says to set the issuer", err)
+	}
+}

@@ -135,6 +135,10 @@ func (l *loopback) check(r *http.Request) callbackResult {
 		return callbackResult{err: ErrStateMismatch}
 	}
 	if iss, ok := q["iss"]; ok {
+		if l.issuer == "" {
+			return callbackResult{err: fmt.Errorf("%w: the callback names issuer %q, but the profile has no issuer to compare it with; set the profile's issuer (--issuer) to the IdP's issuer identifier and log in again",
+				ErrIssuerMismatch, q.Get("iss"))}
+		}
 		if len(iss) != 1 || iss[0] != l.issuer {
 			return callbackResult{err: fmt.Errorf("%w: got %q, expected %q", ErrIssuerMismatch, q.Get("iss"), l.issuer)}
 		}
