@@ -50,6 +50,7 @@ type IssuerMismatchError struct {
 	Expected, Actual string
 }
 
+// Error names both issuers and says which one to use.
 func (e *IssuerMismatchError) Error() string {
 	msg := fmt.Sprintf("discovery: the metadata says issuer %q but %q was asked for; they must be identical", e.Actual, e.Expected)
 	if strings.TrimSuffix(e.Actual, "/") == strings.TrimSuffix(e.Expected, "/") {

@@ -92,6 +92,8 @@ type ResponseError struct {
 	Err         error
 }
 
+// Error names the endpoint, the status and content type, and the start of
+// the body, and says what to check.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s endpoint %s", e.Endpoint, e.URL)
@@ -111,6 +113,7 @@ func (e *ResponseError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying cause (for example [ErrResponseTooLarge]).
 func (e *ResponseError) Unwrap() error { return e.Err }
 
 func snippet(body []byte) string {

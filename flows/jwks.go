@@ -36,8 +36,9 @@ var DefaultJWKSCache = NewJWKSCache(nil)
 // [MaxJWKSTTL]). A kid missing from the cached set forces an immediate
 // re-fetch, since that is how a rotated key appears, but at most one per
 // [JWKSCooldown] per URL. A failed re-fetch keeps the old keys and is
-// retried only after the cooldown. Each fetch is bounded by [DefaultTimeout]. It is safe
-// for concurrent use; fetches of one URL run one at a time.
+// retried only after the cooldown. Each fetch is bounded by
+// [DefaultTimeout]. It is safe for concurrent use; fetches of one URL run
+// one at a time.
 //
 // Entries are kept apart by TLS trust as well as by URL: keys fetched by a
 // client that skips TLS verification (or trusts an extra CA file) are never

@@ -61,6 +61,7 @@ type LoadError struct {
 	Err    error  // underlying error, if any
 }
 
+// Error gives the file, the position when known, and the reason.
 func (e *LoadError) Error() string {
 	var b strings.Builder
 	if e.Path != "" {

@@ -158,6 +158,7 @@ type Duration time.Duration
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
 
+// String renders the duration as Go does ("1m30s").
 func (d Duration) String() string { return time.Duration(d).String() }
 
 // MarshalJSON writes the duration as a string such as "1m30s".

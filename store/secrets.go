@@ -79,6 +79,7 @@ type KeyringUnavailableError struct {
 	Err     error  // the underlying failure
 }
 
+// Error says why the keyring cannot be used and which choices remain.
 func (e *KeyringUnavailableError) Error() string {
 	return fmt.Sprintf("%s is not available (%v); choose to keep the secret for this run only, "+
 		"or to store it unencrypted in a file readable only by you", e.Backend, e.Err)

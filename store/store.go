@@ -53,6 +53,7 @@ type NameError struct {
 	Err  error
 }
 
+// Error says which name is missing or taken and what to do.
 func (e *NameError) Error() string {
 	if errors.Is(e.Err, ErrExists) {
 		return fmt.Sprintf("a profile named %q already exists; choose another name", e.Name)

@@ -78,6 +78,7 @@ type ValidationError struct {
 	Issues Issues // all issues, errors and warnings
 }
 
+// Error lists the profile's error-severity issues.
 func (e *ValidationError) Error() string {
 	var msgs []string
 	for _, i := range e.Issues {
