@@ -29,13 +29,16 @@ const (
 
 // checker runs the checklist over one token.
 type checker struct {
-	h      *headerInfo
-	opts   *Options
+	h      headerInfo // copies, so that escape analysis keeps the caller's on the stack
+	opts   Options
 	claims Object
 	now    time.Time
 	skew   time.Duration
 	out    *[]Check
 	m      msgBuf
+
+	auds           []string // aud claim, read by audiences
+	audOK, audRead bool
 }
 
 func (c *checker) add(id string, st CheckStatus, msg, spec string) {
@@ -45,7 +48,7 @@ func (c *checker) add(id string, st CheckStatus, msg, spec string) {
 // runChecks appends the validation checklist to r.Checks, always in the
 // order iss, aud, azp, exp, nbf, iat, nonce, at_hash, c_hash, typ, required.
 func runChecks(h *headerInfo, opts *Options, r *Report) {
-	c := &checker{h: h, opts: opts, claims: r.Claims, now: r.EvaluatedAt, skew: opts.skew(), out: &r.Checks}
+	c := &checker{h: *h, opts: *opts, claims: r.Claims, now: r.EvaluatedAt, skew: opts.skew(), out: &r.Checks}
 	c.m.b.Grow(msgBufSize)
 	c.iss()
 	c.aud()
@@ -91,13 +94,15 @@ func issHint(got, want string) string {
 	return ""
 }
 
-// audiences returns the aud claim as a list.
+// audiences returns the aud claim as a list (decoded once).
 func (c *checker) audiences() ([]string, bool) {
-	raw, ok := c.claims.Get("aud")
-	if !ok {
-		return nil, false
+	if !c.audRead {
+		c.audRead = true
+		if raw, ok := c.claims.Get("aud"); ok {
+			c.auds, c.audOK = jsonStrings(raw)
+		}
 	}
-	return jsonStrings(raw)
+	return c.auds, c.audOK
 }
 
 func (c *checker) aud() {
@@ -272,18 +277,28 @@ func appendLeftHalfHash(dst []byte, alg, value string) ([]byte, bool) {
 		return dst, false
 	}
 	var sum []byte
+	var scratch [128]byte
 	switch fam.hash {
 	case crypto.SHA256:
-		s := sha256.Sum256([]byte(value))
+		s := sha256.Sum256(stackBytes(&scratch, value))
 		sum = s[:16]
 	case crypto.SHA384:
-		s := sha512.Sum384([]byte(value))
+		s := sha512.Sum384(stackBytes(&scratch, value))
 		sum = s[:24]
 	default:
-		s := sha512.Sum512([]byte(value))
+		s := sha512.Sum512(stackBytes(&scratch, value))
 		sum = s[:32]
 	}
 	return base64.RawURLEncoding.AppendEncode(dst, sum), true
+}
+
+// stackBytes returns s as bytes, copied into scratch when it fits (tokens
+// usually do), which spares a heap copy.
+func stackBytes(scratch *[128]byte, s string) []byte {
+	if len(s) <= len(scratch) {
+		return scratch[:copy(scratch[:], s)]
+	}
+	return []byte(s)
 }
 
 func (c *checker) typ() {

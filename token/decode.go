@@ -111,30 +111,43 @@ func looksLikeJWT(s string, dots int) bool {
 	return true
 }
 
-// splitSegments splits s into n segments on dots. n is 3 or 5.
-func splitSegments(s string, n int) []string {
-	segs := make([]string, 0, n)
-	for range n - 1 {
+// splitSegments splits s on dots into segs, which has one more element
+// than s has dots (3 or 5).
+func splitSegments(s string, segs []string) {
+	for k := range len(segs) - 1 {
 		i := strings.IndexByte(s, '.')
-		segs = append(segs, s[:i])
+		segs[k] = s[:i]
 		s = s[i+1:]
 	}
-	return append(segs, s)
+	segs[len(segs)-1] = s
+}
+
+// decodedLen is an upper bound of the decoded size of seg.
+func decodedLen(seg string) int {
+	return base64.RawURLEncoding.DecodedLen(len(seg))
 }
 
 // decodeSegment base64url-decodes one segment, explaining failures. Padding
 // is tolerated (and reported through padded).
 func decodeSegment(seg string, name string, index int) (data []byte, padded bool, err error) {
+	_, data, padded, err = appendSegment(nil, seg, name, index)
+	return data, padded, err
+}
+
+// appendSegment is decodeSegment appending to buf (so that the segments of a
+// token can share one allocation); data is the decoded part of out.
+func appendSegment(buf []byte, seg string, name string, index int) (out, data []byte, padded bool, err error) {
 	text := seg
 	if strings.HasSuffix(text, "=") {
 		text = strings.TrimRight(text, "=")
 		padded = true
 	}
-	data, err = base64.RawURLEncoding.DecodeString(text)
+	start := len(buf)
+	out, err = base64.RawURLEncoding.AppendDecode(buf, []byte(text))
 	if err != nil {
-		return nil, padded, explainBase64(text, name, index, err)
+		return buf, nil, padded, explainBase64(text, name, index, err)
 	}
-	return data, padded, nil
+	return out, out[start:len(out):len(out)], padded, nil
 }
 
 // explainBase64 turns a base64 failure into a precise DecodeError. It runs
@@ -167,15 +180,21 @@ func explainBase64(text, name string, index int, err error) *DecodeError {
 
 // decodeJSONSegment decodes a segment that must hold a JSON object.
 func decodeJSONSegment(seg, name string, index int) (Object, []byte, bool, error) {
-	data, padded, err := decodeSegment(seg, name, index)
+	_, obj, data, padded, err := appendJSONSegment(nil, seg, name, index)
+	return obj, data, padded, err
+}
+
+// appendJSONSegment is decodeJSONSegment appending to buf.
+func appendJSONSegment(buf []byte, seg, name string, index int) (out []byte, obj Object, data []byte, padded bool, err error) {
+	out, data, padded, err = appendSegment(buf, seg, name, index)
 	if err != nil {
-		return nil, nil, padded, err
+		return out, nil, nil, padded, err
 	}
-	obj, err := parseObject(data)
+	obj, err = parseObject(data)
 	if err != nil {
-		return nil, data, padded, jsonDecodeError(err, name, index)
+		return out, nil, data, padded, jsonDecodeError(err, name, index)
 	}
-	return obj, data, padded, nil
+	return out, obj, data, padded, nil
 }
 
 func jsonDecodeError(err error, name string, index int) *DecodeError {

@@ -16,20 +16,20 @@ type headerInfo struct {
 	critBad                 bool // crit present but not an array of strings
 }
 
-func readHeader(h Object) *headerInfo {
-	hi := &headerInfo{}
+func readHeader(h Object) headerInfo {
+	var hi headerInfo
 	for _, m := range h {
 		switch m.Name {
 		case "alg":
-			hi.alg, _ = jsonString(m.Value)
+			hi.alg = headerValue(m.Value)
 		case "kid":
 			hi.kid, _ = jsonString(m.Value)
 		case "typ":
-			hi.typ, _ = jsonString(m.Value)
+			hi.typ = headerValue(m.Value)
 		case "cty":
-			hi.cty, _ = jsonString(m.Value)
+			hi.cty = headerValue(m.Value)
 		case "enc":
-			hi.enc, _ = jsonString(m.Value)
+			hi.enc = headerValue(m.Value)
 		case "crit":
 			var ok bool
 			hi.crit, ok = jsonStrings(m.Value)
@@ -38,6 +38,32 @@ func readHeader(h Object) *headerInfo {
 	}
 	return hi
 }
+
+// headerValue is jsonString for header values that are usually one of a few
+// names (alg, typ, cty, enc): those are interned rather than allocated.
+func headerValue(raw json.RawMessage) string {
+	if len(raw) >= 2 && raw[0] == '"' {
+		if v, ok := commonValues[string(raw[1:len(raw)-1])]; ok {
+			return v
+		}
+	}
+	s, _ := jsonString(raw)
+	return s
+}
+
+// commonValues interns the usual alg, typ, cty and enc values.
+var commonValues = func() map[string]string {
+	m := map[string]string{}
+	for alg := range families {
+		m[alg] = alg
+	}
+	for _, v := range []string{"none", "JWT", "jwt", "JOSE", "at+jwt", "application/at+jwt", "application/jwt",
+		"dpop+jwt", "logout+jwt", "secevent+jwt", "RSA-OAEP", "RSA-OAEP-256", "RSA1_5", "dir", "ECDH-ES", "ECDH-ES+A128KW",
+		"ECDH-ES+A256KW", "A128KW", "A256KW", "A128GCM", "A192GCM", "A256GCM", "A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512"} {
+		m[v] = v
+	}
+	return m
+}()
 
 // Inspect decodes raw (tolerant: whitespace, quotes, "Bearer ", line
 // breaks), then verifies, checks and lints it. Opaque tokens return a Report
@@ -94,17 +120,20 @@ func normalize(r *Report) {
 
 // inspectJWS decodes, verifies, checks and lints a compact JWS into r.
 func inspectJWS(ctx context.Context, s string, opts *Options, r *Report) error {
-	segs := splitSegments(s, 3)
+	var segs [3]string
+	splitSegments(s, segs[:])
 	r.Segments = append(r.Segments, Segment{"header", segs[0]}, Segment{"payload", segs[1]}, Segment{"signature", segs[2]})
-	header, _, padH, err := decodeJSONSegment(segs[0], "header", 0)
+	// One buffer for the three decoded segments.
+	buf := make([]byte, 0, decodedLen(segs[0])+decodedLen(segs[1])+decodedLen(segs[2]))
+	buf, header, _, padH, err := appendJSONSegment(buf, segs[0], "header", 0)
 	if err != nil {
 		return err
 	}
-	payload, padP, err := decodeSegment(segs[1], "payload", 1)
+	buf, payload, padP, err := appendSegment(buf, segs[1], "payload", 1)
 	if err != nil {
 		return err
 	}
-	_, padS, err := decodeSegment(segs[2], "signature", 2)
+	_, _, padS, err := appendSegment(buf, segs[2], "signature", 2)
 	if err != nil {
 		return err
 	}
@@ -118,8 +147,8 @@ func inspectJWS(ctx context.Context, s string, opts *Options, r *Report) error {
 		r.Warnings = append(r.Warnings, Warning{"base64_padding", "a segment carries '=' padding, which JWS compact form forbids; some libraries reject it", "RFC 7515 2, 7.1"})
 		compact = strings.ReplaceAll(s, "=", "")
 	}
-	verifyJWS(ctx, compact, h, opts, r)
-	finish(h, opts, r)
+	verifyJWS(ctx, compact, &h, opts, r)
+	finish(&h, opts, r)
 	return nil
 }
 
@@ -191,7 +220,8 @@ func describeOpaque(s string) string {
 // inspectJWE shows a compact JWE's protected header and, given a key,
 // decrypts it and inspects the content (a nested JWT or claims).
 func inspectJWE(ctx context.Context, s string, opts *Options, r *Report) error {
-	segs := splitSegments(s, 5)
+	var segs [5]string
+	splitSegments(s, segs[:])
 	for i, seg := range segs {
 		r.Segments = append(r.Segments, Segment{jweNames[i], seg})
 	}
@@ -208,13 +238,13 @@ func inspectJWE(ctx context.Context, s string, opts *Options, r *Report) error {
 	r.Header = header
 	r.JWE = &JWEInfo{Header: header, Alg: h.alg, Enc: h.enc, Kid: h.kid}
 	r.Signature = Signature{Status: SigUnverified, Code: CodeEncrypted}
-	plain, ok := decryptJWE(s, h, opts, r)
+	plain, ok := decryptJWE(s, &h, opts, r)
 	if !ok {
 		r.Signature.Reason = "encrypted: the content (and any signature inside) is unknown until decrypted; " + r.JWE.Reason
-		lint(h, opts, r)
+		lint(&h, opts, r)
 		return nil
 	}
-	return inspectPlaintext(ctx, plain, h, opts, r)
+	return inspectPlaintext(ctx, plain, &h, opts, r)
 }
 
 // inspectPlaintext inspects decrypted JWE content.

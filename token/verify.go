@@ -15,9 +15,10 @@ import (
 
 // algFamily describes what an algorithm needs.
 type algFamily struct {
-	kty   string         // "RSA", "EC", "OKP", "oct"
-	curve elliptic.Curve // EC only
-	hash  crypto.Hash    // for at_hash/c_hash and HMAC minimum key size
+	kty   string                    // "RSA", "EC", "OKP", "oct"
+	curve elliptic.Curve            // EC only
+	hash  crypto.Hash               // for at_hash/c_hash and HMAC minimum key size
+	algs  []jose.SignatureAlgorithm // the algorithm alone, as go-jose's parser takes it
 }
 
 // families lists the JWS algorithms Inspect verifies (RFC 7518, RFC 8037).
@@ -35,6 +36,13 @@ var families = map[string]algFamily{
 	"ES384": {kty: "EC", curve: elliptic.P384(), hash: crypto.SHA384},
 	"ES512": {kty: "EC", curve: elliptic.P521(), hash: crypto.SHA512},
 	"EdDSA": {kty: "OKP", hash: crypto.SHA512},
+}
+
+func init() {
+	for alg, f := range families {
+		f.algs = []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)}
+		families[alg] = f
+	}
 }
 
 // candidate is a key to try, with how it was chosen.
@@ -61,7 +69,7 @@ func verifyJWS(ctx context.Context, compact string, h *headerInfo, opts *Options
 	if !ok {
 		return
 	}
-	jws, err := jose.ParseSignedCompact(compact, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(h.alg)})
+	jws, err := jose.ParseSignedCompact(compact, fam.algs)
 	if err != nil {
 		setSig(sig, SigInvalid, CodeMalformed, "go-jose refused the JWS: "+trimJose(err))
 		return
@@ -75,7 +83,7 @@ func verifyJWS(ctx context.Context, compact string, h *headerInfo, opts *Options
 			}
 			continue
 		}
-		sig.Status, sig.Code, sig.Reason = SigValid, "", "verified with "+describeKey(c.key)+" from "+c.origin
+		sig.Status, sig.Code, sig.Reason = SigValid, "", verifiedWith(c)
 		sig.Key = keyInfo(c)
 		return
 	}
@@ -255,17 +263,41 @@ func kinds(keys []jose.JSONWebKey) string {
 }
 
 func describeKey(k jose.JSONWebKey) string {
-	d := ktyOf(k) + " key"
+	var b strings.Builder
+	writeKey(&b, k)
+	return b.String()
+}
+
+// verifiedWith is the reason of a valid signature, built in one allocation.
+func verifiedWith(c candidate) string {
+	var b strings.Builder
+	b.Grow(64 + len(c.key.KeyID) + len(c.origin))
+	b.WriteString("verified with ")
+	writeKey(&b, c.key)
+	b.WriteString(" from ")
+	b.WriteString(c.origin)
+	return b.String()
+}
+
+// writeKey writes a key's description: `EC P-256 key "k1" (alg ES256)`.
+func writeKey(b *strings.Builder, k jose.JSONWebKey) {
 	if pub, ok := k.Key.(*ecdsa.PublicKey); ok {
-		d = "EC " + pub.Curve.Params().Name + " key"
+		b.WriteString("EC ")
+		b.WriteString(pub.Curve.Params().Name)
+	} else {
+		b.WriteString(ktyOf(k))
 	}
+	b.WriteString(" key")
 	if k.KeyID != "" {
-		d += " " + strconv.Quote(k.KeyID)
+		var tmp [64]byte
+		b.WriteByte(' ')
+		b.Write(strconv.AppendQuote(tmp[:0], k.KeyID))
 	}
 	if k.Algorithm != "" {
-		d += " (alg " + k.Algorithm + ")"
+		b.WriteString(" (alg ")
+		b.WriteString(k.Algorithm)
+		b.WriteString(")")
 	}
-	return d
 }
 
 func kidList(keys []jose.JSONWebKey) string {
