@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -100,7 +101,7 @@ func (s *scanner) object(collect bool) (Object, error) {
 	s.pos++ // '{'
 	var obj Object
 	if collect {
-		obj = make(Object, 0, 12)
+		obj = make(Object, 0, memberHint(s.data[s.pos:]))
 	}
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
@@ -147,6 +148,13 @@ func (s *scanner) object(collect bool) (Object, error) {
 			return nil, s.fail(", expected ',' or '}'")
 		}
 	}
+}
+
+// memberHint estimates the member count of an object from its `":`
+// sequences (exact for a flat object without such text in strings), so that
+// a 3-member header does not get room for 12.
+func memberHint(data []byte) int {
+	return min(bytes.Count(data, []byte(`":`)), 64)
 }
 
 // commonNames are member names interned to avoid an allocation each.
