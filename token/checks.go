@@ -408,9 +408,25 @@ func (m *msgBuf) w(s string) *msgBuf {
 
 // q appends s quoted as by strconv.Quote.
 func (m *msgBuf) q(s string) *msgBuf {
+	if plainASCII(s) { // strconv.Quote would only add the quotes
+		m.b.WriteByte('"')
+		m.b.WriteString(s)
+		m.b.WriteByte('"')
+		return m
+	}
 	var tmp [64]byte
 	m.b.Write(strconv.AppendQuote(tmp[:0], s))
 	return m
+}
+
+// plainASCII reports whether s is printable ASCII without '"' or '\\'.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // qOrNone appends s quoted, or "absent" when empty.

@@ -76,12 +76,19 @@ func isCompactClean(raw string) bool {
 		return false
 	}
 	for i := 0; i < len(raw); i++ {
-		if !isB64URL(raw[i]) && raw[i] != '.' {
+		if !compactAlphabet[raw[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// compactAlphabet is b64urlAlphabet plus '.': one lookup per byte.
+var compactAlphabet = func() [256]bool {
+	t := b64urlAlphabet
+	t['.'] = true
+	return t
+}()
 
 func isB64URL(c byte) bool { return b64urlAlphabet[c] }
 

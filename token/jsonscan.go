@@ -365,8 +365,27 @@ func jsonNumber(raw json.RawMessage) (float64, bool) {
 	if len(raw) == 0 || !(raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9')) {
 		return 0, false
 	}
+	if n, ok := smallInt(raw); ok {
+		return float64(n), true
+	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	return f, err == nil
+}
+
+// smallInt parses a non-negative integer of at most 15 digits (exact as a
+// float64): the usual NumericDate, without strconv.ParseFloat.
+func smallInt(raw []byte) (int64, bool) {
+	if len(raw) == 0 || len(raw) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // jsonStrings decodes a string or an array of strings (as "aud" may be).
