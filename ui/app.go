@@ -6,6 +6,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -17,6 +18,8 @@ func Run() {
 	a := app.NewWithID(AppID)
 	w := a.NewWindow("Token Inspector")
 	w.SetContent(widget.NewLabel("Token Inspector"))
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { a.Quit() })
 	w.Resize(fyne.NewSize(1100, 720))
 	w.ShowAndRun()
 }

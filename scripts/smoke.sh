@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Smoke test: starts the real binary under Xvfb with a throw-away config
+# directory, waits for the "Token Inspector" window, closes it, and fails if
+# the window never appears or the app does not exit cleanly.
+#   scripts/smoke.sh BINARY        (make smoke; part of make test)
+# Installs xvfb and xdotool with apt-get when missing (sudo when not root).
+# Where that cannot run (not Linux, not Debian/Ubuntu), it prints a visible
+# SKIP and exits 0.
+set -euo pipefail
+bin=${1:?usage: scripts/smoke.sh BINARY}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+
+skip() {
+	echo "======================================================================"
+	echo "SKIP smoke test: $*"
+	echo "======================================================================"
+	exit 0
+}
+[ "$(uname -s)" = Linux ] || skip "Xvfb is Linux-only; start $bin by hand to check the window"
+need=()
+command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+if [ ${#need[@]} -gt 0 ]; then
+	command -v apt-get >/dev/null 2>&1 || skip "missing ${need[*]} and this is not Debian/Ubuntu"
+	sudo=()
+	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+	echo "smoke: installing ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	"${sudo[@]}" apt-get update -qq
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+tmp=$(mktemp -d)
+xvfb_pid= app_pid=
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# A free display number: the first without a lock file.
+d=99
+while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
+Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 50); do
+	[ -e "/tmp/.X11-unix/X$d" ] && break
+	sleep 0.1
+done
+[ -e "/tmp/.X11-unix/X$d" ] || { cat "$tmp/xvfb.log"; echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
+
+mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
+chmod 700 "$tmp/run"
+start=$(date +%s.%N)
+DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
+	TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" \
+	"$bin" >"$tmp/app.log" 2>&1 &
+app_pid=$!
+
+wid=
+for _ in $(seq 600); do # up to 60 s: a -race binary starts slowly on a loaded machine
+	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
+	[ -n "$wid" ] && break
+	kill -0 "$app_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$wid" ]; then
+	echo "smoke: FAIL: no visible \"Token Inspector\" window; the app's output:" >&2
+	cat "$tmp/app.log" >&2
+	exit 1
+fi
+echo "smoke: window $wid visible after $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s"
+
+# Close it the way a user would: Ctrl+Q (there is no window manager to send WM_DELETE_WINDOW).
+DISPLAY=":$d" xdotool windowfocus --sync "$wid" 2>/dev/null || true
+DISPLAY=":$d" xdotool key --window "$wid" ctrl+q
+for _ in $(seq 100); do
+	kill -0 "$app_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$app_pid" 2>/dev/null; then
+	echo "smoke: FAIL: the app did not exit within 10 s of its window closing" >&2
+	cat "$tmp/app.log" >&2
+	exit 1
+fi
+status=0
+wait "$app_pid" || status=$?
+app_pid=
+if grep -q "WARNING: DATA RACE" "$tmp/app.log"; then
+	echo "smoke: FAIL: the race detector reported a data race:" >&2
+	cat "$tmp/app.log" >&2
+	exit 1
+fi
+echo "smoke: OK (exit status $status)"
