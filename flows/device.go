@@ -54,7 +54,7 @@ func (c *Client) DeviceWithProgress(ctx context.Context, onCode func(DeviceCode)
 	}
 	if !dc.Expiry.IsZero() {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, dc.Expiry)
+		ctx, cancel = context.WithDeadlineCause(ctx, dc.Expiry, errDeviceExpired)
 		defer cancel()
 	}
 	raw, err := c.pollDevice(ctx, dc, onPoll)
@@ -113,10 +113,7 @@ func (c *Client) pollDevice(ctx context.Context, dc *DeviceCode, onPoll func(Dev
 	for attempt := 1; ; attempt++ {
 		select {
 		case <-ctx.Done():
-			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return nil, errors.New("the device code expired before the user approved; start again")
-			}
-			return nil, ctx.Err()
+			return nil, pollStopped(ctx)
 		case <-c.after(interval):
 		}
 		form := url.Values{"grant_type": {DeviceGrantType}, "device_code": {dc.deviceCode}}
@@ -136,4 +133,20 @@ func (c *Client) pollDevice(ctx context.Context, dc *DeviceCode, onPoll func(Dev
 			onPoll(DevicePoll{Attempt: attempt, Status: oe.Code, Interval: interval})
 		}
 	}
+}
+
+// errDeviceExpired ends the polling when the device code's expires_in has passed.
+var errDeviceExpired = errors.New("the device code expired before the user approved; start again")
+
+// pollStopped says why polling ended: the code expired, the caller
+// cancelled, or the caller's own deadline passed.
+func pollStopped(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	switch {
+	case errors.Is(cause, errDeviceExpired):
+		return errDeviceExpired
+	case errors.Is(ctx.Err(), context.Canceled):
+		return fmt.Errorf("cancelled while waiting for the user's approval: %w", ctx.Err())
+	}
+	return fmt.Errorf("gave up waiting for the user's approval (the time allowed ran out before the device code expired): %w", ctx.Err())
 }

@@ -134,3 +134,45 @@ func TestOpenBrowserEnvList(t *testing.T) {
 		t.Error("failing $BROWSER reported success")
 	}
 }
+
+// TestDeviceStopReasons: polling that ends says why (expired code, the
+// caller's cancellation, the caller's own deadline).
+func TestDeviceStopReasons(t *testing.T) {
+	f := newFakeIdP(t)
+	f.devScript = []string{"authorization_pending", "authorization_pending", "authorization_pending"}
+	block := func(time.Duration) <-chan time.Time { return nil } // never ticks: only ctx ends the wait
+	tests := []struct {
+		name string
+		ctx  func() (context.Context, context.CancelFunc)
+		want string
+	}{
+		{"cancelled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx, cancel
+		}, "cancelled while waiting"},
+		{"caller deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		}, "gave up waiting"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestClient(t, f, Config{Endpoints: Endpoints{DeviceAuthorization: f.issuer() + "/device", Token: f.issuer() + "/token"}})
+			c.after = block
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			dc := &DeviceCode{deviceCode: "dev-1", Interval: time.Second}
+			_, err := c.pollDevice(ctx, dc, nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "expired before") {
+				t.Errorf("err = %v; want %q", err, tt.want)
+			}
+		})
+	}
+	ctx, cancel := context.WithDeadlineCause(context.Background(), time.Now().Add(-time.Second), errDeviceExpired)
+	defer cancel()
+	c := newTestClient(t, f, Config{})
+	c.after = block
+	if _, err := c.pollDevice(ctx, &DeviceCode{deviceCode: "dev-1", Interval: time.Second}, nil); !errors.Is(err, errDeviceExpired) {
+		t.Errorf("err = %v; want the expiry", err)
+	}
+}
