@@ -23,6 +23,13 @@ func Describe(claim string) (ClaimDoc, bool) {
 	return ClaimDoc{Name: claim}, false
 }
 
+// knownClaim reports whether Describe knows claim, without building its
+// entry.
+func knownClaim(claim string) bool {
+	_, ok := dictionary[claim]
+	return ok || isNamespaced(claim)
+}
+
 func isNamespaced(claim string) bool {
 	return len(claim) > 8 && (claim[:7] == "http://" || claim[:8] == "https://")
 }

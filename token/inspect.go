@@ -156,7 +156,7 @@ func inspectJWS(ctx context.Context, s string, opts *Options, r *Report) error {
 func finish(h *headerInfo, opts *Options, r *Report) {
 	r.Times = numericDates(r.Claims, r.EvaluatedAt)
 	for _, m := range r.Claims {
-		if _, ok := Describe(m.Name); !ok {
+		if !knownClaim(m.Name) {
 			r.UnknownClaims = append(r.UnknownClaims, m.Name)
 		}
 	}
