@@ -4,10 +4,16 @@
 package ui
 
 import (
+	"context"
+	"os"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/assets"
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/store"
 )
 
 // AppID is the reverse-DNS application ID (also in FyneApp.toml).
@@ -16,10 +22,35 @@ const AppID = "io.github.tokeninspector"
 // Run starts the desktop app and blocks until its window closes.
 func Run() {
 	a := app.NewWithID(AppID)
-	w := a.NewWindow("Token Inspector")
-	w.SetContent(widget.NewLabel("Token Inspector"))
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { a.Quit() })
-	w.Resize(fyne.NewSize(1100, 720))
-	w.ShowAndRun()
+	a.SetIcon(iconResource())
+	d := defaultDeps()
+	d.auto = autoFromEnv(os.Getenv)
+	w := newWindow(a, d)
+	w.win.Show()
+	w.started()
+	a.Run()
+}
+
+// iconResource wraps the embedded icon.
+func iconResource() fyne.Resource {
+	return fyne.NewStaticResource("icon.png", assets.IconPNG)
+}
+
+// deps are the window's outside world, injected so tests can replace them.
+type deps struct {
+	now       func() time.Time                          // clock for checks and countdowns
+	tick      time.Duration                             // countdown refresh; 0 = no ticker (tests call tick)
+	browser   func(ctx context.Context, u string) error // opens the authorization URL
+	openStore func() (*store.Store, error)              // opens the profiles store (lazily, off the UI goroutine)
+	demo      demoOptions                               // how the Demo IdP starts
+	auto      autoRun                                   // development automation (screenshots)
+}
+
+func defaultDeps() deps {
+	return deps{
+		now:       time.Now,
+		tick:      time.Second,
+		browser:   flows.OpenBrowser,
+		openStore: openDefaultStore,
+	}
 }

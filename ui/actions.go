@@ -1,0 +1,267 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+)
+
+// actionBar holds the flow buttons; update enables only those that can work.
+type actionBar struct {
+	w                                            *window
+	login, refresh, introspect, revoke, userinfo *widget.Button
+	clientCreds, device, cancel                  *widget.Button
+	content                                      fyne.CanvasObject
+}
+
+func newActionBar(w *window) *actionBar {
+	b := &actionBar{w: w}
+	b.login = widget.NewButtonWithIcon("Log in", theme.LoginIcon(), w.onLogin)
+	b.login.Importance = widget.HighImportance
+	b.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), w.onRefresh)
+	b.introspect = widget.NewButtonWithIcon("Introspect", theme.SearchIcon(), w.onIntrospect)
+	b.revoke = widget.NewButtonWithIcon("Revoke", theme.DeleteIcon(), w.onRevoke)
+	b.userinfo = widget.NewButtonWithIcon("UserInfo", theme.AccountIcon(), w.onUserInfo)
+	b.clientCreds = widget.NewButtonWithIcon("Client credentials", theme.ComputerIcon(), w.onClientCredentials)
+	b.device = widget.NewButtonWithIcon("Device login", theme.MailSendIcon(), w.onDevice)
+	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.onCancel)
+	b.content = container.NewHBox(b.login, b.refresh, b.introspect, b.revoke, b.userinfo, b.clientCreds, b.device, b.cancel)
+	return b
+}
+
+// update enables each button only when its action can work now.
+func (b *actionBar) update() {
+	s := b.w.cur
+	busy := s != nil && s.busy != ""
+	ready := s != nil && !busy && (s.demo || s.profile.Issuer != "" || !s.profile.Endpoints.IsZero())
+	var r *flows.Result
+	if s != nil {
+		r = s.result
+	}
+	has := func(kind string) bool { in := tokenOf(r, kind); return in != nil && in.Raw != "" }
+	endpoint := func(e string) bool { return s != nil && (s.demo || s.profile.Endpoints.IsZero() || e != "") }
+	set := func(btn *widget.Button, on bool) {
+		if on {
+			btn.Enable()
+		} else {
+			btn.Disable()
+		}
+	}
+	var ep struct{ intro, rev, ui, dev string }
+	if s != nil {
+		e := s.profile.Endpoints
+		ep.intro, ep.rev, ep.ui, ep.dev = e.Introspection, e.Revocation, e.UserInfo, e.DeviceAuthorization
+	}
+	set(b.login, ready)
+	set(b.refresh, ready && has("refresh"))
+	set(b.introspect, ready && has("access") && endpoint(ep.intro))
+	set(b.revoke, ready && (has("access") || has("refresh")) && endpoint(ep.rev))
+	set(b.userinfo, ready && has("access") && endpoint(ep.ui))
+	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
+	set(b.device, ready && !s.demo && endpoint(ep.dev))
+	set(b.cancel, busy)
+}
+
+func (w *window) onLogin() {
+	s := w.cur
+	if s == nil || !w.actions.login.Visible() || w.actions.login.Disabled() {
+		return
+	}
+	w.run(s, "Logging in (finish in your browser)", func(ctx context.Context) (func(), error) {
+		c, err := w.clientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.Login(ctx, flows.LoginOptions{
+			OnURL: func(u string) { fyne.Do(func() { w.status.showURL(u) }) },
+			OnBrowserError: func(err error) {
+				fyne.Do(func() { w.status.say("The browser did not open (" + err.Error() + "). Open the URL below by hand.") })
+			},
+			OnCallback: func() { fyne.Do(func() { w.status.say("Callback received: exchanging the code…") }) },
+		})
+		if err != nil {
+			return nil, err
+		}
+		return func() { w.setResult(s, res, false) }, nil
+	})
+}
+
+func (w *window) onRefresh() {
+	s := w.cur
+	if s == nil || w.actions.refresh.Disabled() {
+		return
+	}
+	old := s.result
+	rt := old.RefreshToken.Raw
+	w.run(s, "Refreshing", func(ctx context.Context) (func(), error) {
+		c, err := w.clientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.Refresh(ctx, rt, old)
+		if err != nil {
+			return nil, err
+		}
+		return func() { w.setResult(s, res, true); w.selectTab(tabChanges) }, nil
+	})
+}
+
+func (w *window) onIntrospect() {
+	s := w.cur
+	if s == nil || w.actions.introspect.Disabled() {
+		return
+	}
+	at := s.result.AccessToken.Raw
+	w.run(s, "Introspecting the access token", func(ctx context.Context) (func(), error) {
+		in, err := w.introspect(ctx, s, at)
+		if err != nil {
+			return nil, err
+		}
+		return func() { s.introspection = in; w.render(); w.selectTab(tabAccess) }, nil
+	})
+}
+
+func (w *window) introspect(ctx context.Context, s *session, at string) (*flows.Introspection, error) {
+	c, err := w.clientFor(s)
+	if err != nil {
+		return nil, err
+	}
+	return c.Introspect(ctx, at, "access_token")
+}
+
+// onRevoke revokes the access token (and the refresh token when there is
+// one), then asks introspection for the server's view, so local and remote
+// verdicts can be compared.
+func (w *window) onRevoke() {
+	s := w.cur
+	if s == nil || w.actions.revoke.Disabled() {
+		return
+	}
+	at, rt := "", ""
+	if in := tokenOf(s.result, "access"); in != nil {
+		at = in.Raw
+	}
+	if in := tokenOf(s.result, "refresh"); in != nil {
+		rt = in.Raw
+	}
+	w.run(s, "Revoking", func(ctx context.Context) (func(), error) {
+		c, err := w.clientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		if at != "" {
+			if err := c.Revoke(ctx, at, "access_token"); err != nil {
+				return nil, err
+			}
+		}
+		if rt != "" {
+			if err := c.Revoke(ctx, rt, "refresh_token"); err != nil {
+				return nil, err
+			}
+		}
+		var in *flows.Introspection
+		if at != "" {
+			in, _ = c.Introspect(ctx, at, "access_token") // best effort: not every server allows it
+		}
+		return func() {
+			s.introspection = in
+			w.render()
+			w.status.say("Revoked. The token may still verify locally: compare the local and server verdicts.")
+			w.selectTab(tabAccess)
+		}, nil
+	})
+}
+
+func (w *window) onUserInfo() {
+	s := w.cur
+	if s == nil || w.actions.userinfo.Disabled() {
+		return
+	}
+	at := s.result.AccessToken.Raw
+	w.run(s, "Calling UserInfo", func(ctx context.Context) (func(), error) {
+		c, err := w.clientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		ui, err := c.UserInfo(ctx, at)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			s.userinfo = ui
+			w.render()
+			w.responses.selectSource(sourceCompare)
+			w.selectTab(tabResponses)
+		}, nil
+	})
+}
+
+func (w *window) onClientCredentials() {
+	s := w.cur
+	if s == nil || w.actions.clientCreds.Disabled() {
+		return
+	}
+	w.run(s, "Requesting a token with client credentials", func(ctx context.Context) (func(), error) {
+		c, err := w.m2mClientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.ClientCredentials(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return func() { w.setResult(s, res, false) }, nil
+	})
+}
+
+func (w *window) onDevice() {
+	s := w.cur
+	if s == nil || w.actions.device.Disabled() {
+		return
+	}
+	w.run(s, "Device login", func(ctx context.Context) (func(), error) {
+		c, err := w.clientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		res, err := c.Device(ctx, func(dc flows.DeviceCode) {
+			u := dc.VerificationURIComplete
+			if u == "" {
+				u = dc.VerificationURI
+			}
+			fyne.Do(func() {
+				w.status.say(fmt.Sprintf("Device login: enter the code %s at %s (waiting for approval…)", dc.UserCode, dc.VerificationURI))
+				w.status.showURL(u)
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		return func() { w.setResult(s, res, false) }, nil
+	})
+}
+
+// setResult shows a new token response; after a refresh the old one is
+// kept for the Changes tab.
+func (w *window) setResult(s *session, res *flows.Result, refreshed bool) {
+	if refreshed {
+		s.previous = s.result
+	} else {
+		s.previous = nil
+	}
+	s.result, s.introspection, s.userinfo = res, nil, nil
+	if s != w.cur {
+		return
+	}
+	w.render()
+	w.selectTab(tabAccess)
+	if res.IDToken != nil && !refreshed {
+		w.selectTab(tabID)
+	}
+}

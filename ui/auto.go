@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+)
+
+// autoRun is development automation for scripted screenshots and demos,
+// read from the environment (see docs/ui.md):
+//
+//	TOKENINSPECTOR_AUTOLOGIN=1        select the Demo IdP and press Log in at start
+//	TOKENINSPECTOR_AUTORUN=a,b,...    then press these, in order: refresh, introspect,
+//	                                  userinfo, revoke, clientcreds, paste (inspect the ID token as pasted)
+//	TOKENINSPECTOR_TAB=name           finally show this tab: profile, access, id, refresh,
+//	                                  pasted, changes, responses, transcript
+//	TOKENINSPECTOR_RESPONSE=name      in Responses show: token, introspection, userinfo, compare
+//	TOKENINSPECTOR_DEMO_FLAW=flaw     start the Demo IdP with a flaw (expired, bad-signature, ...)
+//
+// When the steps are done it prints "autorun: done" (or "autorun: failed: ...")
+// to standard error.
+type autoRun struct {
+	login    bool
+	steps    []string
+	tab      string
+	response string
+	flaw     demoidp.Flaw
+}
+
+func (a autoRun) isZero() bool { return !a.login && a.tab == "" }
+
+func autoFromEnv(getenv func(string) string) autoRun {
+	a := autoRun{login: getenv("TOKENINSPECTOR_AUTOLOGIN") == "1", tab: getenv("TOKENINSPECTOR_TAB"),
+		response: getenv("TOKENINSPECTOR_RESPONSE")}
+	for _, s := range strings.Split(getenv("TOKENINSPECTOR_AUTORUN"), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			a.steps = append(a.steps, s)
+		}
+	}
+	if f, err := demoidp.ParseFlaw(getenv("TOKENINSPECTOR_DEMO_FLAW")); err == nil {
+		a.flaw = f
+	}
+	return a
+}
+
+var tabAliases = map[string]string{"profile": tabProfile, "access": tabAccess, "id": tabID, "refresh": tabRefresh,
+	"pasted": tabPasted, "changes": tabChanges, "responses": tabResponses, "transcript": tabTranscript}
+
+var responseAliases = map[string]string{"token": sourceToken, "introspection": sourceIntro, "userinfo": sourceUserInfo,
+	"compare": sourceCompare}
+
+// autoStart begins the automation, if any.
+func (w *window) autoStart() {
+	a := w.d.auto
+	if a.isZero() {
+		return
+	}
+	w.autoActive = true
+	if a.flaw != "" {
+		w.demo.opts.opts.Flaw = a.flaw
+	}
+	if a.login {
+		w.sidebar.selectDemo()
+		w.onLogin()
+		return
+	}
+	w.autoNext(nil)
+}
+
+// autoNext runs the next step after an operation ends.
+func (w *window) autoNext(err error) {
+	if !w.autoActive {
+		return
+	}
+	if err != nil {
+		w.autoActive = false
+		fmt.Fprintln(os.Stderr, "autorun: failed:", plainError(err))
+		return
+	}
+	a := w.d.auto
+	if w.autoPos < len(a.steps) {
+		step := a.steps[w.autoPos]
+		w.autoPos++
+		if w.autoStep(step) {
+			return
+		}
+	}
+	w.autoActive = false
+	if t, ok := tabAliases[a.tab]; ok {
+		w.selectTab(t)
+	}
+	if r, ok := responseAliases[a.response]; ok {
+		w.responses.selectSource(r)
+	}
+	fmt.Fprintln(os.Stderr, "autorun: done")
+}
+
+// autoStep starts one step; false when it could not start.
+func (w *window) autoStep(step string) bool {
+	b := w.actions
+	press := map[string]func(){"refresh": w.onRefresh, "introspect": w.onIntrospect, "userinfo": w.onUserInfo,
+		"revoke": w.onRevoke, "clientcreds": w.onClientCredentials, "login": w.onLogin}
+	btn := map[string]interface{ Disabled() bool }{"refresh": b.refresh, "introspect": b.introspect, "userinfo": b.userinfo,
+		"revoke": b.revoke, "clientcreds": b.clientCreds, "login": b.login}
+	if step == "paste" {
+		id := tokenOf(w.cur.result, "id")
+		if id == nil {
+			return false
+		}
+		w.sidebar.selectPaste()
+		w.paste.input.SetText(id.Raw)
+		w.paste.mode.SetSelected(verifyDiscovery)
+		w.paste.inspect()
+		return true
+	}
+	f, ok := press[step]
+	if !ok || btn[step].Disabled() {
+		fmt.Fprintf(os.Stderr, "autorun: step %q is not available now; skipped\n", step)
+		w.autoNext(nil)
+		return true
+	}
+	f()
+	return true
+}

@@ -1,0 +1,255 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// verdictPanel puts the local verdict on the access token (signature and
+// checks) beside the server's (introspection), so a revoked but unexpired
+// token is shown for what it is.
+type verdictPanel struct {
+	localIcon, remoteIcon *widget.Icon
+	local, remote, sum    *widget.Label
+	content               *fyne.Container
+}
+
+func newVerdictPanel() *verdictPanel {
+	p := &verdictPanel{localIcon: widget.NewIcon(nil), remoteIcon: widget.NewIcon(nil),
+		local: widget.NewLabel(""), remote: widget.NewLabel(""), sum: widget.NewLabel("")}
+	p.sum.Wrapping = fyne.TextWrapWord
+	p.sum.TextStyle.Bold = true
+	p.content = container.NewVBox(
+		container.NewGridWithColumns(2,
+			container.NewBorder(nil, nil, p.localIcon, nil, p.local),
+			container.NewBorder(nil, nil, p.remoteIcon, nil, p.remote)),
+		p.sum, widget.NewSeparator())
+	p.content.Hide()
+	return p
+}
+
+func (p *verdictPanel) show(at *flows.Inspected, in *flows.Introspection) {
+	if at == nil {
+		p.content.Hide()
+		return
+	}
+	p.content.Show()
+	ok := localOK(at)
+	opaque := at.Report != nil && at.Report.Kind == token.KindOpaque
+	switch {
+	case opaque:
+		p.local.SetText("Local: opaque token, nothing to verify")
+		p.localIcon.SetResource(theme.InfoIcon())
+	case ok:
+		p.local.SetText("Local: signature verified, checks pass")
+		p.localIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	default:
+		p.local.SetText("Local: does not verify or fails a check")
+		p.localIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	}
+	switch {
+	case in == nil:
+		p.remote.SetText("Server: not asked yet (press Introspect)")
+		p.remoteIcon.SetResource(theme.QuestionIcon())
+		p.sum.SetText("")
+	case in.Active:
+		p.remote.SetText("Server (introspection): active")
+		p.remoteIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+		p.sum.SetText("")
+	default:
+		p.remote.SetText("Server (introspection): NOT active")
+		p.remoteIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+		if ok {
+			p.sum.SetText("Revoked (or otherwise dead) but unexpired: the token still verifies locally, yet the server " +
+				"rejects it. An API that only checks signatures would still accept it.")
+		} else {
+			p.sum.SetText("")
+		}
+	}
+}
+
+// changesView lists what changed between the tokens before and after a
+// refresh, claim by claim.
+type changesView struct {
+	rows    [][3]string
+	intro   *widget.Label
+	table   *widget.Table
+	content fyne.CanvasObject
+}
+
+func newChangesView() *changesView {
+	v := &changesView{intro: widget.NewLabel("")}
+	v.intro.Wrapping = fyne.TextWrapWord
+	v.table = newTextTable([]string{"Token · claim", "Before", "After"}, []float32{220, 380, 380}, func() [][3]string { return v.rows })
+	v.content = container.NewBorder(v.intro, nil, nil, nil, v.table)
+	v.show(nil, nil)
+	return v
+}
+
+func (v *changesView) show(old, cur *flows.Result) {
+	v.rows = nil
+	if old == nil || cur == nil {
+		v.intro.SetText("Press Refresh to see what changes between the old and the new tokens, claim by claim.")
+		v.table.Refresh()
+		return
+	}
+	v.rows = refreshChanges(old, cur)
+	v.intro.SetText(fmt.Sprintf("Refresh changed %d things:", len(v.rows)))
+	v.table.Refresh()
+}
+
+// refreshChanges compares two token responses, token by token.
+func refreshChanges(old, cur *flows.Result) [][3]string {
+	var rows [][3]string
+	for _, k := range []struct{ kind, label string }{{"access", "access token"}, {"id", "ID token"}, {"refresh", "refresh token"}} {
+		a, b := tokenOf(old, k.kind), tokenOf(cur, k.kind)
+		switch {
+		case a == nil && b == nil:
+			continue
+		case a == nil:
+			rows = append(rows, [3]string{k.label, "(none)", "new token"})
+			continue
+		case b == nil:
+			rows = append(rows, [3]string{k.label, "present", "(none)"})
+			continue
+		}
+		if a.Raw == b.Raw {
+			rows = append(rows, [3]string{k.label, "unchanged", "unchanged (not rotated)"})
+			continue
+		}
+		if k.kind == "refresh" {
+			rows = append(rows, [3]string{k.label, shorten(a.Raw), "rotated: " + shorten(b.Raw)})
+		}
+		if a.Report == nil || b.Report == nil {
+			continue
+		}
+		for _, c := range token.DiffClaims(a.Report.Claims, b.Report.Claims) {
+			rows = append(rows, [3]string{k.label + " · " + c.Claim, orDash(c.Old), orDash(c.New)})
+		}
+	}
+	if old.Scope != cur.Scope {
+		rows = append(rows, [3]string{"granted scope", orDash(old.Scope), orDash(cur.Scope)})
+	}
+	return rows
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func shorten(s string) string {
+	if len(s) > 16 {
+		return s[:8] + "…" + s[len(s)-6:]
+	}
+	return s
+}
+
+// newTextTable is a read-only table of three text columns with a header row.
+func newTextTable(titles []string, widths []float32, rows func() [][3]string) *widget.Table {
+	t := widget.NewTable(
+		func() (int, int) { return len(rows()), len(titles) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			rs := rows()
+			if id.Row < len(rs) && id.Col < 3 {
+				o.(*widget.Label).SetText(rs[id.Row][id.Col])
+			}
+		})
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(titles) {
+			o.(*widget.Label).SetText(titles[id.Col])
+		}
+	}
+	for i, wd := range widths {
+		t.SetColumnWidth(i, wd)
+	}
+	return t
+}
+
+// compareSources builds the claim-by-claim comparison of the ID token,
+// userinfo and introspection: which source has which claim.
+func compareSources(res *flows.Result, in *flows.Introspection, ui *flows.UserInfo) [][4]string {
+	var names []string
+	seen := map[string]bool{}
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	var idc token.Object
+	if t := tokenOf(res, "id"); t != nil && t.Report != nil {
+		idc = t.Report.Claims
+		for _, m := range idc {
+			add(m.Name)
+		}
+	}
+	var uim, inm map[string]any
+	if ui != nil {
+		uim = ui.Raw
+		for _, k := range sortedKeys(uim) {
+			add(k)
+		}
+	}
+	if in != nil {
+		inm = in.Raw
+		for _, k := range sortedKeys(inm) {
+			add(k)
+		}
+	}
+	rows := make([][4]string, 0, len(names))
+	for _, n := range names {
+		row := [4]string{n, "—", "—", "—"}
+		if v, ok := idc.Get(n); ok {
+			row[1] = compactJSON(v)
+		}
+		if v, ok := uim[n]; ok {
+			row[2] = anyText(v)
+		}
+		if v, ok := inm[n]; ok {
+			row[3] = anyText(v)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// compareText renders the comparison as aligned text.
+func compareText(rows [][4]string) string {
+	if len(rows) == 0 {
+		return "Log in, then press UserInfo and Introspect to compare what each source says."
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-18s %-34s %-34s %s\n", "claim", "ID token", "UserInfo", "Introspection")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%-18s %-34s %-34s %s\n", r[0], clip(r[1], 34), clip(r[2], 34), clip(r[3], 34))
+	}
+	return b.String()
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+)
+
+// demoPanel explains the Demo IdP and holds its teaching switches: rotate
+// the signing key, short lifetimes, issue a flawed token.
+type demoPanel struct {
+	w       *window
+	info    *widget.Label
+	short   *widget.Check
+	flaw    *widget.RadioGroup
+	rotate  *widget.Button
+	content fyne.CanvasObject
+}
+
+func newDemoPanel(w *window) *demoPanel {
+	p := &demoPanel{w: w}
+	p.info = widget.NewLabel("")
+	p.info.Wrapping = fyne.TextWrapWord
+	p.info.Selectable = true
+	p.short = widget.NewCheck("Short token lifetimes (30 s access and ID tokens, 5 min refresh tokens)", p.onShort)
+	var names []string
+	for _, f := range demoidp.Flaws() {
+		names = append(names, flawLabel(f))
+	}
+	p.flaw = widget.NewRadioGroup(names, p.onFlaw)
+	p.flaw.Required = true
+	p.rotate = widget.NewButton("Rotate the signing key", p.onRotate)
+	intro := widget.NewLabel("The Demo IdP runs inside Token Inspector on 127.0.0.1, offline. Press Log in: " +
+		"your browser shows its login page (user alice, password secret). The switches below change the tokens it " +
+		"issues from then on, so a class can watch each check fail.")
+	intro.Wrapping = fyne.TextWrapWord
+	p.content = container.NewVScroll(container.NewVBox(
+		intro,
+		widget.NewCard("Teaching switches", "", container.NewVBox(p.rotate, p.short,
+			widget.NewLabelWithStyle("Issue flawed tokens:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.flaw)),
+		widget.NewCard("Server", "", p.info),
+	))
+	p.refresh()
+	return p
+}
+
+func flawLabel(f demoidp.Flaw) string {
+	if f == demoidp.FlawNone {
+		return "none: correct tokens"
+	}
+	return string(f) + ": " + f.Description()
+}
+
+// refresh shows the server's state (or that it has not started).
+func (p *demoPanel) refresh() {
+	srv := p.w.demo.running()
+	if srv == nil {
+		p.info.SetText("Not started yet: it starts on first use (Log in, or a switch above).")
+		p.flaw.SetSelected(flawLabel(demoidp.FlawNone))
+		return
+	}
+	lt := srv.Lifetimes()
+	var users []string
+	for _, u := range srv.Users() {
+		users = append(users, u.Username+"/"+u.Password)
+	}
+	p.info.SetText(fmt.Sprintf("Issuer %s\nSigning key kid %s (published: %s)\nLifetimes: access %s, ID %s, refresh %s\n"+
+		"Users: %s. Client used by this profile: %s (client_secret_basic); client credentials use %s.",
+		srv.Issuer(), srv.SigningKeyID(), strings.Join(srv.KeyIDs(), ", "), lt.AccessToken, lt.IDToken, lt.RefreshToken,
+		strings.Join(users, ", "), demoidp.WebClientID, demoidp.M2MClientID))
+	p.flaw.SetSelected(flawLabel(srv.Flaw()))
+}
+
+// change applies f to the demo server (starting it if needed).
+func (p *demoPanel) change(what string, f func(*demoidp.Server) (string, error)) {
+	p.w.run(nil, what, func(context.Context) (func(), error) {
+		srv, err := p.w.demo.server()
+		if err != nil {
+			return nil, err
+		}
+		msg, err := f(srv)
+		if err != nil {
+			return nil, err
+		}
+		return func() { p.refresh(); p.w.status.say(msg) }, nil
+	})
+}
+
+func (p *demoPanel) onRotate() {
+	p.change("Rotating the signing key", func(s *demoidp.Server) (string, error) {
+		kid, err := s.RotateKey()
+		return "New signing key " + kid + ": tokens issued from now on use it; the JWKS cache must re-fetch to verify them.", err
+	})
+}
+
+func (p *demoPanel) onShort(on bool) {
+	if srv := p.w.demo.running(); srv == nil && !on {
+		return
+	}
+	p.change("Changing token lifetimes", func(s *demoidp.Server) (string, error) {
+		s.SetShortLifetimes(on)
+		return "Lifetimes changed: log in again to get tokens with the new lifetimes.", nil
+	})
+}
+
+func (p *demoPanel) onFlaw(label string) {
+	var flaw demoidp.Flaw
+	for _, f := range demoidp.Flaws() {
+		if flawLabel(f) == label {
+			flaw = f
+		}
+	}
+	srv := p.w.demo.running()
+	if flaw == "" || (srv == nil && flaw == demoidp.FlawNone) || (srv != nil && srv.Flaw() == flaw) {
+		return
+	}
+	p.change("Setting the flaw", func(s *demoidp.Server) (string, error) {
+		s.SetFlaw(flaw)
+		return "Flaw " + string(flaw) + " set: log in again to get a flawed token and watch its check fail.", nil
+	})
+}

@@ -1,0 +1,500 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/store"
+)
+
+const authAutomatic = "automatic"
+
+// editor edits one profile: validation messages sit under each field.
+type editor struct {
+	w        *window
+	orig     store.Profile
+	isNew    bool
+	loading  bool
+	issues   map[string]*widget.Label
+	name     *widget.Entry
+	issuer   *widget.Entry
+	lint     *widget.Label
+	clientID *widget.Entry
+	method   *widget.Select
+	secret   *widget.Entry
+	secretAt *widget.Label
+	key      *widget.Entry
+	scopes   *widget.Entry
+	audience *widget.Entry
+	resource *widget.Entry
+	params   *widget.Entry
+	host     *widget.Select
+	port     *widget.Entry
+	path     *widget.Entry
+	redirect *widget.Label
+	caFile   *widget.Entry
+	insecure *widget.Check
+	skew     *widget.Entry
+	endpts   map[string]*widget.Entry
+	save     *widget.Button
+	content  fyne.CanvasObject
+}
+
+func newEditor(w *window) *editor {
+	e := &editor{w: w, issues: map[string]*widget.Label{}, endpts: map[string]*widget.Entry{}}
+	entry := func(ph string) *widget.Entry {
+		en := widget.NewEntry()
+		en.SetPlaceHolder(ph)
+		en.OnChanged = func(string) { e.changed() }
+		return en
+	}
+	e.name = entry("A name for this profile")
+	e.issuer = entry("https://idp.example.com/realms/dev")
+	e.lint = widget.NewLabel("")
+	e.lint.Wrapping = fyne.TextWrapWord
+	e.clientID = entry("the client_id registered at the IdP")
+	e.method = widget.NewSelect(append([]string{authAutomatic}, store.AuthMethods...), func(string) { e.changed() })
+	e.secret = widget.NewPasswordEntry()
+	e.secret.SetPlaceHolder("unchanged (leave empty to keep the stored secret)")
+	e.secret.OnChanged = func(string) { e.changed() }
+	e.secretAt = widget.NewLabel("")
+	e.secretAt.Wrapping = fyne.TextWrapWord
+	e.key = widget.NewMultiLineEntry()
+	e.key.SetPlaceHolder("private key (PEM or JWK) for private_key_jwt; leave empty to keep the stored key")
+	e.key.SetMinRowsVisible(3)
+	e.scopes = entry("openid profile email offline_access")
+	e.audience = entry("audience parameter (optional)")
+	e.resource = entry("RFC 8707 resource URLs, space-separated (optional)")
+	e.params = widget.NewMultiLineEntry()
+	e.params.SetPlaceHolder("extra authorization parameters, one name=value a line (prompt=login, login_hint=…)")
+	e.params.SetMinRowsVisible(2)
+	e.params.OnChanged = func(string) { e.changed() }
+	e.host = widget.NewSelect([]string{"127.0.0.1", "[::1]"}, func(string) { e.changed() })
+	e.port = entry("0 = any free port")
+	e.path = entry("/callback")
+	e.redirect = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	e.redirect.Selectable = true
+	e.caFile = entry("PEM file of an extra CA to trust (optional)")
+	e.insecure = widget.NewCheck("Skip TLS verification (insecure: every result will say so)", func(bool) { e.changed() })
+	e.skew = entry("60s")
+	for _, n := range []string{"authorization", "token", "introspection", "revocation", "userinfo", "device_authorization", "jwks"} {
+		e.endpts[n] = entry("from discovery")
+	}
+	discover := widget.NewButtonWithIcon("Discover", theme.SearchIcon(), e.onDiscover)
+	copyRedirect := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		w.app.Clipboard().SetContent(e.redirect.Text)
+	})
+	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
+	e.save.Importance = widget.HighImportance
+	revert := widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), func() { e.load(e.orig, e.isNew) })
+
+	form := widget.NewForm(
+		e.item("Name", store.FieldName, e.name),
+		e.item("Issuer", store.FieldIssuer, container.NewBorder(nil, nil, nil, discover, e.issuer)),
+		widget.NewFormItem("", e.lint),
+		e.item("Client ID", store.FieldClientID, e.clientID),
+		e.item("Auth method", store.FieldAuthMethod, e.method),
+		widget.NewFormItem("Client secret", container.NewVBox(e.secret, e.secretAt)),
+		widget.NewFormItem("Private key", e.key),
+		e.item("Scopes", store.FieldScopes, e.scopes),
+		e.item("Audience", store.FieldAudience, e.audience),
+		e.item("Resources", store.FieldResources, e.resource),
+		e.item("Extra parameters", store.FieldParams, e.params),
+		e.item("Redirect", store.FieldRedirectPort, container.NewGridWithColumns(3, e.host, e.port, e.path)),
+		widget.NewFormItem("Register this redirect URI", container.NewBorder(nil, nil, nil, copyRedirect, e.redirect)),
+		e.item("CA file", store.FieldCAFile, e.caFile),
+		e.item("", store.FieldInsecure, e.insecure),
+		e.item("Clock skew", store.FieldSkew, e.skew),
+	)
+	epForm := widget.NewForm()
+	for _, n := range []string{"authorization", "token", "introspection", "revocation", "userinfo", "device_authorization", "jwks"} {
+		epForm.Append(n, e.endpts[n])
+	}
+	endpoints := widget.NewAccordion(widget.NewAccordionItem("Endpoints (filled by Discover; set by hand when there is no discovery)", epForm))
+	buttons := container.NewHBox(e.save, revert)
+	e.content = container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(form, endpoints)))
+	return e
+}
+
+// item is a form row with its validation message underneath.
+func (e *editor) item(label, field string, obj fyne.CanvasObject) *widget.FormItem {
+	msg := widget.NewLabel("")
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.DangerImportance
+	msg.Hide()
+	e.issues[field] = msg
+	return widget.NewFormItem(label, container.NewVBox(obj, msg))
+}
+
+// load fills the fields from p.
+func (e *editor) load(p store.Profile, isNew bool) {
+	e.loading = true
+	defer func() { e.loading = false; e.changed() }()
+	e.orig, e.isNew = p.Clone(), isNew
+	e.name.SetText(p.Name)
+	e.issuer.SetText(p.Issuer)
+	e.lint.SetText("")
+	e.clientID.SetText(p.ClientID)
+	m := p.AuthMethod
+	if m == "" {
+		m = authAutomatic
+	}
+	e.method.SetSelected(m)
+	e.secret.SetText("")
+	e.key.SetText("")
+	e.secretAt.SetText(secretPlace(p))
+	e.scopes.SetText(strings.Join(p.Scopes, " "))
+	e.audience.SetText(p.Audience)
+	e.resource.SetText(strings.Join(p.Resources, " "))
+	e.params.SetText(paramsText(p.Params))
+	host := p.RedirectHost
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	e.host.SetSelected(host)
+	e.port.SetText(strconv.Itoa(p.RedirectPort))
+	e.path.SetText(p.RedirectPath)
+	e.caFile.SetText(p.CAFile)
+	e.insecure.SetChecked(p.Insecure)
+	e.skew.SetText("")
+	if p.Skew != 0 {
+		e.skew.SetText(p.Skew.String())
+	}
+	ep := p.Endpoints
+	for n, v := range map[string]string{"authorization": ep.Authorization, "token": ep.Token, "introspection": ep.Introspection,
+		"revocation": ep.Revocation, "userinfo": ep.UserInfo, "device_authorization": ep.DeviceAuthorization, "jwks": ep.JWKS} {
+		e.endpts[n].SetText(v)
+	}
+}
+
+// secretPlace says where the profile's secrets are kept.
+func secretPlace(p store.Profile) string {
+	if len(p.Secrets) == 0 {
+		return "No secret stored. A secret you type is saved in the OS keyring, never in the profiles file."
+	}
+	var parts []string
+	for k, loc := range p.Secrets {
+		parts = append(parts, fmt.Sprintf("%s: stored in the %s", k, locationName(loc)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func locationName(l store.Location) string {
+	switch l {
+	case store.LocationKeyring:
+		return "OS keyring (" + store.KeyringName() + ")"
+	case store.LocationMemory:
+		return "memory (this run only)"
+	case store.LocationFile:
+		return "0600 secrets file (unencrypted)"
+	}
+	return string(l)
+}
+
+func paramsText(p map[string][]string) string {
+	var lines []string
+	for _, k := range sortedKeysStrings(p) {
+		for _, v := range p[k] {
+			lines = append(lines, k+"="+v)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func sortedKeysStrings(m map[string][]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}
+
+// profile builds a profile from the fields; field-level parse problems are
+// returned as issues too.
+func (e *editor) profile() (store.Profile, store.Issues) {
+	p := e.orig.Clone()
+	var extra store.Issues
+	p.Name = strings.TrimSpace(e.name.Text)
+	p.Issuer = strings.TrimSpace(e.issuer.Text)
+	p.ClientID = strings.TrimSpace(e.clientID.Text)
+	p.AuthMethod = e.method.Selected
+	if p.AuthMethod == authAutomatic {
+		p.AuthMethod = ""
+	}
+	p.Scopes = strings.Fields(e.scopes.Text)
+	p.Audience = strings.TrimSpace(e.audience.Text)
+	p.Resources = strings.Fields(e.resource.Text)
+	p.Params = nil
+	for _, line := range strings.Split(e.params.Text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			extra = append(extra, store.Issue{Field: store.FieldParams, Severity: store.SeverityError,
+				Message: fmt.Sprintf("%q is not name=value", line)})
+			continue
+		}
+		if p.Params == nil {
+			p.Params = map[string][]string{}
+		}
+		k = strings.TrimSpace(k)
+		p.Params[k] = append(p.Params[k], strings.TrimSpace(v))
+	}
+	p.RedirectHost = e.host.Selected
+	p.RedirectPort = 0
+	if t := strings.TrimSpace(e.port.Text); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil {
+			extra = append(extra, store.Issue{Field: store.FieldRedirectPort, Severity: store.SeverityError,
+				Message: "The port must be a number (0 picks a free port)."})
+		}
+		p.RedirectPort = n
+	}
+	p.RedirectPath = strings.TrimSpace(e.path.Text)
+	p.CAFile = strings.TrimSpace(e.caFile.Text)
+	p.Insecure = e.insecure.Checked
+	p.Skew = 0
+	if t := strings.TrimSpace(e.skew.Text); t != "" {
+		d, err := time.ParseDuration(t)
+		if err != nil {
+			extra = append(extra, store.Issue{Field: store.FieldSkew, Severity: store.SeverityError,
+				Message: "Write the skew as a duration such as 60s or 2m."})
+		}
+		p.Skew = store.Duration(d)
+	}
+	g := func(n string) string { return strings.TrimSpace(e.endpts[n].Text) }
+	p.Endpoints = store.Endpoints{Authorization: g("authorization"), Token: g("token"), Introspection: g("introspection"),
+		Revocation: g("revocation"), UserInfo: g("userinfo"), DeviceAuthorization: g("device_authorization"), JWKS: g("jwks")}
+	return p, append(extra, p.Validate()...)
+}
+
+// changed re-validates and updates the redirect URI preview.
+func (e *editor) changed() {
+	if e.loading {
+		return
+	}
+	p, issues := e.profile()
+	for field, l := range e.issues {
+		var msgs []string
+		for _, is := range issues.Field(field) {
+			prefix := ""
+			if is.Severity == store.SeverityWarning {
+				prefix = "Warning: "
+			}
+			msgs = append(msgs, prefix+is.Message)
+		}
+		if len(msgs) == 0 {
+			l.Hide()
+			continue
+		}
+		l.SetText(strings.Join(msgs, "\n"))
+		l.Show()
+	}
+	if issues.HasErrors() {
+		e.save.Disable()
+	} else {
+		e.save.Enable()
+	}
+	e.redirect.SetText(redirectURI(p))
+}
+
+// redirectURI is the exact redirect URI to register at the IdP.
+func redirectURI(p store.Profile) string {
+	host := p.RedirectHost
+	if host == "" {
+		host = store.DefaultRedirectHost
+	}
+	path := p.RedirectPath
+	if path == "" {
+		path = "/callback"
+	}
+	if p.RedirectPort == 0 {
+		return "http://" + host + path + "   (any port: RFC 8252 §7.3)"
+	}
+	return fmt.Sprintf("http://%s:%d%s", host, p.RedirectPort, path)
+}
+
+// validationText is the shown messages (tests).
+func (e *editor) validationText(field string) string {
+	if l := e.issues[field]; l != nil && l.Visible() {
+		return l.Text
+	}
+	return ""
+}
+
+// onSave creates or updates the profile, then stores a typed secret.
+func (e *editor) onSave() {
+	p, issues := e.profile()
+	if issues.HasErrors() {
+		return
+	}
+	secret, key, isNew, oldName := e.secret.Text, e.key.Text, e.isNew, e.orig.Name
+	var where string
+	e.w.storeOp("Saving "+p.Name, func(st *store.Store) (string, error) {
+		var err error
+		if isNew {
+			p, err = st.Create(p)
+		} else {
+			p, err = st.Update(oldName, p)
+		}
+		if err != nil {
+			return "", err
+		}
+		where, err = storeSecrets(st, p.Name, secret, key)
+		return p.Name, err
+	}, func() {
+		e.w.status.say("Saved " + p.Name + ". " + where)
+	})
+}
+
+// storeSecrets saves the typed secret and key and says where they went.
+func storeSecrets(st *store.Store, name, secret, key string) (string, error) {
+	var where []string
+	for _, s := range []struct {
+		kind  store.SecretKind
+		value string
+	}{{store.SecretClient, secret}, {store.SecretPrivateKey, key}} {
+		if s.value == "" {
+			continue
+		}
+		loc, err := st.SetSecret(name, s.kind, s.value)
+		if err != nil {
+			return "", err
+		}
+		where = append(where, fmt.Sprintf("The %s went to the %s.", strings.ReplaceAll(string(s.kind), "_", " "), st.Secrets().Describe(loc)))
+	}
+	return strings.Join(where, " "), nil
+}
+
+// onDiscover fetches the issuer's metadata, fills the empty endpoints and
+// shows the lint.
+func (e *editor) onDiscover() {
+	p, _ := e.profile()
+	if p.Issuer == "" {
+		e.lint.SetText("Type the issuer URL first.")
+		return
+	}
+	cfg := profileConfig(p, store.Credentials{})
+	cfg.Endpoints = flows.Endpoints{}
+	e.lint.SetText("Discovering…")
+	e.w.run(nil, "Discovering "+p.Issuer, func(ctx context.Context) (func(), error) {
+		c, err := flows.NewClient(cfg, flows.WithTranscript(e.w.transcriptOf(e.w.cur)))
+		if err != nil {
+			return nil, err
+		}
+		d, err := c.Discover(ctx)
+		var mismatch *flows.IssuerMismatchError
+		if err != nil && !(errors.As(err, &mismatch) && d != nil) {
+			return func() { e.lint.SetText("") }, err
+		}
+		return func() { e.fillDiscovery(d, err) }, nil
+	})
+}
+
+func (e *editor) fillDiscovery(d *flows.Discovery, mismatch error) {
+	if mismatch == nil {
+		ep := d.Endpoints
+		for n, v := range map[string]string{"authorization": ep.Authorization, "token": ep.Token, "introspection": ep.Introspection,
+			"revocation": ep.Revocation, "userinfo": ep.UserInfo, "device_authorization": ep.DeviceAuthorization, "jwks": ep.JWKS} {
+			if e.endpts[n].Text == "" {
+				e.endpts[n].SetText(v)
+			}
+		}
+	}
+	var lines []string
+	if mismatch != nil {
+		lines = append(lines, "✗ "+mismatch.Error())
+	} else {
+		lines = append(lines, "Found "+d.URL)
+	}
+	for _, l := range d.Lint {
+		mark := map[flows.LintLevel]string{flows.LintFail: "✗", flows.LintWarn: "⚠", flows.LintInfo: "ℹ"}[l.Level]
+		line := mark + " " + l.Message
+		if l.Spec != "" {
+			line += " (" + l.Spec + ")"
+		}
+		lines = append(lines, line)
+	}
+	e.lint.SetText(strings.Join(lines, "\n"))
+}
+
+// storeOp runs a store operation off the UI goroutine, then reloads the
+// profile list and selects the named profile. A keyring that is missing
+// leads to a question: keep the secret in memory, in a 0600 file, or not.
+func (w *window) storeOp(what string, op func(st *store.Store) (string, error), after ...func()) {
+	w.run(nil, what, func(ctx context.Context) (func(), error) {
+		st, err := w.profiles()
+		if err != nil {
+			return nil, err
+		}
+		name, err := op(st)
+		var ku *store.KeyringUnavailableError
+		if errors.As(err, &ku) {
+			return func() { w.reloadProfiles(st, name); w.askFallback(st, ku, what, op, after) }, nil
+		}
+		if err != nil {
+			return func() { w.reloadProfiles(st, "") }, err
+		}
+		return func() {
+			w.reloadProfiles(st, name)
+			for _, f := range after {
+				f()
+			}
+		}, nil
+	})
+}
+
+func (w *window) reloadProfiles(st *store.Store, name string) {
+	w.sidebar.reload(st.List())
+	if name != "" {
+		w.sidebar.selectName(name)
+	}
+}
+
+// askFallback asks where secrets go when there is no OS keyring, then
+// retries the operation.
+func (w *window) askFallback(st *store.Store, ku *store.KeyringUnavailableError, what string, op func(*store.Store) (string, error), after []func()) {
+	choice := widget.NewRadioGroup([]string{"Keep it in memory for this run only", "Save it in a file only I can read (0600, NOT encrypted)"}, nil)
+	choice.SetSelected("Keep it in memory for this run only")
+	msg := widget.NewLabel(plainError(ku) + "\nThe profile itself is saved. Where should the secret go?")
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("No OS keyring", "Store the secret", "Don't store it", container.NewVBox(msg, choice), func(ok bool) {
+		if !ok {
+			return
+		}
+		if strings.HasPrefix(choice.Selected, "Save") {
+			st.Secrets().SetFallback(store.FallbackFile)
+		} else {
+			st.Secrets().SetFallback(store.FallbackMemory)
+		}
+		w.storeOp(what, op, after...)
+	}, w.win)
+	d.Resize(fyne.NewSize(560, 260))
+	d.Show()
+}
+
+// transcriptOf is the transcript of s, or a throwaway one.
+func (w *window) transcriptOf(s *session) *flows.Transcript {
+	if s == nil {
+		return &flows.Transcript{}
+	}
+	return s.transcript
+}

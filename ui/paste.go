@@ -1,0 +1,250 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// How a pasted token is verified.
+const (
+	verifyNone      = "Don't verify (decode only)"
+	verifyDiscovery = "Issuer discovery (iss claim, or the issuer below)"
+	verifyJWKSURL   = "JWKS URL"
+	verifyKey       = "Key text: JWKS, JWK or PEM public key / certificate"
+	verifySecret    = "HMAC secret"
+	verifyDecrypt   = "JWE decryption key (PEM or JWK private key)"
+)
+
+// pastePanel inspects any token without a profile.
+type pastePanel struct {
+	w        *window
+	input    *widget.Entry
+	mode     *widget.Select
+	key      *widget.Entry
+	keyFrom  string // file name the key text came from
+	issuer   *widget.Entry
+	audience *widget.Entry
+	nonce    *widget.Entry
+	view     *tokenView
+	content  fyne.CanvasObject
+}
+
+func newPastePanel(w *window) *pastePanel {
+	p := &pastePanel{w: w}
+	p.input = widget.NewMultiLineEntry()
+	p.input.SetPlaceHolder("Paste a JWT, JWE or opaque token here (or drop a file on the window). Quotes, \"Bearer \" and line breaks are fine.")
+	p.input.Wrapping = fyne.TextWrapBreak
+	p.input.SetMinRowsVisible(3)
+	p.key = widget.NewMultiLineEntry()
+	p.key.SetMinRowsVisible(2)
+	p.key.Wrapping = fyne.TextWrapBreak
+	p.mode = widget.NewSelect([]string{verifyNone, verifyDiscovery, verifyJWKSURL, verifyKey, verifySecret, verifyDecrypt}, p.onMode)
+	p.issuer = widget.NewEntry()
+	p.issuer.SetPlaceHolder("expected iss (optional)")
+	p.audience = widget.NewEntry()
+	p.audience.SetPlaceHolder("expected aud (optional)")
+	p.nonce = widget.NewEntry()
+	p.nonce.SetPlaceHolder("expected nonce (optional)")
+	inspect := widget.NewButtonWithIcon("Inspect", theme.SearchIcon(), p.inspect)
+	inspect.Importance = widget.HighImportance
+	openFile := widget.NewButtonWithIcon("Key file…", theme.FolderOpenIcon(), p.onKeyFile)
+	openToken := widget.NewButtonWithIcon("Token file…", theme.FolderOpenIcon(), p.onTokenFile)
+	p.view = newTokenView(w.app, w.d.now, "Paste a token above and press Inspect.")
+	form := widget.NewForm(
+		widget.NewFormItem("Token", container.NewBorder(nil, nil, nil, openToken, p.input)),
+		widget.NewFormItem("Verify with", p.mode),
+		widget.NewFormItem("Key / URL / secret", container.NewBorder(nil, nil, nil, openFile, p.key)),
+		widget.NewFormItem("Expect", container.NewGridWithColumns(3, p.issuer, p.audience, p.nonce)),
+	)
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(inspect), form)
+	split := container.NewVSplit(container.NewVScroll(top), p.view.content)
+	split.Offset = 0.3
+	p.content = split
+	p.mode.SetSelected(verifyDiscovery)
+	return p
+}
+
+func (p *pastePanel) onMode(m string) {
+	p.keyFrom = ""
+	switch m {
+	case verifyNone:
+		p.key.SetPlaceHolder("not needed")
+	case verifyDiscovery:
+		p.key.SetPlaceHolder("issuer URL (empty: the token's iss claim)")
+	case verifyJWKSURL:
+		p.key.SetPlaceHolder("https://idp.example.com/.well-known/jwks.json")
+	case verifySecret:
+		p.key.SetPlaceHolder("the shared secret (HS256/384/512)")
+	case verifyDecrypt:
+		p.key.SetPlaceHolder("-----BEGIN PRIVATE KEY----- … or a private JWK")
+	default:
+		p.key.SetPlaceHolder("{\"keys\":[…]} or -----BEGIN PUBLIC KEY----- …")
+	}
+}
+
+func (p *pastePanel) onKeyFile() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		data, err := readAllLimited(r)
+		if err != nil {
+			p.w.status.showError(err)
+			return
+		}
+		p.key.SetText(string(data))
+		p.keyFrom = r.URI().Name()
+		if p.mode.Selected == verifyNone || p.mode.Selected == verifyDiscovery || p.mode.Selected == verifyJWKSURL {
+			p.mode.SetSelected(verifyKey)
+			p.keyFrom = r.URI().Name()
+		}
+	}, p.w.win)
+}
+
+func (p *pastePanel) onTokenFile() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err == nil && r != nil {
+			p.loadReader(r)
+		}
+	}, p.w.win)
+}
+
+// loadFile reads a dropped file into the token box and inspects it.
+func (p *pastePanel) loadFile(u fyne.URI) {
+	r, err := storage.Reader(u)
+	if err != nil {
+		p.w.status.showError(fmt.Errorf("could not open %s: %w", u.Name(), err))
+		return
+	}
+	p.loadReader(r)
+}
+
+func (p *pastePanel) loadReader(r fyne.URIReadCloser) {
+	data, err := readAllLimited(r)
+	if err != nil {
+		p.w.status.showError(err)
+		return
+	}
+	p.input.SetText(string(data))
+	p.inspect()
+}
+
+func readAllLimited(r fyne.URIReadCloser) ([]byte, error) {
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("could not read %s: %w", r.URI().Name(), err)
+	}
+	return data, nil
+}
+
+// inspect verifies the pasted token off the UI goroutine.
+func (p *pastePanel) inspect() {
+	raw := p.input.Text
+	if strings.TrimSpace(raw) == "" {
+		p.view.Clear("Paste a token above and press Inspect.")
+		return
+	}
+	mode, key, from := p.mode.Selected, strings.TrimSpace(p.key.Text), p.keyFrom
+	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
+		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now}
+	p.w.run(nil, "Inspecting the pasted token", func(ctx context.Context) (func(), error) {
+		if err := p.keyOptions(ctx, &opts, raw, mode, key, from); err != nil {
+			return nil, err
+		}
+		r, err := token.Inspect(ctx, raw, opts)
+		var de *token.DecodeError
+		if err != nil && !errors.As(err, &de) {
+			return nil, err
+		}
+		return func() { p.view.Show(raw, r, err) }, nil
+	})
+}
+
+// keyOptions fills the verification options for the chosen mode.
+func (p *pastePanel) keyOptions(ctx context.Context, opts *token.Options, raw, mode, key, from string) error {
+	if from == "" {
+		from = "pasted text"
+	}
+	switch mode {
+	case verifyDiscovery:
+		iss := key
+		if iss == "" {
+			r, err := token.Inspect(ctx, raw, token.Options{})
+			if err != nil {
+				return nil // the decode error shows in the view
+			}
+			iss, _ = r.Claims.String("iss")
+		}
+		if iss == "" {
+			return errors.New("the token has no iss claim: type the issuer URL in the key box, or choose another way to verify")
+		}
+		c, err := flows.NewClient(flows.Config{Issuer: iss}, flows.WithClock(p.w.d.now))
+		if err != nil {
+			return err
+		}
+		ks, err := c.KeySource(ctx)
+		if err != nil {
+			return err
+		}
+		opts.Keys = ks
+	case verifyJWKSURL:
+		if key == "" {
+			return errors.New("type the JWKS URL in the key box")
+		}
+		c, err := flows.NewClient(flows.Config{Endpoints: flows.Endpoints{JWKS: key}}, flows.WithClock(p.w.d.now))
+		if err != nil {
+			return err
+		}
+		ks, err := c.KeySource(ctx)
+		if err != nil {
+			return err
+		}
+		opts.Keys = ks
+	case verifyKey:
+		ks, err := parseKeyText([]byte(key), from)
+		if err != nil {
+			return err
+		}
+		opts.Keys = ks
+	case verifySecret:
+		if key == "" {
+			return errors.New("type the HMAC secret in the key box")
+		}
+		opts.Secret = []byte(key)
+	case verifyDecrypt:
+		k, err := token.ParseDecryptKey([]byte(key))
+		if err != nil {
+			return fmt.Errorf("could not read the decryption key: %w", err)
+		}
+		opts.DecryptKey = k
+	}
+	return nil
+}
+
+// parseKeyText reads a JWKS, a JWK or PEM public keys / certificates.
+func parseKeyText(data []byte, origin string) (*token.KeySet, error) {
+	text := strings.TrimSpace(string(data))
+	switch {
+	case text == "":
+		return nil, errors.New("paste a JWKS, a JWK or a PEM public key in the key box, or choose a key file")
+	case strings.HasPrefix(text, "-----BEGIN"):
+		return token.ParsePEM(data, origin)
+	case strings.Contains(text, `"keys"`):
+		return token.ParseJWKS(data, origin)
+	}
+	return token.ParseJWK(data, origin)
+}

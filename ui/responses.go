@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+)
+
+// Sources of the Responses tab.
+const (
+	sourceToken    = "Token response"
+	sourceIntro    = "Introspection"
+	sourceUserInfo = "UserInfo"
+	sourceCompare  = "Compare claims: ID token · UserInfo · Introspection"
+)
+
+// responsesView shows the raw JSON responses, pretty-printed and copyable,
+// and the claim-by-claim comparison of the sources.
+type responsesView struct {
+	app     fyne.App
+	texts   map[string]string
+	pick    *widget.Select
+	text    *widget.Entry
+	content fyne.CanvasObject
+}
+
+func newResponsesView(a fyne.App) *responsesView {
+	v := &responsesView{app: a, texts: map[string]string{}}
+	v.text = widget.NewMultiLineEntry()
+	v.text.TextStyle = fyne.TextStyle{Monospace: true}
+	v.text.Wrapping = fyne.TextWrapOff
+	v.pick = widget.NewSelect([]string{sourceToken, sourceIntro, sourceUserInfo, sourceCompare}, func(s string) {
+		v.text.SetText(v.texts[s])
+	})
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.text.Text) })
+	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, copyBtn, v.pick), nil, nil, nil, v.text)
+	v.pick.SetSelected(sourceToken)
+	return v
+}
+
+func (v *responsesView) show(res *flows.Result, in *flows.Introspection, ui *flows.UserInfo) {
+	v.texts = map[string]string{
+		sourceToken:    "No token response yet.",
+		sourceIntro:    "Press Introspect to ask the server about the access token (RFC 7662).",
+		sourceUserInfo: "Press UserInfo to call the userinfo endpoint (OIDC Core §5.3).",
+	}
+	if res != nil {
+		v.texts[sourceToken] = jsonText(res.Raw)
+	}
+	if in != nil {
+		v.texts[sourceIntro] = jsonText(in.Raw)
+	}
+	if ui != nil {
+		v.texts[sourceUserInfo] = jsonText(ui.Raw)
+	}
+	v.texts[sourceCompare] = compareText(compareSources(res, in, ui))
+	v.text.SetText(v.texts[v.pick.Selected])
+}
+
+func (v *responsesView) selectSource(s string) { v.pick.SetSelected(s) }
+
+// jsonText pretty-prints a decoded JSON object with sorted keys.
+func jsonText(m map[string]any) string {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Sprint(m)
+	}
+	return string(b)
+}
+
+func anyText(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

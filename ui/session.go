@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sync"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/store"
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// demoProfileName is the built-in profile that runs the embedded demo IdP.
+const demoProfileName = "Demo IdP"
+
+// demoScopes are asked for by the Demo IdP profile (offline_access brings a
+// refresh token).
+var demoScopes = []string{"openid", "profile", "email", "groups", "offline_access", "api.read"}
+
+// session is the state of one profile in this run: its client, the last
+// token response and what the server said about it. Fields other than
+// client are used on the UI goroutine only.
+type session struct {
+	name    string
+	demo    bool
+	profile store.Profile // the saved profile (zero for the demo)
+
+	mu     sync.Mutex    // guards client
+	client *flows.Client // built on first use, off the UI goroutine
+
+	transcript    *flows.Transcript
+	result        *flows.Result
+	previous      *flows.Result // before the last refresh
+	introspection *flows.Introspection
+	userinfo      *flows.UserInfo
+	busy          string
+	cancel        context.CancelFunc
+}
+
+func newSession(name string, demo bool, p store.Profile) *session {
+	return &session{name: name, demo: demo, profile: p, transcript: &flows.Transcript{}}
+}
+
+// demoOptions say how the Demo IdP starts.
+type demoOptions struct {
+	opts demoidp.Options
+}
+
+// demoState runs the embedded demo IdP, started on first use.
+type demoState struct {
+	opts demoOptions
+	mu   sync.Mutex // guards srv
+	srv  *demoidp.Server
+}
+
+// server returns the running demo IdP, starting it if needed.
+func (d *demoState) server() (*demoidp.Server, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.srv != nil {
+		return d.srv, nil
+	}
+	srv, err := demoidp.Start(d.opts.opts)
+	if err != nil {
+		return nil, fmt.Errorf("could not start the demo identity provider: %w", err)
+	}
+	d.srv = srv
+	return srv, nil
+}
+
+// running returns the server if it has started, else nil.
+func (d *demoState) running() *demoidp.Server {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.srv
+}
+
+func (d *demoState) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.srv != nil {
+		d.srv.Close()
+		d.srv = nil
+	}
+}
+
+// clientFor returns the session's flows client, building it on first use
+// (reading the secrets from the store and starting the demo IdP may block,
+// so call it off the UI goroutine).
+func (w *window) clientFor(s *session) (*flows.Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.client != nil {
+		return s.client, nil
+	}
+	cfg, err := w.configFor(s)
+	if err != nil {
+		return nil, err
+	}
+	c, err := flows.NewClient(cfg, w.clientOptions(s)...)
+	if err != nil {
+		return nil, fmt.Errorf("profile %q: %w", s.name, err)
+	}
+	s.client = c
+	return c, nil
+}
+
+func (w *window) clientOptions(s *session) []flows.Option {
+	return []flows.Option{flows.WithBrowser(w.d.browser), flows.WithClock(w.d.now), flows.WithTranscript(s.transcript)}
+}
+
+// m2mClientFor is the client for the client credentials grant: the demo
+// profile uses the demo's machine client, other profiles their own client.
+func (w *window) m2mClientFor(s *session) (*flows.Client, error) {
+	if !s.demo {
+		return w.clientFor(s)
+	}
+	srv, err := w.demo.server()
+	if err != nil {
+		return nil, err
+	}
+	cfg := flows.Config{Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID, ClientSecret: demoidp.M2MClientSecret,
+		AuthMethod: flows.AuthSecretBasic, Scopes: []string{"api.read"}}
+	return flows.NewClient(cfg, w.clientOptions(s)...)
+}
+
+func (w *window) configFor(s *session) (flows.Config, error) {
+	if s.demo {
+		srv, err := w.demo.server()
+		if err != nil {
+			return flows.Config{}, err
+		}
+		return flows.Config{Issuer: srv.Issuer(), ClientID: demoidp.WebClientID, ClientSecret: demoidp.WebClientSecret,
+			AuthMethod: flows.AuthSecretBasic, Scopes: demoScopes}, nil
+	}
+	st, err := w.profiles()
+	if err != nil {
+		return flows.Config{}, err
+	}
+	creds, err := st.Credentials(s.profile)
+	if err != nil {
+		return flows.Config{}, fmt.Errorf("could not read the secrets of profile %q: %w", s.name, err)
+	}
+	return profileConfig(s.profile, creds), nil
+}
+
+// profileConfig maps a saved profile and its secrets to a flows.Config.
+func profileConfig(p store.Profile, c store.Credentials) flows.Config {
+	e := p.Endpoints
+	return flows.Config{
+		Issuer: p.Issuer,
+		Endpoints: flows.Endpoints{Authorization: e.Authorization, Token: e.Token, Introspection: e.Introspection,
+			Revocation: e.Revocation, UserInfo: e.UserInfo, DeviceAuthorization: e.DeviceAuthorization, JWKS: e.JWKS},
+		ClientID: p.ClientID, ClientSecret: c.ClientSecret, AuthMethod: flows.AuthMethod(p.AuthMethod),
+		PrivateKey: c.PrivateKey, PrivateKeyID: p.PrivateKeyID,
+		Scopes: p.Scopes, Audience: p.Audience, Resources: p.Resources, Params: url.Values(p.Values()),
+		RedirectHost: p.RedirectHost, RedirectPort: p.RedirectPort, RedirectPath: p.RedirectPath,
+		CAFile: p.CAFile, Insecure: p.Insecure, Skew: p.Skew.D(), Timeout: p.Timeout.D(),
+	}
+}
+
+// tokenOf returns the inspected token of a result, nil-safe.
+func tokenOf(r *flows.Result, kind string) *flows.Inspected {
+	if r == nil {
+		return nil
+	}
+	switch kind {
+	case "access":
+		return r.AccessToken
+	case "id":
+		return r.IDToken
+	case "refresh":
+		return r.RefreshToken
+	}
+	return nil
+}
+
+// localOK says whether a token verified and passed its checks locally.
+func localOK(in *flows.Inspected) bool {
+	return in != nil && in.Err == nil && in.Report != nil && in.Report.Kind != token.KindOpaque && in.Report.OK()
+}

@@ -1,0 +1,239 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/store"
+)
+
+// Fixed sidebar entries before the saved profiles.
+const (
+	entryDemo  = 0
+	entryPaste = 1
+	fixed      = 2
+)
+
+// sidebar lists the Demo IdP, "Paste a token" and the saved profiles, with
+// buttons to add, duplicate, delete, import and export profiles.
+type sidebar struct {
+	w        *window
+	profiles []store.Profile
+	list     *widget.List
+	dup, del *widget.Button
+	content  fyne.CanvasObject
+}
+
+func newSidebar(w *window) *sidebar {
+	s := &sidebar{w: w}
+	s.list = widget.NewList(
+		func() int { return fixed + len(s.profiles) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			icon, label := c.Objects[1].(*widget.Icon), c.Objects[0].(*widget.Label)
+			switch {
+			case i == entryDemo:
+				icon.SetResource(theme.ComputerIcon())
+				label.SetText(demoProfileName)
+			case i == entryPaste:
+				icon.SetResource(theme.ContentPasteIcon())
+				label.SetText("Paste a token")
+			case i-fixed < len(s.profiles):
+				icon.SetResource(theme.AccountIcon())
+				label.SetText(s.profiles[i-fixed].Name)
+			}
+		})
+	s.list.OnSelected = s.onSelected
+	add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), s.onAdd)
+	s.dup = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), s.onDuplicate)
+	s.del = widget.NewButtonWithIcon("", theme.DeleteIcon(), s.onDelete)
+	imp := widget.NewButtonWithIcon("", theme.DownloadIcon(), s.onImport)
+	exp := widget.NewButtonWithIcon("", theme.UploadIcon(), s.onExport)
+	s.dup.Disable()
+	s.del.Disable()
+	header := widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	bar := container.NewGridWithColumns(5, add, s.dup, s.del, imp, exp)
+	s.content = container.NewBorder(header, bar, nil, nil, s.list)
+	s.list.Select(entryDemo)
+	return s
+}
+
+// reload shows the stored profiles, keeping the selection by name.
+func (s *sidebar) reload(ps []store.Profile) {
+	cur := ""
+	if s.w.cur != nil && !s.w.cur.demo {
+		cur = s.w.cur.name
+	}
+	s.profiles = ps
+	s.list.Refresh()
+	if cur != "" {
+		s.selectName(cur)
+	}
+}
+
+// selectName selects a saved profile by name, if it exists.
+func (s *sidebar) selectName(name string) {
+	for i, p := range s.profiles {
+		if strings.EqualFold(p.Name, name) {
+			s.list.Select(fixed + i)
+			return
+		}
+	}
+}
+
+func (s *sidebar) selectPaste() { s.list.Select(entryPaste) }
+func (s *sidebar) selectDemo()  { s.list.Select(entryDemo) }
+
+func (s *sidebar) onSelected(i widget.ListItemID) {
+	isProfile := i >= fixed && i-fixed < len(s.profiles)
+	if isProfile {
+		s.dup.Enable()
+		s.del.Enable()
+	} else {
+		s.dup.Disable()
+		s.del.Disable()
+	}
+	switch {
+	case i == entryDemo:
+		s.w.selectDemo()
+	case i == entryPaste:
+		s.w.selectPaste()
+	case isProfile:
+		s.w.selectProfile(s.profiles[i-fixed])
+	}
+}
+
+// selected returns the selected saved profile, if any.
+func (s *sidebar) selected() (store.Profile, bool) {
+	if s.w.cur == nil || s.w.cur.demo {
+		return store.Profile{}, false
+	}
+	for _, p := range s.profiles {
+		if p.Name == s.w.cur.name {
+			return p, true
+		}
+	}
+	return store.Profile{}, false
+}
+
+// onAdd opens the editor on a new, unsaved profile.
+func (s *sidebar) onAdd() {
+	s.list.UnselectAll()
+	w := s.w
+	w.cur = newSession("", false, store.Profile{})
+	w.title.SetText("New profile")
+	w.profileTab.Content = w.editor.content
+	w.editor.load(store.Profile{Name: "New profile", RedirectHost: "127.0.0.1"}, true)
+	w.tabs.Refresh()
+	w.render()
+	w.selectTab(tabProfile)
+}
+
+func (s *sidebar) onDuplicate() {
+	p, ok := s.selected()
+	if !ok {
+		return
+	}
+	d := dialog.NewEntryDialog("Duplicate profile", "Name of the copy", func(name string) {
+		s.w.storeOp("Duplicating "+p.Name, func(st *store.Store) (string, error) {
+			_, err := st.Duplicate(p.Name, name)
+			return name, err
+		})
+	}, s.w.win)
+	d.SetText(p.Name + " (copy)")
+	d.Show()
+}
+
+func (s *sidebar) onDelete() {
+	p, ok := s.selected()
+	if !ok {
+		return
+	}
+	dialog.ShowConfirm("Delete profile", fmt.Sprintf("Delete the profile %q and its stored secrets?", p.Name), func(yes bool) {
+		if !yes {
+			return
+		}
+		delete(s.w.sessions, p.Name)
+		s.selectDemo()
+		s.w.storeOp("Deleting "+p.Name, func(st *store.Store) (string, error) { return "", st.Delete(p.Name) })
+	}, s.w.win)
+}
+
+// onImport reads an export file and adds its profiles (renaming on
+// conflict, never overwriting).
+func (s *sidebar) onImport() {
+	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+		r.Close()
+		if err != nil {
+			s.w.status.showError(fmt.Errorf("could not read %s: %w", r.URI().Name(), err))
+			return
+		}
+		var summary string
+		s.w.storeOp("Importing profiles", func(st *store.Store) (string, error) {
+			b, err := store.ParseBundle(data)
+			if err != nil {
+				return "", err
+			}
+			res, err := st.Import(b, store.ImportOptions{OnConflict: store.ConflictRename, Secrets: b.HasSecrets()})
+			if err != nil {
+				return "", err
+			}
+			summary = importSummary(res)
+			return "", nil
+		}, func() { s.w.status.say(summary) })
+	}, s.w.win)
+}
+
+func importSummary(r *store.ImportResult) string {
+	msg := fmt.Sprintf("Imported %d profiles", len(r.Added)+len(r.Renamed)+len(r.Replaced))
+	for _, rn := range r.Renamed {
+		msg += fmt.Sprintf("; %q as %q (the name was taken)", rn.From, rn.To)
+	}
+	for _, f := range r.Invalid {
+		msg += fmt.Sprintf("; skipped %q: %s", f.Name, f.Err)
+	}
+	if r.Secrets > 0 {
+		msg += fmt.Sprintf("; %d secrets stored", r.Secrets)
+	}
+	return msg + "."
+}
+
+// onExport writes all profiles, without secrets, to a file.
+func (s *sidebar) onExport() {
+	dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return
+		}
+		s.w.storeOp("Exporting profiles", func(st *store.Store) (string, error) {
+			defer wc.Close()
+			b, err := st.Export(store.ExportOptions{})
+			if err != nil {
+				return "", err
+			}
+			data, err := b.Marshal()
+			if err != nil {
+				return "", err
+			}
+			if _, err := wc.Write(data); err != nil {
+				return "", fmt.Errorf("could not write %s: %w", wc.URI().Name(), err)
+			}
+			return "", nil
+		}, func() { s.w.status.say("Exported the profiles (without secrets) to " + wc.URI().Path()) })
+	}, s.w.win)
+}

@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/flows"
+)
+
+// transcriptView lists the HTTP exchanges of the current profile (secrets
+// are already redacted by flows) with the details of the selected one.
+type transcriptView struct {
+	app     fyne.App
+	items   []flows.Exchange
+	list    *widget.List
+	detail  *widget.Entry
+	content fyne.CanvasObject
+}
+
+func newTranscriptView(a fyne.App) *transcriptView {
+	v := &transcriptView{app: a}
+	v.detail = widget.NewMultiLineEntry()
+	v.detail.TextStyle = fyne.TextStyle{Monospace: true}
+	v.detail.SetPlaceHolder("Select an exchange to see its request and response (secrets redacted).")
+	v.list = widget.NewList(
+		func() int { return len(v.items) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			l.TextStyle = fyne.TextStyle{Monospace: true}
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(v.items) {
+				o.(*widget.Label).SetText(exchangeLine(v.items[i]))
+			}
+		})
+	v.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(v.items) {
+			v.detail.SetText(exchangeDetail(v.items[i]))
+		}
+	}
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.detail.Text) })
+	split := container.NewVSplit(v.list, container.NewBorder(nil, container.NewHBox(copyBtn), nil, nil, v.detail))
+	split.Offset = 0.4
+	v.content = split
+	return v
+}
+
+func (v *transcriptView) show(x []flows.Exchange) {
+	v.items = x
+	v.list.UnselectAll()
+	v.list.Refresh()
+	v.detail.SetText("")
+}
+
+// exchangeLine is the one-line summary: time, method, status, duration, URL.
+func exchangeLine(x flows.Exchange) string {
+	status := fmt.Sprint(x.Status)
+	if x.Err != "" {
+		status = "ERR"
+	}
+	return fmt.Sprintf("%s  %-4s %3s  %6s  %-13s %s", x.Started.Local().Format("15:04:05"), x.Method, status,
+		x.Duration.Round(time.Millisecond), x.Endpoint, x.URL)
+}
+
+// exchangeDetail renders the request and response.
+func exchangeDetail(x flows.Exchange) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s\n", x.Method, x.URL)
+	writeHeaders(&b, x.RequestHeaders)
+	if x.RequestBody != "" {
+		fmt.Fprintf(&b, "\n%s\n", x.RequestBody)
+	}
+	b.WriteString("\n────────\n")
+	if x.Err != "" {
+		fmt.Fprintf(&b, "error: %s\n", x.Err)
+	}
+	if x.Status != 0 {
+		fmt.Fprintf(&b, "HTTP %d (%s)\n", x.Status, x.Duration.Round(time.Millisecond))
+	}
+	writeHeaders(&b, x.ResponseHeaders)
+	if x.ResponseBody != "" {
+		body := x.ResponseBody
+		if p := prettyJSON([]byte(body)); p != "" {
+			body = p
+		}
+		fmt.Fprintf(&b, "\n%s\n", body)
+	}
+	return b.String()
+}
+
+func writeHeaders(b *strings.Builder, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(b, "%s: %s\n", k, strings.Join(h[k], ", "))
+	}
+}
