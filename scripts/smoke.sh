@@ -20,6 +20,7 @@ skip() {
 need=()
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
+command -v xdpyinfo >/dev/null 2>&1 || need+=(x11-utils)
 if [ ${#need[@]} -gt 0 ]; then
 	command -v apt-get >/dev/null 2>&1 || skip "missing ${need[*]} and this is not Debian/Ubuntu"
 	sudo=()
@@ -40,16 +41,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free display number: the first without a lock file.
-d=99
-while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
-Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself (-displayfd) and says which; then wait until it answers.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do
-	[ -e "/tmp/.X11-unix/X$d" ] && break
+d=
+for _ in $(seq 100); do
+	d=$(cat "$tmp/display" 2>/dev/null || true)
+	[ -n "$d" ] && xdpyinfo -display ":$d" >/dev/null 2>&1 && break
+	d=
 	sleep 0.1
 done
-[ -e "/tmp/.X11-unix/X$d" ] || { cat "$tmp/xvfb.log"; echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
+[ -n "$d" ] || { cat "$tmp/xvfb.log"; echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
 
 mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
 chmod 700 "$tmp/run"
@@ -73,15 +75,19 @@ if [ -z "$wid" ]; then
 fi
 echo "smoke: window $wid visible after $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s"
 
-# Close it the way a user would: Ctrl+Q (there is no window manager to send WM_DELETE_WINDOW).
-DISPLAY=":$d" xdotool windowfocus --sync "$wid" 2>/dev/null || true
-DISPLAY=":$d" xdotool key --window "$wid" ctrl+q
+# Close it the way a user would: Ctrl+Q (there is no window manager to send
+# WM_DELETE_WINDOW). Retry: the window may still be settling when first found.
 for _ in $(seq 100); do
 	kill -0 "$app_pid" 2>/dev/null || break
-	sleep 0.1
+	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
+	if [ -n "$wid" ]; then
+		DISPLAY=":$d" xdotool windowfocus "$wid" >/dev/null 2>&1 || true
+		DISPLAY=":$d" xdotool key ctrl+q >/dev/null 2>&1 || true
+	fi
+	sleep 0.2
 done
 if kill -0 "$app_pid" 2>/dev/null; then
-	echo "smoke: FAIL: the app did not exit within 10 s of its window closing" >&2
+	echo "smoke: FAIL: the app did not quit within 20 s of Ctrl+Q" >&2
 	cat "$tmp/app.log" >&2
 	exit 1
 fi
@@ -93,4 +99,9 @@ if grep -q "WARNING: DATA RACE" "$tmp/app.log"; then
 	cat "$tmp/app.log" >&2
 	exit 1
 fi
-echo "smoke: OK (exit status $status)"
+if [ "$status" -ne 0 ]; then
+	echo "smoke: FAIL: the app exited with status $status:" >&2
+	cat "$tmp/app.log" >&2
+	exit 1
+fi
+echo "smoke: OK (the window appeared and the app quit cleanly)"
