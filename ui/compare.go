@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -132,7 +134,7 @@ func refreshChanges(old, cur *flows.Result) [][3]string {
 			continue
 		}
 		for _, c := range token.DiffClaims(a.Report.Claims, b.Report.Claims) {
-			rows = append(rows, [3]string{k.label + " · " + c.Claim, orDash(c.Old), orDash(c.New)})
+			rows = append(rows, [3]string{k.label + " · " + c.Claim, withTime(c.Claim, c.Old), withTime(c.Claim, c.New)})
 		}
 	}
 	if old.Scope != cur.Scope {
@@ -252,4 +254,17 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// withTime adds the UTC time to a NumericDate claim value.
+func withTime(claim, v string) string {
+	if v == "" {
+		return "—"
+	}
+	if d, ok := token.Describe(claim); ok && d.Time {
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			return v + "  (" + time.Unix(int64(f), 0).UTC().Format("15:04:05 UTC") + ")"
+		}
+	}
+	return v
 }

@@ -47,6 +47,7 @@ type editor struct {
 	insecure *widget.Check
 	skew     *widget.Entry
 	endpts   map[string]*widget.Entry
+	other    *widget.Label // issues of fields without their own row (endpoints)
 	save     *widget.Button
 	content  fyne.CanvasObject
 }
@@ -122,7 +123,10 @@ func newEditor(w *window) *editor {
 		epForm.Append(n, e.endpts[n])
 	}
 	endpoints := widget.NewAccordion(widget.NewAccordionItem("Endpoints (filled by Discover; set by hand when there is no discovery)", epForm))
-	buttons := container.NewHBox(e.save, revert)
+	e.other = widget.NewLabel("")
+	e.other.Importance = widget.DangerImportance
+	e.other.Wrapping = fyne.TextWrapWord
+	buttons := container.NewBorder(nil, nil, container.NewHBox(e.save, revert), nil, e.other)
 	e.content = container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(form, endpoints)))
 	return e
 }
@@ -292,14 +296,17 @@ func (e *editor) changed() {
 		return
 	}
 	p, issues := e.profile()
+	var other []string
+	for _, is := range issues {
+		if e.issues[is.Field] == nil {
+			other = append(other, is.Field+": "+issueText(is))
+		}
+	}
+	e.other.SetText(strings.Join(other, "\n"))
 	for field, l := range e.issues {
 		var msgs []string
 		for _, is := range issues.Field(field) {
-			prefix := ""
-			if is.Severity == store.SeverityWarning {
-				prefix = "Warning: "
-			}
-			msgs = append(msgs, prefix+is.Message)
+			msgs = append(msgs, issueText(is))
 		}
 		if len(msgs) == 0 {
 			l.Hide()
@@ -314,6 +321,14 @@ func (e *editor) changed() {
 		e.save.Enable()
 	}
 	e.redirect.SetText(redirectURI(p))
+}
+
+// issueText is a validation message as shown next to its field.
+func issueText(is store.Issue) string {
+	if is.Severity == store.SeverityWarning {
+		return "Warning: " + is.Message
+	}
+	return capitalize(is.Message)
 }
 
 // redirectURI is the exact redirect URI to register at the IdP.

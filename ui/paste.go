@@ -47,7 +47,7 @@ func newPastePanel(w *window) *pastePanel {
 	p.input = widget.NewMultiLineEntry()
 	p.input.SetPlaceHolder("Paste a JWT, JWE or opaque token here (or drop a file on the window). Quotes, \"Bearer \" and line breaks are fine.")
 	p.input.Wrapping = fyne.TextWrapBreak
-	p.input.SetMinRowsVisible(3)
+	p.input.SetMinRowsVisible(6)
 	p.key = widget.NewMultiLineEntry()
 	p.key.SetMinRowsVisible(2)
 	p.key.Wrapping = fyne.TextWrapBreak
@@ -64,13 +64,14 @@ func newPastePanel(w *window) *pastePanel {
 	openToken := widget.NewButtonWithIcon("Token file…", theme.FolderOpenIcon(), p.onTokenFile)
 	p.view = newTokenView(w.app, w.d.now, "Paste a token above and press Inspect.")
 	form := widget.NewForm(
-		widget.NewFormItem("Token", container.NewBorder(nil, nil, nil, openToken, p.input)),
+		widget.NewFormItem("Token", container.NewBorder(nil, container.NewHBox(openToken), nil, nil, p.input)),
 		widget.NewFormItem("Verify with", p.mode),
-		widget.NewFormItem("Key / URL / secret", container.NewBorder(nil, nil, nil, openFile, p.key)),
-		widget.NewFormItem("Expect", container.NewGridWithColumns(3, p.issuer, p.audience, p.nonce)),
+		widget.NewFormItem("Key, URL or secret", container.NewBorder(nil, container.NewHBox(openFile), nil, nil, p.key)),
+		widget.NewFormItem("Expect", container.NewVBox(p.issuer, p.audience, p.nonce)),
 	)
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(inspect), form)
-	split := container.NewVSplit(container.NewVScroll(top), p.view.content)
+	form.Orientation = widget.Vertical
+	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, container.NewVScroll(form))
+	split := container.NewHSplit(left, p.view.content)
 	split.Offset = 0.3
 	p.content = split
 	p.mode.SetSelected(verifyDiscovery)

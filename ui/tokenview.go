@@ -75,7 +75,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.detail.Selectable = true
 
 	rawScroll := container.NewVScroll(v.rawText)
-	rawScroll.SetMinSize(fyne.NewSize(200, 84))
+	rawScroll.SetMinSize(fyne.NewSize(200, 64))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
 		v.keyLabel,
@@ -131,8 +131,12 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.header.Refresh()
 	v.checkTbl.Refresh()
 	v.detail.SetText("Select a claim to read what it means.")
-	if r.Kind == token.KindOpaque {
-		v.inner.SelectIndex(0)
+	v.inner.SelectIndex(0)
+	for _, c := range r.Checks {
+		if c.Status == token.Fail {
+			v.inner.SelectIndex(2) // a failed check is the first thing to see
+			break
+		}
 	}
 	v.tick()
 }
@@ -222,7 +226,7 @@ func keyText(r *token.Report) string {
 		parts = append(parts, "kid "+s.Kid)
 	}
 	line := strings.Join(parts, " · ")
-	if s.Reason != "" {
+	if s.Reason != "" && (s.Status != token.SigValid || line == "") {
 		if line != "" {
 			line += "\n"
 		}
@@ -297,6 +301,11 @@ func claimRows(r *token.Report) []fieldRow {
 		}
 		if d, ok := token.Describe(m.Name); ok {
 			row.Doc, row.About = d, d.Description
+			if d.Vendor != "" {
+				row.About += " [" + d.Vendor + "]"
+			}
+		} else {
+			row.About = "(private claim: not in the dictionary)"
 		}
 		rows = append(rows, row)
 	}
@@ -357,7 +366,7 @@ func prettyJSON(v []byte) string {
 var fieldColumns = []struct {
 	title string
 	width float32
-}{{"Name", 130}, {"Value", 300}, {"Time", 250}, {"Description", 420}}
+}{{"Name", 130}, {"Value", 250}, {"Time", 265}, {"Description", 520}}
 
 func (v *tokenView) newFieldTable(rows func() []fieldRow) *widget.Table {
 	t := widget.NewTable(
@@ -405,8 +414,8 @@ func rowDetail(r fieldRow) string {
 	if r.When != "" {
 		fmt.Fprintf(&b, "\n%s", r.When)
 	}
-	if r.About != "" {
-		fmt.Fprintf(&b, "\n%s", r.About)
+	if r.Doc.Description != "" {
+		fmt.Fprintf(&b, "\n%s", r.Doc.Description)
 	} else {
 		b.WriteString("\nNot in the claim dictionary: a private or vendor-specific claim.")
 	}

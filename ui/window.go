@@ -334,6 +334,9 @@ func (w *window) run(s *session, what string, op func(ctx context.Context) (appl
 			if s != nil && s == w.cur {
 				w.transcript.show(s.transcript.Exchanges())
 			}
+			if w.cur != nil && w.cur.demo {
+				w.demoPanel.refresh()
+			}
 			w.actions.update()
 			w.autoNext(err)
 		})

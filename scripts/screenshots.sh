@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Screenshots of the main screens, taken from the real app under Xvfb after a
+# login against the embedded Demo IdP with a stand-in browser
+# (BROWSER="BINARY demo-browser"). Writes docs/screenshots/*.png.
+#   scripts/screenshots.sh BINARY          (make screenshots)
+# Needs Xvfb, xdotool and ImageMagick's import (scripts/deps.sh screenshots).
+set -euo pipefail
+bin=${1:?usage: scripts/screenshots.sh BINARY}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+out=${OUT:-docs/screenshots}
+mkdir -p "$out"
+for c in Xvfb xdotool import; do
+	command -v "$c" >/dev/null || { echo "screenshots: $c is missing (run scripts/deps.sh screenshots)" >&2; exit 1; }
+done
+
+tmp=$(mktemp -d)
+xvfb_pid= app_pid=
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+d=99
+while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
+Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
+
+# shot NAME VAR=VALUE... : start the app with the variables, wait for the
+# automation to finish, capture the window, quit.
+shot() {
+	local name=$1; shift
+	rm -rf "$tmp/config"; mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
+	env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
+		TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" BROWSER="$bin demo-browser" "$@" \
+		"$bin" >"$tmp/app.log" 2>&1 &
+	app_pid=$!
+	local ok=
+	for _ in $(seq 300); do
+		if grep -q "^autorun: " "$tmp/app.log"; then ok=1; break; fi
+		kill -0 "$app_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ -z "$ok" ] || grep -q "^autorun: failed" "$tmp/app.log"; then
+		echo "screenshots: $name: the automation did not finish:" >&2; cat "$tmp/app.log" >&2; exit 1
+	fi
+	sleep 0.7 # let the last frame paint
+	local wid
+	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' | head -1)
+	DISPLAY=":$d" import -window "$wid" "$out/$name.png"
+	kill "$app_pid" 2>/dev/null || true
+	wait "$app_pid" 2>/dev/null || true
+	app_pid=
+	echo "screenshots: $out/$name.png"
+}
+
+shot id-token       TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=id
+shot access-token   TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=revoke TOKENINSPECTOR_TAB=access
+shot changes        TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=refresh TOKENINSPECTOR_TAB=changes
+shot responses      TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect,userinfo TOKENINSPECTOR_TAB=responses TOKENINSPECTOR_RESPONSE=compare
+shot transcript     TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect,userinfo TOKENINSPECTOR_TAB=transcript
+shot pasted         TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
+shot flaw-expired   TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
+shot demo-controls  TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=profile

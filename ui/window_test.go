@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/store"
+)
+
+// memKeyring is an in-memory OS keyring for tests.
+type memKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *memKeyring) Set(service, user, password string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]string{}
+	}
+	k.m[service+"/"+user] = password
+	return nil
+}
+
+func (k *memKeyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[service+"/"+user]
+	if !ok {
+		return "", errors.New("secret not found in keyring")
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, service+"/"+user)
+	return nil
+}
+
+// testStore opens a store in a temporary folder with an in-memory keyring.
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, _, err := store.Open(filepath.Join(t.TempDir(), "profiles.json"), store.WithKeyring(&memKeyring{}))
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	return st
+}
+
+// stand-in browser: signs in to the demo IdP as alice.
+func demoBrowser(t *testing.T) func(ctx context.Context, u string) error {
+	return func(ctx context.Context, u string) error {
+		go func() {
+			if err := demoidp.LoginBrowser(context.Background(), u, "alice", "secret"); err != nil {
+				t.Errorf("LoginBrowser: %v", err)
+			}
+		}()
+		return nil
+	}
+}
+
+// newTestWindow builds a window on a test app, started and settled.
+func newTestWindow(t *testing.T, st *store.Store) *window {
+	t.Helper()
+	a := test.NewTempApp(t)
+	if st == nil {
+		st = testStore(t)
+	}
+	w := newWindow(a, deps{
+		now:       time.Now,
+		browser:   demoBrowser(t),
+		openStore: func() (*store.Store, error) { return st, nil },
+	})
+	t.Cleanup(w.demo.close)
+	w.win.Resize(fyne.NewSize(1180, 760))
+	w.started()
+	w.wait()
+	return w
+}
+
+func enabled(b interface{ Disabled() bool }) bool { return !b.Disabled() }
+
+func TestLoginWithDemoIdPShowsVerifiedTokens(t *testing.T) {
+	w := newTestWindow(t, nil)
+	if w.cur == nil || !w.cur.demo {
+		t.Fatalf("the Demo IdP profile should be selected at start")
+	}
+	test.Tap(w.actions.login)
+	w.wait()
+	if e := w.status.errorText(); e != "" {
+		t.Fatalf("login failed: %s", e)
+	}
+	for name, v := range map[string]*tokenView{"access": w.access, "id": w.id} {
+		if got := v.sigLabel.Text; !strings.HasPrefix(got, "Verified") {
+			t.Errorf("%s token badge = %q; want Verified", name, got)
+		}
+		if !strings.Contains(v.keyLabel.Text, "thumbprint") {
+			t.Errorf("%s token key = %q; want the thumbprint of the key", name, v.keyLabel.Text)
+		}
+		if !strings.HasPrefix(v.expiry.Text, "Expires in") {
+			t.Errorf("%s token countdown = %q", name, v.expiry.Text)
+		}
+	}
+	if got := w.id.summary.Text; !strings.Contains(got, "0 failed") {
+		t.Errorf("ID token checks: %q", got)
+	}
+	if w.tabs.Selected().Text != tabID {
+		t.Errorf("selected tab = %q; want %q", w.tabs.Selected().Text, tabID)
+	}
+	if len(w.transcript.items) == 0 {
+		t.Errorf("the transcript is empty after a login")
+	}
+	for _, x := range w.transcript.items {
+		if strings.Contains(exchangeDetail(x), demoidp.WebClientSecret) {
+			t.Errorf("the transcript shows the client secret: %s", exchangeLine(x))
+		}
+	}
+
+	// Refresh shows what changed.
+	test.Tap(w.actions.refresh)
+	w.wait()
+	if len(w.changes.rows) == 0 {
+		t.Errorf("no changes listed after a refresh")
+	}
+	// Revoke, then the local and server verdicts disagree.
+	test.Tap(w.actions.revoke)
+	w.wait()
+	if e := w.status.errorText(); e != "" {
+		t.Fatalf("revoke failed: %s", e)
+	}
+	if !strings.Contains(w.verdict.sum.Text, "Revoked") {
+		t.Errorf("verdict after revoke = %q / %q / %q", w.verdict.local.Text, w.verdict.remote.Text, w.verdict.sum.Text)
+	}
+}
+
+func TestButtonEnablement(t *testing.T) {
+	w := newTestWindow(t, nil)
+	b := w.actions
+	want := map[string]bool{"login": true, "refresh": false, "introspect": false, "revoke": false, "userinfo": false,
+		"clientcreds": true, "device": false, "cancel": false}
+	check := func(stage string) {
+		t.Helper()
+		got := map[string]bool{"login": enabled(b.login), "refresh": enabled(b.refresh), "introspect": enabled(b.introspect),
+			"revoke": enabled(b.revoke), "userinfo": enabled(b.userinfo), "clientcreds": enabled(b.clientCreds),
+			"device": enabled(b.device), "cancel": enabled(b.cancel)}
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("%s: %s enabled = %v; want %v", stage, k, got[k], v)
+			}
+		}
+	}
+	check("before login")
+
+	w.cur.busy = "Logging in"
+	b.update()
+	want = map[string]bool{"login": false, "refresh": false, "cancel": true}
+	check("while busy")
+	w.cur.busy = ""
+	b.update()
+
+	test.Tap(b.login)
+	w.wait()
+	want = map[string]bool{"login": true, "refresh": true, "introspect": true, "revoke": true, "userinfo": true,
+		"clientcreds": true, "device": false, "cancel": false}
+	check("after login")
+
+	w.sidebar.selectPaste()
+	want = map[string]bool{"login": false, "refresh": false, "introspect": false, "clientcreds": false}
+	check("paste a token")
+}
+
+func TestErrorShownInWindow(t *testing.T) {
+	srv, err := demoidp.Start(demoidp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	st := testStore(t)
+	p, err := st.Create(store.Profile{Name: "m2m", Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID,
+		AuthMethod: store.AuthClientSecretBasic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetSecret(p.Name, store.SecretClient, "not-the-secret"); err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, st)
+	w.sidebar.selectName("m2m")
+	if w.cur == nil || w.cur.name != "m2m" {
+		t.Fatalf("profile m2m not selected")
+	}
+	test.Tap(w.actions.clientCreds)
+	w.wait()
+	got := w.status.errorText()
+	if !strings.Contains(got, "invalid_client") || !strings.Contains(got, "refused the token request") {
+		t.Errorf("error shown = %q; want the IdP's error in plain words", got)
+	}
+	if strings.Contains(got, "not-the-secret") {
+		t.Errorf("the error shows the secret: %q", got)
+	}
+}
+
+func TestPlainError(t *testing.T) {
+	tests := map[string]struct {
+		err  error
+		want []string
+	}{
+		"oauth": {&flows.OAuthError{Code: "invalid_grant", Description: "token expired", Status: 400, Endpoint: "token"},
+			[]string{"refused the token request: invalid_grant (token expired), HTTP 400.", "log in again"}},
+		"cancel":  {flows.ErrLoginCancelled, []string{"Cancelled"}},
+		"wrapped": {errors.New("no issuer"), []string{"No issuer"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got := plainError(tt.err)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("plainError = %q; want it to contain %q", got, w)
+				}
+			}
+		})
+	}
+}
