@@ -23,11 +23,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-d=99
-while [ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ]; do d=$((d + 1)); done
+# A display of our own: a random free number (other tests may start Xvfb
+# at the same time), ready when it answers and our Xvfb is still running.
+for _ in $(seq 20); do
+	d=$((100 + RANDOM % 800))
+	[ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ] || break
+done
 Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$d" ] && break; sleep 0.1; done
+for _ in $(seq 100); do
+	kill -0 "$xvfb_pid" 2>/dev/null || break
+	DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 && break
+	sleep 0.1
+done
+kill -0 "$xvfb_pid" 2>/dev/null && DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 ||
+	{ cat "$tmp/xvfb.log" >&2; echo "screenshots: Xvfb did not start" >&2; exit 1; }
 
 # shot NAME VAR=VALUE... : start the app with the variables, wait for the
 # automation to finish, capture the window, quit.

@@ -196,7 +196,7 @@ func (w *window) onUserInfo() {
 		return func() {
 			s.userinfo = ui
 			w.render()
-			w.responses.selectSource(sourceCompare)
+			w.responsesView().selectSource(sourceCompare)
 			w.selectTab(tabResponses)
 		}, nil
 	})
@@ -260,8 +260,9 @@ func (w *window) setResult(s *session, res *flows.Result, refreshed bool) {
 		return
 	}
 	w.render()
-	w.selectTab(tabAccess)
 	if res.IDToken != nil && !refreshed {
 		w.selectTab(tabID)
+	} else {
+		w.selectTab(tabAccess)
 	}
 }

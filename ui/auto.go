@@ -92,7 +92,7 @@ func (w *window) autoNext(err error) {
 		w.selectTab(t)
 	}
 	if r, ok := responseAliases[a.response]; ok {
-		w.responses.selectSource(r)
+		w.responsesView().selectSource(r)
 	}
 	fmt.Fprintln(os.Stderr, "autorun: done")
 }
@@ -110,9 +110,10 @@ func (w *window) autoStep(step string) bool {
 			return false
 		}
 		w.sidebar.selectPaste()
-		w.paste.input.SetText(id.Raw)
-		w.paste.mode.SetSelected(verifyDiscovery)
-		w.paste.inspect()
+		p := w.pastePanel()
+		p.input.SetText(id.Raw)
+		p.mode.SetSelected(verifyDiscovery)
+		p.inspect()
 		return true
 	}
 	f, ok := press[step]

@@ -12,7 +12,7 @@ import (
 func TestEditorValidation(t *testing.T) {
 	w := newTestWindow(t, nil)
 	w.sidebar.onAdd()
-	e := w.editor
+	e := w.editorView()
 	tests := []struct {
 		name       string
 		edit       func()

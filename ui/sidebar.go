@@ -134,9 +134,8 @@ func (s *sidebar) onAdd() {
 	w := s.w
 	w.cur = newSession("", false, store.Profile{})
 	w.title.SetText("New profile")
-	w.profileTab.Content = w.editor.content
+	w.setTabContent(tabProfile, w.editorView().content)
 	w.editor.load(store.Profile{Name: "New profile", RedirectHost: "127.0.0.1"}, true)
-	w.tabs.Refresh()
 	w.render()
 	w.selectTab(tabProfile)
 }

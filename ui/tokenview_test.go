@@ -139,7 +139,7 @@ func TestTokenViewStates(t *testing.T) {
 func TestPasteInspectsWithHMACSecret(t *testing.T) {
 	w := newTestWindow(t, nil)
 	w.sidebar.selectPaste()
-	p := w.paste
+	p := w.pastePanel()
 	raw := hsToken(t, testPayload)
 	p.input.SetText("Bearer " + raw)
 	p.mode.SetSelected(verifySecret)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -96,35 +97,144 @@ func (w *window) build() {
 	w.status = newStatusBar(w.app, w.onCancel)
 	w.actions = newActionBar(w)
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	w.editor = newEditor(w)
 	w.demoPanel = newDemoPanel(w)
-	w.access = newTokenView(w.app, w.d.now, "No access token yet. Log in, or use Client credentials.")
-	w.verdict = newVerdictPanel()
-	w.id = newTokenView(w.app, w.d.now, "No ID token yet. Log in with the openid scope.")
-	w.refresh = newTokenView(w.app, w.d.now, "No refresh token yet. Ask for offline_access when you log in.")
-	w.paste = newPastePanel(w)
-	w.changes = newChangesView()
-	w.responses = newResponsesView(w.app)
-	w.transcript = newTranscriptView(w.app)
 
-	w.profileTab = container.NewTabItem(tabProfile, w.editor.content)
-	w.tabs = container.NewAppTabs(
-		w.profileTab,
-		container.NewTabItem(tabAccess, container.NewBorder(w.verdict.content, nil, nil, nil, w.access.content)),
-		container.NewTabItem(tabID, w.id.content),
-		container.NewTabItem(tabRefresh, w.refresh.content),
-		container.NewTabItem(tabPasted, w.paste.content),
-		container.NewTabItem(tabChanges, w.changes.content),
-		container.NewTabItem(tabResponses, w.responses.content),
-		container.NewTabItem(tabTranscript, w.transcript.content),
-	)
+	// Tab contents are built on first display (see ensureTab): fewer fonts
+	// and widgets before the window shows, less memory for unused tabs.
+	w.tabs = container.NewAppTabs()
+	for _, t := range []string{tabProfile, tabAccess, tabID, tabRefresh, tabPasted, tabChanges, tabResponses, tabTranscript} {
+		w.tabs.Append(container.NewTabItem(t, container.NewStack()))
+	}
+	w.profileTab = w.tabs.Items[0]
+	w.tabs.OnSelected = func(it *container.TabItem) { w.ensureTab(it.Text) }
 	w.sidebar = newSidebar(w)
 	top := container.NewVBox(w.title, w.actions.content, w.status.content)
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
 	split := container.NewHSplit(w.sidebar.content, right)
 	split.Offset = 0.18
 	w.win.SetContent(split)
-	w.selectDemo()
+}
+
+// tabItem returns the tab with this title.
+func (w *window) tabItem(title string) *container.TabItem {
+	for _, t := range w.tabs.Items {
+		if t.Text == title {
+			return t
+		}
+	}
+	return nil
+}
+
+// setTabContent replaces a tab's content.
+func (w *window) setTabContent(title string, c fyne.CanvasObject) {
+	if it := w.tabItem(title); it != nil && it.Content != c {
+		it.Content = c
+		w.tabs.Refresh()
+	}
+}
+
+// ensureTab builds a tab's views on first use and shows the current data.
+func (w *window) ensureTab(title string) {
+	switch title {
+	case tabAccess:
+		w.accessView()
+	case tabID:
+		w.idView()
+	case tabRefresh:
+		w.refreshView()
+	case tabPasted:
+		w.pastePanel()
+	case tabChanges:
+		w.changesView()
+	case tabResponses:
+		w.responsesView()
+	case tabTranscript:
+		w.transcriptView()
+	}
+}
+
+const (
+	emptyAccess  = "No access token yet. Log in, or use Client credentials."
+	emptyID      = "No ID token yet. Log in with the openid scope."
+	emptyRefresh = "No refresh token yet. Ask for offline_access when you log in."
+)
+
+func (w *window) accessView() *tokenView {
+	if w.access == nil {
+		w.access = newTokenView(w.app, w.d.now, emptyAccess)
+		w.verdict = newVerdictPanel()
+		w.setTabContent(tabAccess, container.NewBorder(w.verdict.content, nil, nil, nil, w.access.content))
+		w.renderAccess()
+	}
+	return w.access
+}
+
+func (w *window) idView() *tokenView {
+	if w.id == nil {
+		w.id = newTokenView(w.app, w.d.now, emptyID)
+		w.setTabContent(tabID, w.id.content)
+		showInspected(w.id, tokenOf(w.result(), "id"), emptyID)
+	}
+	return w.id
+}
+
+func (w *window) refreshView() *tokenView {
+	if w.refresh == nil {
+		w.refresh = newTokenView(w.app, w.d.now, emptyRefresh)
+		w.setTabContent(tabRefresh, w.refresh.content)
+		showInspected(w.refresh, tokenOf(w.result(), "refresh"), emptyRefresh)
+	}
+	return w.refresh
+}
+
+func (w *window) pastePanel() *pastePanel {
+	if w.paste == nil {
+		w.paste = newPastePanel(w)
+		w.setTabContent(tabPasted, w.paste.content)
+	}
+	return w.paste
+}
+
+func (w *window) changesView() *changesView {
+	if w.changes == nil {
+		w.changes = newChangesView()
+		w.setTabContent(tabChanges, w.changes.content)
+		w.renderChanges()
+	}
+	return w.changes
+}
+
+func (w *window) responsesView() *responsesView {
+	if w.responses == nil {
+		w.responses = newResponsesView(w.app)
+		w.setTabContent(tabResponses, w.responses.content)
+		w.renderResponses()
+	}
+	return w.responses
+}
+
+func (w *window) transcriptView() *transcriptView {
+	if w.transcript == nil {
+		w.transcript = newTranscriptView(w.app)
+		w.setTabContent(tabTranscript, w.transcript.content)
+		w.renderTranscript()
+	}
+	return w.transcript
+}
+
+func (w *window) editorView() *editor {
+	if w.editor == nil {
+		w.editor = newEditor(w)
+	}
+	return w.editor
+}
+
+// result is the current session's token response, or nil.
+func (w *window) result() *flows.Result {
+	if w.cur == nil {
+		return nil
+	}
+	return w.cur.result
 }
 
 // started runs after the window is shown: opens the store in the
@@ -148,6 +258,18 @@ func (w *window) started() {
 		}()
 	}
 	w.autoStart()
+	time.AfterFunc(700*time.Millisecond, func() { fyne.Do(w.trimMemory) })
+}
+
+// trimMemory returns the garbage of a burst of work (fonts being measured,
+// token responses parsed) to the OS once the window is idle again, so the
+// app's footprint is what it keeps, not its peak. It waits for the next
+// frames to be painted first.
+func (w *window) trimMemory() {
+	if w.d.tick == 0 { // tests
+		return
+	}
+	time.AfterFunc(300*time.Millisecond, debug.FreeOSMemory)
 }
 
 // profiles returns the store, waiting for it to open (off the UI goroutine).
@@ -183,10 +305,14 @@ func (w *window) storeOpened(st *store.Store, err error) {
 
 // tick refreshes the expiry countdowns.
 func (w *window) tick() {
-	w.access.tick()
-	w.id.tick()
-	w.refresh.tick()
-	w.paste.view.tick()
+	for _, v := range []*tokenView{w.access, w.id, w.refresh} {
+		if v != nil {
+			v.tick()
+		}
+	}
+	if w.paste != nil {
+		w.paste.view.tick()
+	}
 }
 
 func (w *window) shortcuts() {
@@ -251,14 +377,13 @@ func (w *window) show(s *session) {
 	w.cur = s
 	if s.demo {
 		w.title.SetText(demoProfileName + ": the built-in demo identity provider (starts on first use)")
-		w.profileTab.Content = w.demoPanel.content
+		w.setTabContent(tabProfile, w.demoPanel.content)
 		w.demoPanel.refresh()
 	} else {
 		w.title.SetText("Profile " + s.name)
-		w.profileTab.Content = w.editor.content
+		w.setTabContent(tabProfile, w.editorView().content)
 		w.editor.load(s.profile, false)
 	}
-	w.tabs.Refresh()
 	w.render()
 	if s.result == nil {
 		w.selectTab(tabProfile)
@@ -276,28 +401,67 @@ func (w *window) selectTab(title string) {
 	}
 }
 
-// render shows the current session's tokens, responses and transcript.
+// render shows the current session's tokens, responses and transcript in
+// the views built so far.
 func (w *window) render() {
-	s := w.cur
-	var r *flows.Result
-	if s != nil {
-		r = s.result
+	r := w.result()
+	w.renderAccess()
+	if w.id != nil {
+		showInspected(w.id, tokenOf(r, "id"), emptyID)
 	}
-	showInspected(w.access, tokenOf(r, "access"), "No access token yet. Log in, or use Client credentials.")
-	showInspected(w.id, tokenOf(r, "id"), "No ID token yet. Log in with the openid scope.")
-	showInspected(w.refresh, tokenOf(r, "refresh"), "No refresh token yet. Ask for offline_access when you log in.")
-	if s == nil {
-		w.verdict.show(nil, nil)
-		w.changes.show(nil, nil)
-		w.responses.show(nil, nil, nil)
-		w.transcript.show(nil)
-	} else {
-		w.verdict.show(tokenOf(r, "access"), s.introspection)
-		w.changes.show(s.previous, s.result)
-		w.responses.show(s.result, s.introspection, s.userinfo)
-		w.transcript.show(s.transcript.Exchanges())
+	if w.refresh != nil {
+		showInspected(w.refresh, tokenOf(r, "refresh"), emptyRefresh)
 	}
+	w.renderChanges()
+	w.renderResponses()
+	w.renderTranscript()
 	w.actions.update()
+}
+
+func (w *window) renderAccess() {
+	if w.access == nil {
+		return
+	}
+	at := tokenOf(w.result(), "access")
+	showInspected(w.access, at, emptyAccess)
+	var in *flows.Introspection
+	if w.cur != nil {
+		in = w.cur.introspection
+	}
+	w.verdict.show(at, in)
+}
+
+func (w *window) renderChanges() {
+	if w.changes == nil {
+		return
+	}
+	if w.cur == nil {
+		w.changes.show(nil, nil)
+		return
+	}
+	w.changes.show(w.cur.previous, w.cur.result)
+}
+
+func (w *window) renderResponses() {
+	if w.responses == nil {
+		return
+	}
+	if w.cur == nil {
+		w.responses.show(nil, nil, nil)
+		return
+	}
+	w.responses.show(w.cur.result, w.cur.introspection, w.cur.userinfo)
+}
+
+func (w *window) renderTranscript() {
+	if w.transcript == nil {
+		return
+	}
+	if w.cur == nil {
+		w.transcript.show(nil)
+		return
+	}
+	w.transcript.show(w.cur.transcript.Exchanges())
 }
 
 // run starts op off the UI goroutine for session s (nil for work that is
@@ -332,13 +496,14 @@ func (w *window) run(s *session, what string, op func(ctx context.Context) (appl
 				}
 			}
 			if s != nil && s == w.cur {
-				w.transcript.show(s.transcript.Exchanges())
+				w.renderTranscript()
 			}
 			if w.cur != nil && w.cur.demo {
 				w.demoPanel.refresh()
 			}
 			w.actions.update()
 			w.autoNext(err)
+			w.trimMemory()
 		})
 	}()
 }
@@ -358,14 +523,15 @@ func (w *window) onDropped(_ fyne.Position, uris []fyne.URI) {
 		return
 	}
 	w.sidebar.selectPaste()
-	w.paste.loadFile(uris[0])
+	w.pastePanel().loadFile(uris[0])
 }
 
 // pasteFromClipboard inspects the clipboard as a pasted token.
 func (w *window) pasteFromClipboard() {
 	w.sidebar.selectPaste()
-	w.paste.input.SetText(w.app.Clipboard().Content())
-	w.paste.inspect()
+	p := w.pastePanel()
+	p.input.SetText(w.app.Clipboard().Content())
+	p.inspect()
 }
 
 // showInspected shows a token of a result, or empty when there is none.

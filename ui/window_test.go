@@ -103,7 +103,7 @@ func TestLoginWithDemoIdPShowsVerifiedTokens(t *testing.T) {
 	if e := w.status.errorText(); e != "" {
 		t.Fatalf("login failed: %s", e)
 	}
-	for name, v := range map[string]*tokenView{"access": w.access, "id": w.id} {
+	for name, v := range map[string]*tokenView{"access": w.accessView(), "id": w.idView()} {
 		if got := v.sigLabel.Text; !strings.HasPrefix(got, "Verified") {
 			t.Errorf("%s token badge = %q; want Verified", name, got)
 		}
@@ -114,16 +114,16 @@ func TestLoginWithDemoIdPShowsVerifiedTokens(t *testing.T) {
 			t.Errorf("%s token countdown = %q", name, v.expiry.Text)
 		}
 	}
-	if got := w.id.summary.Text; !strings.Contains(got, "0 failed") {
+	if got := w.idView().summary.Text; !strings.Contains(got, "0 failed") {
 		t.Errorf("ID token checks: %q", got)
 	}
 	if w.tabs.Selected().Text != tabID {
 		t.Errorf("selected tab = %q; want %q", w.tabs.Selected().Text, tabID)
 	}
-	if len(w.transcript.items) == 0 {
+	if len(w.transcriptView().items) == 0 {
 		t.Errorf("the transcript is empty after a login")
 	}
-	for _, x := range w.transcript.items {
+	for _, x := range w.transcriptView().items {
 		if strings.Contains(exchangeDetail(x), demoidp.WebClientSecret) {
 			t.Errorf("the transcript shows the client secret: %s", exchangeLine(x))
 		}

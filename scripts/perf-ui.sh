@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Startup time and memory of the desktop app beside a bare Fyne window,
+# measured in the same run under Xvfb (see docs/perf-ui.md).
+#   scripts/perf-ui.sh BINARY [RUNS]      (make perf)
+# Startup: from just before exec to the window being mapped (xdotool
+# search --onlyvisible, polled every 20 ms). Memory: VmRSS of the app after a
+# Demo IdP login (TOKENINSPECTOR_AUTOLOGIN=1 with the stand-in browser) and
+# of the bare window once it is shown; each is read 2 s after it settles.
+set -euo pipefail
+bin=${1:?usage: scripts/perf-ui.sh BINARY [RUNS]}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+runs=${2:-7}
+tmp=$(mktemp -d)
+xvfb_pid= app_pid=
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+go build -o "$tmp/hello" ./ui/internal/hello
+
+# A display of our own: a random free number (other tests may start Xvfb
+# at the same time), ready when it answers and our Xvfb is still running.
+for _ in $(seq 20); do
+	d=$((100 + RANDOM % 800))
+	[ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ] || break
+done
+Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
+xvfb_pid=$!
+for _ in $(seq 100); do
+	kill -0 "$xvfb_pid" 2>/dev/null || break
+	DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 && break
+	sleep 0.1
+done
+kill -0 "$xvfb_pid" 2>/dev/null && DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 ||
+	{ cat "$tmp/xvfb.log" >&2; echo "perf: Xvfb did not start" >&2; exit 1; }
+
+# measure TITLE WAIT_AUTORUN CMD... : prints "startup_ms rss_kb"
+measure() {
+	local title=$1 auto=$2; shift 2
+	rm -rf "$tmp/config"; mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
+	local t0 t1
+	t0=$(date +%s%N)
+	env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
+		TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" BROWSER="$bin demo-browser" "$@" >"$tmp/app.log" 2>&1 &
+	app_pid=$!
+	until DISPLAY=":$d" xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1; do
+		kill -0 "$app_pid" 2>/dev/null || { tail -3 "$tmp/app.log" >&2; echo "perf: the app exited (display :$d, Xvfb alive: $(kill -0 $xvfb_pid 2>/dev/null && echo yes || echo no)); Xvfb log:" >&2; cat "$tmp/xvfb.log" >&2; exit 1; }
+		sleep 0.02
+	done
+	t1=$(date +%s%N)
+	if [ "$auto" = 1 ]; then
+		for _ in $(seq 300); do grep -q "^autorun: done" "$tmp/app.log" && break; sleep 0.1; done
+		grep -q "^autorun: done" "$tmp/app.log" || { echo "perf: login did not finish" >&2; cat "$tmp/app.log" >&2; exit 1; }
+	fi
+	sleep 2
+	local rss
+	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$app_pid/status")
+	kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=
+	echo "$(( (t1 - t0) / 1000000 )) $rss"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+: >"$tmp/app.txt"; : >"$tmp/hello.txt"; : >"$tmp/login.txt"
+for i in $(seq "$runs"); do
+	measure Hello 0 "$tmp/hello" >>"$tmp/hello.txt"
+	measure "Token Inspector" 0 "$bin" >>"$tmp/app.txt"
+	measure "Token Inspector" 1 env TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=id "$bin" >>"$tmp/login.txt"
+done
+hs=$(cut -d' ' -f1 "$tmp/hello.txt" | median); hr=$(cut -d' ' -f2 "$tmp/hello.txt" | median)
+as=$(cut -d' ' -f1 "$tmp/app.txt" | median); ar=$(cut -d' ' -f2 "$tmp/app.txt" | median)
+lr=$(cut -d' ' -f2 "$tmp/login.txt" | median)
+echo "runs: $runs (medians), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "startup to visible window: hello ${hs} ms, Token Inspector ${as} ms, ratio $(echo "scale=2; $as / $hs" | bc)"
+echo "resident memory: hello ${hr} kB (idle), Token Inspector ${ar} kB (idle), ${lr} kB after a Demo IdP login; ratio after login $(echo "scale=2; $lr / $hr" | bc)"
+echo "raw (startup_ms rss_kb): hello [$(tr '\n' ';' <"$tmp/hello.txt")] app [$(tr '\n' ';' <"$tmp/app.txt")] login [$(tr '\n' ';' <"$tmp/login.txt")]"
