@@ -410,8 +410,9 @@ func (e *editor) onDiscover() {
 	cfg := profileConfig(p, store.Credentials{})
 	cfg.Endpoints = flows.Endpoints{}
 	e.lint.SetText("Discovering…")
+	tr := e.w.transcriptOf(e.w.cur)
 	e.w.run(nil, "Discovering "+p.Issuer, func(ctx context.Context) (func(), error) {
-		c, err := flows.NewClient(cfg, flows.WithTranscript(e.w.transcriptOf(e.w.cur)))
+		c, err := flows.NewClient(cfg, flows.WithTranscript(tr))
 		if err != nil {
 			return nil, err
 		}

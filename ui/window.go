@@ -71,8 +71,9 @@ type window struct {
 
 	ops sync.WaitGroup // background operations (tests wait on it)
 
-	autoActive bool // TOKENINSPECTOR_AUTO* steps are running
-	autoPos    int
+	storeLoaded bool // the profiles are listed (the last profile was restored)
+	autoActive  bool // TOKENINSPECTOR_AUTO* steps are running
+	autoPos     int
 }
 
 // newWindow builds the main window of a. Nothing slow happens here: the store
@@ -301,6 +302,7 @@ func (w *window) storeOpened(st *store.Store, err error) {
 	if last := w.app.Preferences().String(prefLastProfile); last != "" && w.cur != nil && w.cur.demo && w.d.auto.isZero() {
 		w.sidebar.selectName(last)
 	}
+	w.storeLoaded = true
 }
 
 // tick refreshes the expiry countdowns.
@@ -352,6 +354,9 @@ func (w *window) selectDemo() {
 		w.sessions[demoProfileName] = s
 	}
 	w.show(s)
+	if w.storeLoaded { // a choice of the user, not the start-up default
+		w.app.Preferences().SetString(prefLastProfile, demoProfileName)
+	}
 }
 
 // selectProfile shows a saved profile (p is its stored version).
