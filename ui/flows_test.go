@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/store"
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// TestCancelLogin: the browser never comes back; Cancel ends the login and
+// says so, and the buttons come back.
+func TestCancelLogin(t *testing.T) {
+	w := newTestWindow(t, nil)
+	opened := make(chan string, 1)
+	w.d.browser = func(ctx context.Context, u string) error { opened <- u; return nil }
+	test.Tap(w.actions.login)
+	var u string
+	select {
+	case u = <-opened:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the browser was never opened")
+	}
+	if !strings.Contains(u, "code_challenge_method=S256") {
+		t.Errorf("authorization URL without PKCE S256: %s", u)
+	}
+	// The login goroutine is waiting for the callback; the UI state is
+	// only read after it ends (w.wait), except the cancel func set before.
+	w.onCancel()
+	w.wait()
+	if got := w.status.errorText(); !strings.Contains(got, "Cancelled") {
+		t.Errorf("after Cancel the status says %q", got)
+	}
+	if w.actions.login.Disabled() || !w.actions.cancel.Disabled() {
+		t.Errorf("after Cancel: login disabled %v, cancel disabled %v", w.actions.login.Disabled(), w.actions.cancel.Disabled())
+	}
+	if w.status.url.Text != u || w.status.urlRow.Visible() {
+		t.Errorf("URL row: %q visible %v", w.status.url.Text, w.status.urlRow.Visible())
+	}
+}
+
+// TestDemoFlawFailsCheck: the teaching switch makes the next token fail
+// its exp check, and the ID token tab opens on Checks.
+func TestDemoFlawFailsCheck(t *testing.T) {
+	w := newTestWindow(t, nil)
+	srv, err := w.demo.server()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.demoPanel.refresh()
+	w.demoPanel.flaw.SetSelected(flawLabel(demoidp.FlawExpired))
+	w.wait()
+	if srv.Flaw() != demoidp.FlawExpired {
+		t.Fatalf("flaw = %s; want expired", srv.Flaw())
+	}
+	test.Tap(w.actions.login)
+	w.wait()
+	v := w.idView()
+	var exp token.Check
+	for _, c := range v.checks {
+		if c.ID == "exp" {
+			exp = c
+		}
+	}
+	if exp.Status != token.Fail {
+		t.Errorf("exp check = %+v; want fail", exp)
+	}
+	if v.inner.SelectedIndex() != 2 {
+		t.Errorf("the ID token view should open on Checks")
+	}
+	if !strings.HasPrefix(v.expiry.Text, "Expired") {
+		t.Errorf("countdown = %q", v.expiry.Text)
+	}
+}
+
+// TestDiscoverFillsEndpoints runs Discover against the demo IdP.
+func TestDiscoverFillsEndpoints(t *testing.T) {
+	srv, err := demoidp.Start(demoidp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	w := newTestWindow(t, nil)
+	w.sidebar.onAdd()
+	e := w.editorView()
+	e.issuer.SetText(srv.Issuer())
+	e.onDiscover()
+	w.wait()
+	if got := e.endpts["token"].Text; got != srv.Issuer()+"/token" {
+		t.Errorf("token endpoint = %q", got)
+	}
+	if got := e.endpts["jwks"].Text; got == "" {
+		t.Errorf("jwks endpoint not filled")
+	}
+	if !strings.Contains(e.lint.Text, "Found "+srv.Issuer()) {
+		t.Errorf("lint = %q", e.lint.Text)
+	}
+}
+
+// TestRemembersLastProfileAndSize: the preferences hold the last profile
+// and the window size, and a new window restores the profile.
+func TestRemembersLastProfileAndSize(t *testing.T) {
+	st := testStore(t)
+	if _, err := st.Create(store.Profile{Name: "Work", Issuer: "https://idp.example.com", ClientID: "app"}); err != nil {
+		t.Fatal(err)
+	}
+	w := newTestWindow(t, st)
+	w.sidebar.selectName("Work")
+	if got := w.app.Preferences().String(prefLastProfile); got != "Work" {
+		t.Errorf("last profile = %q", got)
+	}
+	w.quit()
+	if got := w.app.Preferences().Float(prefWidth); got <= 0 {
+		t.Errorf("window width not saved: %v", got)
+	}
+
+	w2 := newWindow(w.app, w.d)
+	w2.started()
+	w2.wait()
+	if w2.cur == nil || w2.cur.name != "Work" {
+		t.Errorf("the new window did not restore the last profile")
+	}
+}
