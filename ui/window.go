@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -495,7 +496,7 @@ func (w *window) run(s *session, what string, op func(ctx context.Context) (appl
 				w.status.stop("")
 				w.status.showError(err)
 			} else {
-				w.status.stop(what + ": done.")
+				w.status.stop(doneText(what))
 				if apply != nil {
 					apply()
 				}
@@ -546,4 +547,18 @@ func showInspected(v *tokenView, in *flows.Inspected, empty string) {
 		return
 	}
 	v.Show(in.Raw, in.Report, in.Err)
+}
+
+// doneText is the status line after what succeeded.
+func doneText(what string) string {
+	for _, p := range []struct{ prefix, done string }{
+		{"Logging in", "Logged in."}, {"Refreshing", "Refreshed."}, {"Introspecting", "Introspected the access token."},
+		{"Calling UserInfo", "UserInfo answered."}, {"Requesting a token", "Token received (client credentials)."},
+		{"Device login", "Logged in on this device."}, {"Discovering", "Discovery done."},
+	} {
+		if strings.HasPrefix(what, p.prefix) {
+			return p.done
+		}
+	}
+	return what + ": done."
 }
