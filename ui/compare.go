@@ -76,6 +76,11 @@ func (p *verdictPanel) show(at *flows.Inspected, in *flows.Introspection) {
 			p.sum.SetText("")
 		}
 	}
+	if p.sum.Text == "" {
+		p.sum.Hide()
+	} else {
+		p.sum.Show()
+	}
 }
 
 // changesView lists what changed between the tokens before and after a
