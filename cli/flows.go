@@ -21,10 +21,6 @@ import (
 // openBrowser opens the authorization URL for "login"; tests replace it.
 var openBrowser = flows.OpenBrowser
 
-// loadProfile returns the saved profile NAME as a flows.Config. The store
-// wires it; until then --profile reports that profiles are unavailable.
-var loadProfile func(name string) (flows.Config, error)
-
 // multiFlag is a repeatable string flag.
 type multiFlag []string
 
@@ -93,11 +89,8 @@ func authMethodList() string {
 func configFromFlags(f *flowFlags) (flows.Config, error) {
 	var cfg flows.Config
 	if f.profile != "" {
-		if loadProfile == nil {
-			return cfg, errors.New("--profile: saved profiles are not available in this build; give --issuer and --client-id")
-		}
 		var err error
-		if cfg, err = loadProfile(f.profile); err != nil {
+		if cfg, err = profileConfig(f.profile); err != nil {
 			return cfg, fmt.Errorf("--profile %s: %w", f.profile, err)
 		}
 	}

@@ -11,10 +11,6 @@ import (
 // The network key sources of "inspect": --jwks URL and --issuer URL
 // --discover both use the flows JWKS cache (one fetch per issuer per run,
 // re-fetch on an unknown kid).
-func init() {
-	remoteJWKS = jwksFromURL
-	discoverJWKS = jwksFromDiscovery
-}
 
 // jwksFromURL serves --jwks https://....
 func jwksFromURL(ctx context.Context, u string) (token.KeySource, error) {

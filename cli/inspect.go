@@ -49,15 +49,6 @@ func (f *inspectFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.discover, "discover", false, "verify with the JWKS of --issuer, found through its discovery document")
 }
 
-// remoteJWKS fetches a JWKS from a URL. nil until the flows engineer plugs
-// in the network key source (cli/ file of theirs): --jwks with an http(s)
-// URL then uses it.
-var remoteJWKS func(ctx context.Context, url string) (token.KeySource, error)
-
-// discoverJWKS finds an issuer's JWKS through discovery (--discover); set
-// by cli/flows_inspect.go.
-var discoverJWKS func(ctx context.Context, issuer string) (token.KeySource, error)
-
 func runInspect(env Env) int {
 	fs := flag.NewFlagSet("inspect", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -200,7 +191,8 @@ func parseExpect(s string) (token.Expect, error) {
 }
 
 // keySourceFromFlags builds the verification keys from --jwks, --jwk and
-// --key; several may be combined. A --jwks URL goes to remoteJWKS.
+// --key; several may be combined. A --jwks URL is fetched through the
+// flows JWKS cache.
 func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, error) {
 	var sources []token.KeySource
 	if f.jwks != "" {
@@ -211,10 +203,7 @@ func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, 
 		sources = append(sources, s)
 	}
 	if f.discover {
-		if discoverJWKS == nil {
-			return nil, errors.New("--discover is not available in this build")
-		}
-		s, err := discoverJWKS(ctx, f.issuer)
+		s, err := jwksFromDiscovery(ctx, f.issuer)
 		if err != nil {
 			return nil, fmt.Errorf("--discover: %w", err)
 		}
@@ -241,13 +230,10 @@ func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, 
 	return token.JoinKeySources(sources...), nil
 }
 
-// jwksSource reads --jwks: a file, or a URL when remoteJWKS is plugged in.
+// jwksSource reads --jwks: a file, or a URL.
 func jwksSource(ctx context.Context, arg string) (token.KeySource, error) {
 	if strings.HasPrefix(arg, "https://") || strings.HasPrefix(arg, "http://") {
-		if remoteJWKS == nil {
-			return nil, fmt.Errorf("--jwks %s: fetching a JWKS from a URL is not available in this build; save it to a file and pass the file", arg)
-		}
-		return remoteJWKS(ctx, arg)
+		return jwksFromURL(ctx, arg)
 	}
 	data, err := readSmallFile(arg, "--jwks")
 	if err != nil {

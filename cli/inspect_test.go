@@ -126,16 +126,6 @@ func TestInspectExitCodes(t *testing.T) {
 	}
 }
 
-func TestInspectJWKSURLNeedsThePlugin(t *testing.T) {
-	saved := remoteJWKS
-	remoteJWKS = nil
-	defer func() { remoteJWKS = saved }()
-	code, _, errOut := run(t, "", "--jwks", "https://idp.example/jwks", newFixture(t).token)
-	if code != ExitUsage || !strings.Contains(errOut, "not available") {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-}
-
 // TestInspectJSONSchema pins the documented --json fields.
 func TestInspectJSONSchema(t *testing.T) {
 	f := newFixture(t)

@@ -17,8 +17,6 @@ import (
 	"github.com/tokeninspector/tokeninspector/store"
 )
 
-func init() { loadProfile = profileConfig }
-
 // profileConfig opens the default store ($TOKENINSPECTOR_PROFILES or the
 // user's config folder) and returns the named profile, with its secrets,
 // as a flows.Config. It is what "--profile NAME" of the flow commands uses.
