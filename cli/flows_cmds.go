@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/token"
 )
 
 // runDiscover is "tokeninspector discover": the metadata and its lint.
@@ -76,6 +77,7 @@ func runLogin(env Env) int {
 func runRefresh(env Env) int {
 	c := newFlowCommand(env, "refresh", "--refresh-token T|- [flags]", "Redeem a refresh token and check the new tokens.")
 	rt := c.fs.String("refresh-token", "", "the refresh token (- reads it from stdin)")
+	idt := c.fs.String("id-token", "", "the ID token the refresh token came with: the new ID token must have the same iss, sub and aud (OIDC Core 12.2)")
 	if st, ok := c.parse(); !ok {
 		return st
 	}
@@ -83,15 +85,32 @@ func runRefresh(env Env) int {
 	if err != nil {
 		return c.usageError(err)
 	}
+	original, err := originalResult(*idt)
+	if err != nil {
+		return c.usageError(err)
+	}
 	cl, st, ok := c.client()
 	if !ok {
 		return st
 	}
-	res, err := cl.Refresh(context.Background(), tok, nil)
+	res, err := cl.Refresh(context.Background(), tok, original)
 	if err != nil {
 		return c.fail(err)
 	}
 	return c.printResult(res)
+}
+
+// originalResult wraps the --id-token of "refresh" as the result the
+// refresh token came from; nil when none was given.
+func originalResult(idToken string) (*flows.Result, error) {
+	if idToken == "" {
+		return nil, nil
+	}
+	r, err := token.Inspect(context.Background(), idToken, token.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("--id-token: %w", err)
+	}
+	return &flows.Result{IDToken: &flows.Inspected{Raw: idToken, Report: r}}, nil
 }
 
 // runClientCredentials is "tokeninspector client-credentials".

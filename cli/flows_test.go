@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -89,8 +90,17 @@ func TestFlowCommandsAgainstDemoIdP(t *testing.T) {
 		t.Errorf("--verbose transcript missing or leaking:\n%s", errs)
 	}
 	rt, _ := tj.Response["refresh_token"].(string)
+	idt, _ := tj.Response["id_token"].(string)
 
-	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--json"}, web...)...)
+	// OIDC Core 12.2: an original ID token for another user makes the refreshed one fail.
+	other := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"`+s.Issuer()+`","sub":"someone-else","aud":"demo-web"}`)) + "."
+	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--id-token", other, "--json"}, web...)...)
+	if st != ExitFailure || !strings.Contains(out, "it must be the same user") {
+		t.Fatalf("refresh with another user's ID token = %d\n%s\n%s", st, out, errs)
+	}
+	rt, _ = decodeTokens(t, out).Response["refresh_token"].(string)
+
+	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--id-token", idt, "--json"}, web...)...)
 	refreshed := decodeTokens(t, out)
 	if st != ExitOK || refreshed.Grant != "refresh_token" {
 		t.Fatalf("refresh = %d\n%s\n%s", st, out, errs)
