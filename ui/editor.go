@@ -363,16 +363,21 @@ func (e *editor) onSave() {
 	}
 	secret, key, isNew, oldName := e.secret.Text, e.key.Text, e.isNew, e.orig.Name
 	var where string
+	saved := false // a retry after the no-keyring question only stores the secrets
 	e.w.storeOp("Saving "+p.Name, func(st *store.Store) (string, error) {
+		if !saved {
+			var err error
+			if isNew {
+				p, err = st.Create(p)
+			} else {
+				p, err = st.Update(oldName, p)
+			}
+			if err != nil {
+				return "", err
+			}
+			saved = true
+		}
 		var err error
-		if isNew {
-			p, err = st.Create(p)
-		} else {
-			p, err = st.Update(oldName, p)
-		}
-		if err != nil {
-			return "", err
-		}
 		where, err = storeSecrets(st, p.Name, secret, key)
 		return p.Name, err
 	}, func() {
@@ -464,7 +469,12 @@ func (w *window) storeOp(what string, op func(st *store.Store) (string, error), 
 		name, err := op(st)
 		var ku *store.KeyringUnavailableError
 		if errors.As(err, &ku) {
-			return func() { w.reloadProfiles(st, name); w.askFallback(st, ku, what, op, after) }, nil
+			return func() {
+				w.reloadProfiles(st, name)
+				w.askFallback(st, ku, func() { w.storeOp(what, op, after...) }, func() {
+					w.status.say(what + ": the secret was not stored. Type it again in the profile editor once a keyring is available.")
+				})
+			}, nil
 		}
 		if err != nil {
 			return func() { w.reloadProfiles(st, "") }, err
@@ -485,27 +495,35 @@ func (w *window) reloadProfiles(st *store.Store, name string) {
 	}
 }
 
-// askFallback asks where secrets go when there is no OS keyring, then
-// retries the operation.
-func (w *window) askFallback(st *store.Store, ku *store.KeyringUnavailableError, what string, op func(*store.Store) (string, error), after []func()) {
-	choice := widget.NewRadioGroup([]string{"Keep it in memory for this run only", "Save it in a file only I can read (0600, NOT encrypted)"}, nil)
-	choice.SetSelected("Keep it in memory for this run only")
-	msg := widget.NewLabel(plainError(ku) + "\nThe profile itself is saved. Where should the secret go?")
+// askFallback asks where secrets go when there is no OS keyring; chosen
+// runs after the choice is recorded, declined when the user says no.
+func (w *window) askFallback(st *store.Store, ku *store.KeyringUnavailableError, chosen, declined func()) {
+	choice := widget.NewRadioGroup([]string{fallbackMemory, fallbackFile}, nil)
+	choice.Required = true
+	choice.SetSelected(fallbackMemory)
+	msg := widget.NewLabel(plainError(ku) + "\nWhere should secrets go in the meantime?")
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("No OS keyring", "Store the secret", "Don't store it", container.NewVBox(msg, choice), func(ok bool) {
 		if !ok {
+			declined()
 			return
 		}
-		if strings.HasPrefix(choice.Selected, "Save") {
+		if choice.Selected == fallbackFile {
 			st.Secrets().SetFallback(store.FallbackFile)
 		} else {
 			st.Secrets().SetFallback(store.FallbackMemory)
 		}
-		w.storeOp(what, op, after...)
+		chosen()
 	}, w.win)
 	d.Resize(fyne.NewSize(560, 260))
 	d.Show()
 }
+
+// Choices of the no-keyring question.
+const (
+	fallbackMemory = "Keep it in memory for this run only"
+	fallbackFile   = "Save it in a file only I can read (0600, NOT encrypted)"
+)
 
 // transcriptOf is the transcript of s, or a throwaway one.
 func (w *window) transcriptOf(s *session) *flows.Transcript {

@@ -15,6 +15,7 @@ import (
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/store"
+	"github.com/zalando/go-keyring"
 )
 
 // memKeyring is an in-memory OS keyring for tests.
@@ -38,7 +39,7 @@ func (k *memKeyring) Get(service, user string) (string, error) {
 	defer k.mu.Unlock()
 	v, ok := k.m[service+"/"+user]
 	if !ok {
-		return "", errors.New("secret not found in keyring")
+		return "", keyring.ErrNotFound
 	}
 	return v, nil
 }
