@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -168,49 +167,6 @@ func (s *sidebar) onDelete() {
 		s.selectDemo()
 		s.w.storeOp("Deleting "+p.Name, func(st *store.Store) (string, error) { return "", st.Delete(p.Name) })
 	}, s.w.win)
-}
-
-// onImport reads an export file and adds its profiles (renaming on
-// conflict, never overwriting).
-func (s *sidebar) onImport() {
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		data, err := io.ReadAll(io.LimitReader(r, 4<<20))
-		r.Close()
-		if err != nil {
-			s.w.status.showError(fmt.Errorf("could not read %s: %w", r.URI().Name(), err))
-			return
-		}
-		var summary string
-		s.w.storeOp("Importing profiles", func(st *store.Store) (string, error) {
-			b, err := store.ParseBundle(data)
-			if err != nil {
-				return "", err
-			}
-			res, err := st.Import(b, store.ImportOptions{OnConflict: store.ConflictRename, Secrets: b.HasSecrets()})
-			if err != nil {
-				return "", err
-			}
-			summary = importSummary(res)
-			return "", nil
-		}, func() { s.w.status.say(summary) })
-	}, s.w.win)
-}
-
-func importSummary(r *store.ImportResult) string {
-	msg := fmt.Sprintf("Imported %d profiles", len(r.Added)+len(r.Renamed)+len(r.Replaced))
-	for _, rn := range r.Renamed {
-		msg += fmt.Sprintf("; %q as %q (the name was taken)", rn.From, rn.To)
-	}
-	for _, f := range r.Invalid {
-		msg += fmt.Sprintf("; skipped %q: %s", f.Name, f.Err)
-	}
-	if r.Secrets > 0 {
-		msg += fmt.Sprintf("; %d secrets stored", r.Secrets)
-	}
-	return msg + "."
 }
 
 // onExport writes all profiles, without secrets, to a file.
