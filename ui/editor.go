@@ -99,7 +99,13 @@ func newEditor(w *window) *editor {
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
 	e.save.Importance = widget.HighImportance
 	revert := widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), func() { e.load(e.orig, e.isNew) })
+	e.content = e.layout(discover, copyRedirect, revert)
+	return e
+}
 
+// layout arranges the fields in a form, the endpoints in an accordion and
+// the Save and Revert buttons at the bottom.
+func (e *editor) layout(discover, copyRedirect, revert *widget.Button) fyne.CanvasObject {
 	form := widget.NewForm(
 		e.item("Name", store.FieldName, e.name),
 		e.item("Issuer", store.FieldIssuer, container.NewBorder(nil, nil, nil, discover, e.issuer)),
@@ -127,8 +133,7 @@ func newEditor(w *window) *editor {
 	e.other.Importance = widget.DangerImportance
 	e.other.Wrapping = fyne.TextWrapWord
 	buttons := container.NewBorder(nil, nil, container.NewHBox(e.save, revert), nil, e.other)
-	e.content = container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(form, endpoints)))
-	return e
+	return container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(form, endpoints)))
 }
 
 // item is a form row with its validation message underneath.
