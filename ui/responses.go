@@ -27,20 +27,19 @@ type responsesView struct {
 	app     fyne.App
 	texts   map[string]string
 	pick    *widget.Select
-	text    *widget.Entry
+	text    *widget.Label // read-only, selectable
+	copyBtn *widget.Button
 	content fyne.CanvasObject
 }
 
 func newResponsesView(a fyne.App) *responsesView {
 	v := &responsesView{app: a, texts: map[string]string{}}
-	v.text = widget.NewMultiLineEntry()
-	v.text.TextStyle = fyne.TextStyle{Monospace: true}
-	v.text.Wrapping = fyne.TextWrapOff
+	v.text = readOnlyText()
 	v.pick = widget.NewSelect([]string{sourceToken, sourceIntro, sourceUserInfo, sourceCompare}, func(s string) {
 		v.text.SetText(v.texts[s])
 	})
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.text.Text) })
-	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, copyBtn, v.pick), nil, nil, nil, v.text)
+	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.text.Text) })
+	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.copyBtn, v.pick), nil, nil, nil, container.NewScroll(v.text))
 	v.pick.SetSelected(sourceToken)
 	return v
 }
@@ -65,6 +64,16 @@ func (v *responsesView) show(res *flows.Result, in *flows.Introspection, ui *flo
 }
 
 func (v *responsesView) selectSource(s string) { v.pick.SetSelected(s) }
+
+// readOnlyText is a monospace label the user can select and copy (Ctrl+C)
+// but not edit; put it in a scroll container.
+func readOnlyText() *widget.Label {
+	l := widget.NewLabel("")
+	l.TextStyle = fyne.TextStyle{Monospace: true}
+	l.Wrapping = fyne.TextWrapOff
+	l.Selectable = true
+	return l
+}
 
 // jsonText pretty-prints a decoded JSON object with sorted keys.
 func jsonText(m map[string]any) string {

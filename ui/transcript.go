@@ -21,15 +21,18 @@ type transcriptView struct {
 	app     fyne.App
 	items   []flows.Exchange
 	list    *widget.List
-	detail  *widget.Entry
+	detail  *widget.Label // read-only, selectable
+	shown   string        // the selected exchange's details ("" when none)
+	copyBtn *widget.Button
 	content fyne.CanvasObject
 }
 
+const transcriptHint = "Select an exchange to see its request and response (secrets redacted)."
+
 func newTranscriptView(a fyne.App) *transcriptView {
 	v := &transcriptView{app: a}
-	v.detail = widget.NewMultiLineEntry()
-	v.detail.TextStyle = fyne.TextStyle{Monospace: true}
-	v.detail.SetPlaceHolder("Select an exchange to see its request and response (secrets redacted).")
+	v.detail = readOnlyText()
+	v.detail.SetText(transcriptHint)
 	v.list = widget.NewList(
 		func() int { return len(v.items) },
 		func() fyne.CanvasObject {
@@ -45,11 +48,11 @@ func newTranscriptView(a fyne.App) *transcriptView {
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(v.items) {
-			v.detail.SetText(exchangeDetail(v.items[i]))
+			v.setDetail(exchangeDetail(v.items[i]))
 		}
 	}
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.detail.Text) })
-	split := container.NewVSplit(v.list, container.NewBorder(nil, container.NewHBox(copyBtn), nil, nil, v.detail))
+	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.shown) })
+	split := container.NewVSplit(v.list, container.NewBorder(nil, container.NewHBox(v.copyBtn), nil, nil, container.NewScroll(v.detail)))
 	split.Offset = 0.4
 	v.content = split
 	return v
@@ -59,7 +62,16 @@ func (v *transcriptView) show(x []flows.Exchange) {
 	v.items = x
 	v.list.UnselectAll()
 	v.list.Refresh()
-	v.detail.SetText("")
+	v.setDetail("")
+}
+
+// setDetail shows the details of the selected exchange, or the hint.
+func (v *transcriptView) setDetail(text string) {
+	v.shown = text
+	if text == "" {
+		text = transcriptHint
+	}
+	v.detail.SetText(text)
 }
 
 // exchangeLine is the one-line summary: time, method, status, duration, URL.
