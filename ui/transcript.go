@@ -74,6 +74,17 @@ func (v *transcriptView) setDetail(text string) {
 	v.detail.SetText(text)
 }
 
+// extend shows x, which starts with the exchanges shown so far, keeping the
+// selection and its details.
+func (v *transcriptView) extend(x []flows.Exchange) {
+	if len(x) < len(v.items) {
+		v.show(x)
+		return
+	}
+	v.items = x
+	v.list.Refresh()
+}
+
 // exchangeLine is the one-line summary: time, method, status, duration, URL.
 func exchangeLine(x flows.Exchange) string {
 	status := fmt.Sprint(x.Status)

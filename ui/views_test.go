@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -90,5 +92,59 @@ func TestTranscriptDetailReadOnlySelectable(t *testing.T) {
 	test.Tap(v.copyBtn)
 	if got := a.Clipboard().Content(); got != v.detail.Text {
 		t.Errorf("Copy put %q on the clipboard; want the details", got)
+	}
+}
+
+// TestTranscriptLive: the exchanges of a login appear while it runs (the
+// discovery before the browser opens), and a session left is no longer
+// followed.
+func TestTranscriptLive(t *testing.T) {
+	w := newTestWindow(t, nil)
+	v := w.transcriptView()
+	seen := make(chan []string, 1)
+	// The browser opener runs on the login goroutine, after the exchanges
+	// so far were delivered (fyne.Do runs at once in the test driver).
+	w.d.browser = func(ctx context.Context, u string) error {
+		var eps []string
+		for _, x := range v.items {
+			eps = append(eps, x.Endpoint)
+		}
+		seen <- eps
+		return nil
+	}
+	test.Tap(w.actions.login)
+	var eps []string
+	select {
+	case eps = <-seen:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the browser was never opened")
+	}
+	w.onCancel()
+	w.wait()
+	if !slices.Contains(eps, "discovery") {
+		t.Errorf("while waiting for the browser the transcript showed %v; want the discovery exchange", eps)
+	}
+
+	demo := w.cur
+	n := len(v.items)
+	v.list.Select(n - 1)
+	detail := v.detail.Text
+	demo.transcript.Add(flows.Exchange{Endpoint: "userinfo", Method: http.MethodGet, URL: "http://127.0.0.1/userinfo", Status: 200})
+	if len(v.items) != n+1 || v.detail.Text != detail {
+		t.Errorf("after a live exchange: %d items (want %d), detail kept %v", len(v.items), n+1, v.detail.Text == detail)
+	}
+
+	w.sidebar.selectPaste()
+	events := w.liveEvents
+	demo.transcript.Add(flows.Exchange{Endpoint: "token", Method: http.MethodPost, URL: "http://127.0.0.1/token", Status: 200})
+	if w.liveEvents != events {
+		t.Errorf("the Demo IdP's transcript is still followed after leaving it")
+	}
+	if len(v.items) != 0 {
+		t.Errorf("Paste a token shows %d exchanges", len(v.items))
+	}
+	w.sidebar.selectDemo()
+	if len(v.items) != n+2 {
+		t.Errorf("back on the Demo IdP: %d exchanges; want %d", len(v.items), n+2)
 	}
 }

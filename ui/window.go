@@ -72,6 +72,9 @@ type window struct {
 
 	ops sync.WaitGroup // background operations (tests wait on it)
 
+	unfollow   func() // ends the live transcript subscription of cur
+	liveEvents int    // exchanges delivered live (tests)
+
 	storeLoaded bool // the profiles are listed (the last profile was restored)
 	autoActive  bool // TOKENINSPECTOR_AUTO* steps are running
 	autoPos     int
@@ -338,6 +341,7 @@ func (w *window) quit() {
 		p.SetFloat(prefWidth, float64(sz.Width))
 		p.SetFloat(prefHeight, float64(sz.Height))
 	}
+	w.follow(nil)
 	for _, s := range w.sessions {
 		if s.cancel != nil {
 			s.cancel()
@@ -374,6 +378,7 @@ func (w *window) selectProfile(p store.Profile) {
 // selectPaste shows the "Paste a token" panel.
 func (w *window) selectPaste() {
 	w.cur = nil
+	w.follow(nil)
 	w.title.SetText("Paste a token: inspect any token without a profile")
 	w.render()
 	w.selectTab(tabPasted)
@@ -381,6 +386,7 @@ func (w *window) selectPaste() {
 
 func (w *window) show(s *session) {
 	w.cur = s
+	w.follow(s)
 	if s.demo {
 		w.title.SetText(demoProfileName + ": the built-in demo identity provider (starts on first use)")
 		w.setTabContent(tabProfile, w.demoPanel.content)
@@ -470,6 +476,35 @@ func (w *window) renderTranscript() {
 	w.transcript.show(w.cur.transcript.Exchanges())
 }
 
+// follow subscribes to the live transcript of s (nil: none), ending the
+// previous subscription, so exchanges appear while a flow runs. Only the
+// current session is followed: a session left or replaced is unsubscribed.
+func (w *window) follow(s *session) {
+	if w.unfollow != nil {
+		w.unfollow()
+		w.unfollow = nil
+	}
+	if s == nil {
+		return
+	}
+	w.unfollow = s.transcript.Subscribe(func(flows.Exchange) {
+		fyne.Do(func() {
+			w.liveEvents++
+			if s == w.cur {
+				w.updateTranscript()
+			}
+		})
+	})
+}
+
+// updateTranscript shows the exchanges recorded since the last update,
+// keeping the selection (a transcript only grows).
+func (w *window) updateTranscript() {
+	if w.transcript != nil && w.cur != nil {
+		w.transcript.extend(w.cur.transcript.Exchanges())
+	}
+}
+
 // run starts op off the UI goroutine for session s (nil for work that is
 // not tied to a profile). The returned apply func runs on the UI goroutine.
 func (w *window) run(s *session, what string, op func(ctx context.Context) (apply func(), err error)) {
@@ -502,7 +537,7 @@ func (w *window) run(s *session, what string, op func(ctx context.Context) (appl
 				}
 			}
 			if s != nil && s == w.cur {
-				w.renderTranscript()
+				w.updateTranscript()
 			}
 			if w.cur != nil && w.cur.demo {
 				w.demoPanel.refresh()
