@@ -34,7 +34,41 @@ func LoginBrowser(ctx context.Context, authURL, user, password string) error {
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	b := &loginBrowser{c: c, idpHost: u.Host, user: user, password: password}
+	b := &loginBrowser{c: c, idpHost: u.Host, user: user, password: password, decision: "allow"}
+	return b.run(ctx, u)
+}
+
+// ApproveDevice completes a device authorization (RFC 8628) unattended, for
+// tests and demos: it opens verificationURIComplete (the page with the user
+// code filled in), signs in as user/password and approves. Like
+// LoginBrowser, it posts the password only to the host of that URL.
+func ApproveDevice(ctx context.Context, verificationURIComplete, user, password string) error {
+	return driveDevice(ctx, verificationURIComplete, user, password, "allow")
+}
+
+// DenyDevice is ApproveDevice with a click on Deny: the device then gets access_denied.
+func DenyDevice(ctx context.Context, verificationURIComplete, user, password string) error {
+	return driveDevice(ctx, verificationURIComplete, user, password, "deny")
+}
+
+func driveDevice(ctx context.Context, uri, user, password, decision string) error {
+	u, err := url.Parse(uri)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("demo browser: %q is not an http(s) verification URI", uri)
+	}
+	if u.Query().Get("user_code") == "" {
+		return fmt.Errorf("demo browser: %s has no user_code; pass verification_uri_complete", u.Redacted())
+	}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return err
+	}
+	c := &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	b := &loginBrowser{c: c, idpHost: u.Host, user: user, password: password, decision: decision, device: true}
 	return b.run(ctx, u)
 }
 
@@ -43,7 +77,13 @@ type loginBrowser struct {
 	idpHost        string
 	user, password string
 	loggedIn       bool
+	decision       string // "allow" (or "") or "deny" on the consent page
+	decided        bool
+	device         bool // device verification page: done when a page without a form follows consent
 }
+
+// errDeviceDone ends a device approval: the result page was reached.
+var errDeviceDone = errors.New("device decision recorded")
 
 const maxPageBytes = 1 << 20
 
@@ -78,7 +118,9 @@ func (b *loginBrowser) run(ctx context.Context, start *url.URL) error {
 		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 			return fmt.Errorf("demo browser: the identity provider answered %s: %s", resp.Status, snippet(body))
 		}
-		if req, err = b.submit(ctx, resp.Request.URL, body); err != nil {
+		if req, err = b.submit(ctx, resp.Request.URL, body); errors.Is(err, errDeviceDone) {
+			return nil
+		} else if err != nil {
 			return err
 		}
 	}
@@ -88,6 +130,9 @@ func (b *loginBrowser) run(ctx context.Context, start *url.URL) error {
 // submit fills in the page's form: the login form, or the consent form (allow).
 func (b *loginBrowser) submit(ctx context.Context, page *url.URL, body []byte) (*http.Request, error) {
 	f, msg := parseForm(body)
+	if f == nil && b.device && b.decided && msg == "" {
+		return nil, errDeviceDone
+	}
 	if f == nil {
 		if msg != "" {
 			return nil, fmt.Errorf("demo browser: the identity provider says: %s", msg)
@@ -103,7 +148,14 @@ func (b *loginBrowser) submit(ctx context.Context, page *url.URL, body []byte) (
 		f.values.Set("password", b.password)
 		b.loggedIn = true
 	case f.buttons["decision"] != nil:
-		f.values.Set("decision", "allow")
+		d := b.decision
+		if d == "" {
+			d = "allow"
+		}
+		f.values.Set("decision", d)
+		b.decided = true
+	case f.hasField("user_code") && msg != "":
+		return nil, fmt.Errorf("demo browser: the identity provider says: %s", msg)
 	default:
 		return nil, fmt.Errorf("demo browser: unexpected form on %s", page.Redacted())
 	}

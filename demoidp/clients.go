@@ -104,8 +104,8 @@ func demoClients(jwtKid string) []Client {
 	interactive := []string{"authorization_code", "refresh_token"}
 	return []Client{
 		{ID: NativeClientID, AuthMethod: AuthNone, Kind: KindNative, RedirectURIs: LoopbackRedirectURIs,
-			GrantTypes: interactive, Scopes: userScopes, Audience: []string{APIAudience},
-			Description: "Public native app: authorization code with PKCE S256, loopback redirect on any port, no secret"},
+			GrantTypes: append(slices.Clone(interactive), DeviceGrantType), Scopes: userScopes, Audience: []string{APIAudience},
+			Description: "Public native app: authorization code with PKCE S256, loopback redirect on any port, no secret; device authorization"},
 		{ID: WebClientID, Secret: WebClientSecret, AuthMethod: AuthClientSecretBasic, Kind: KindConfidential,
 			RedirectURIs: LoopbackRedirectURIs, GrantTypes: interactive, Scopes: userScopes, Audience: []string{APIAudience},
 			Description: "Confidential app: authorization code, client_secret_basic (HTTP Basic); may introspect"},
@@ -116,7 +116,7 @@ func demoClients(jwtKid string) []Client {
 			GrantTypes: []string{"client_credentials"}, Scopes: apiScopes, Audience: []string{APIAudience},
 			Description: "Machine to machine: client credentials grant, client_secret_basic; may introspect"},
 		{ID: JWTClientID, AuthMethod: AuthPrivateKeyJWT, Kind: KindConfidential, RedirectURIs: LoopbackRedirectURIs,
-			GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
+			GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials", DeviceGrantType},
 			Scopes:     append(slices.Clone(userScopes), "api.write"), Audience: []string{APIAudience}, KeyID: jwtKid,
 			Description: "private_key_jwt (RFC 7523): signs a client assertion with RS256; key pair generated at start"},
 	}

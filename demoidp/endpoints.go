@@ -21,6 +21,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /token", s.handleToken)
 	mux.HandleFunc("POST /introspect", s.handleIntrospect)
 	mux.HandleFunc("POST /revoke", s.handleRevoke)
+	mux.HandleFunc("POST /device_authorization", s.handleDeviceAuthorization)
+	mux.HandleFunc("GET /device", s.handleDevice)
+	mux.HandleFunc("POST /device", s.handleDevice)
 	mux.HandleFunc("/userinfo", s.handleUserInfo)
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -49,10 +52,11 @@ func (s *Server) discovery() map[string]any {
 		"jwks_uri":                                         s.endpoint("/jwks"),
 		"introspection_endpoint":                           s.endpoint("/introspect"),
 		"revocation_endpoint":                              s.endpoint("/revoke"),
+		"device_authorization_endpoint":                    s.endpoint("/device_authorization"),
 		"scopes_supported":                                 append(slices.Clone(userScopes), "api.write"),
 		"response_types_supported":                         []string{"code"},
 		"response_modes_supported":                         []string{"query"},
-		"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials"},
+		"grant_types_supported":                            []string{"authorization_code", "refresh_token", "client_credentials", DeviceGrantType},
 		"subject_types_supported":                          []string{"public"},
 		"id_token_signing_alg_values_supported":            []string{"RS256"},
 		"token_endpoint_auth_methods_supported":            authMethods,
@@ -77,7 +81,7 @@ func (s *Server) handleJWKS(w http.ResponseWriter, _ *http.Request) {
 }
 
 // handleToken is the token endpoint (RFC 6749 section 3.2) for the
-// authorization_code, refresh_token and client_credentials grants.
+// authorization_code, refresh_token, client_credentials and device_code grants.
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	sess := newSession(s.issuer)

@@ -19,6 +19,7 @@ type pageData struct {
 	User              string // signed-in user's name (consent page)
 	CSRF              string
 	Login             string // marks a sign-in that happened in this authorization
+	UserCode          string // device flow: the code to compare with the device (RFC 8628 section 5.4)
 }
 
 type homeData struct {
@@ -68,12 +69,29 @@ Users: <code>alice</code> and <code>bob</code>, password <code>secret</code>.</p
 <h1>Allow access?</h1>
 <p class="sub">Signed in as <strong>{{.User}}</strong>. <strong>{{.ClientID}}</strong> asks to:</p>
 <ul class="scopes">{{range .Scopes}}<li>{{.Description}} <code>{{.Name}}</code></li>{{end}}</ul>
+{{if .UserCode}}<p>Allow only if your device shows the code <strong><code>{{.UserCode}}</code></strong>. If you did not start this on a device of yours, deny.</p>{{end}}
 <form method="post" action="{{.Action}}">
 <input type="hidden" name="step" value="consent"><input type="hidden" name="csrf" value="{{.CSRF}}">{{if .Login}}<input type="hidden" name="login" value="{{.Login}}">{{end}}
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 </form>
-<p class="note">Deny sends <code>error=access_denied</code> back to the application.</p>
+<p class="note">{{if .UserCode}}Deny makes the device's next poll get <code>access_denied</code>.{{else}}Deny sends <code>error=access_denied</code> back to the application.{{end}}</p>
+</main></body></html>{{end}}
+
+{{define "device"}}{{template "head" "Connect a device"}}<main>
+<h1>Connect a device</h1>
+<p class="sub">Enter the code your device shows.</p>
+{{if .Error}}<p class="error" role="alert">{{.Error}}</p>{{end}}
+<form method="post" action="/device">
+<input type="hidden" name="step" value="code"><input type="hidden" name="csrf" value="{{.CSRF}}">
+<label for="user_code">Code</label><input type="text" id="user_code" name="user_code" value="{{.UserCode}}" placeholder="WDJB-MJHT" autocomplete="off" autocapitalize="characters" spellcheck="false" required autofocus>
+<button type="submit">Continue</button>
+</form>
+<p class="note">Device authorization (RFC 8628). Letters only; case and dashes do not matter.</p>
+</main></body></html>{{end}}
+
+{{define "device-done"}}{{template "head" .Title}}<main>
+<h1>{{.Title}}</h1><p>{{.Message}}</p>
 </main></body></html>{{end}}
 
 {{define "error"}}{{template "head" "Error"}}<main>

@@ -2,6 +2,7 @@
 // demos, classes and integration tests. It runs on a loopback address only,
 // is built on github.com/ory/fosite, and offers discovery, JWKS,
 // authorization code with PKCE, refresh with rotation, client credentials,
+// device authorization (RFC 8628),
 // introspection (RFC 7662), revocation (RFC 7009), userinfo, RFC 9068 JWT
 // access tokens and teaching switches (key rotation, short lifetimes,
 // deliberately flawed tokens).
@@ -54,7 +55,8 @@ type Options struct {
 
 	// Log, when set, receives one line per request: method, path (no query) and status. Nothing secret.
 	Log io.Writer
-	// Clock is used for the key grace period; nil => time.Now. Tokens use fosite's own clock.
+	// Clock is used for the key grace period and for device code expiry and
+	// polling; nil => time.Now. Tokens use fosite's own clock.
 	Clock func() time.Time
 }
 
@@ -77,6 +79,7 @@ type Server struct {
 	clientKey *rsa.PrivateKey
 	clientKid string
 	csrfKey   []byte
+	devices   *deviceStore
 
 	short atomic.Bool
 	flaw  atomic.Value // Flaw
@@ -104,7 +107,8 @@ func Start(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, users: demoUsers(), browsers: map[string]*browser{}, served: make(chan struct{})}
+	s := &Server{opts: opts, users: demoUsers(), browsers: map[string]*browser{}, served: make(chan struct{}),
+		devices: newDeviceStore()}
 	s.flaw.Store(flaw)
 	s.short.Store(opts.ShortLifetimes)
 	if err := s.initKeys(); err != nil {
@@ -184,7 +188,7 @@ func (c *config) GetRefreshTokenLifespan(context.Context) time.Duration {
 // updated by later drafts) and the other endpoints that take assertions.
 func (c *config) GetTokenURLs(context.Context) []string {
 	i := c.s.issuer
-	return []string{i + "/token", i, i + "/introspect", i + "/revoke"}
+	return []string{i + "/token", i, i + "/introspect", i + "/revoke", i + "/device_authorization"}
 }
 
 func (s *Server) initProvider() error {
@@ -238,6 +242,7 @@ func (s *Server) initProvider() error {
 		compose.OAuth2TokenIntrospectionFactory,
 		compose.OAuth2TokenRevocationFactory,
 		compose.OAuth2PKCEFactory,
+		s.deviceTokenFactory, // RFC 8628: fosite v0.49.0 has no handler of its own
 	)
 	return nil
 }
