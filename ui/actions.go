@@ -65,7 +65,7 @@ func (b *actionBar) update() {
 	set(b.userinfo, ready && has("access") && endpoint(ep.ui))
 	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
 	set(b.device, ready && !s.demo && endpoint(ep.dev))
-	set(b.cancel, busy)
+	set(b.cancel, busy || (s == nil && b.w.paste != nil && b.w.paste.running()))
 }
 
 func (w *window) onLogin() {

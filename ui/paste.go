@@ -40,6 +40,9 @@ type pastePanel struct {
 	nonce    *widget.Entry
 	view     *tokenView
 	content  fyne.CanvasObject
+
+	gen    int                // the number of the latest Inspect
+	cancel context.CancelFunc // cancels the running Inspect, nil when none
 }
 
 func newPastePanel(w *window) *pastePanel {
@@ -152,27 +155,73 @@ func readAllLimited(r fyne.URIReadCloser) ([]byte, error) {
 	return data, nil
 }
 
-// inspect verifies the pasted token off the UI goroutine.
+// running says whether an Inspect is under way.
+func (p *pastePanel) running() bool { return p.cancel != nil }
+
+// stop cancels the running Inspect, if any (its outcome still shows, as
+// "Cancelled").
+func (p *pastePanel) stop() {
+	if p.cancel != nil {
+		p.cancel()
+	}
+}
+
+// replace starts a new Inspect: the running one is cancelled and its
+// outcome dropped. It returns the new run's context and a func that says
+// (on the UI goroutine) whether the run is still the latest, clearing the
+// cancel func when it is.
+func (p *pastePanel) replace() (context.Context, func() bool) {
+	old := p.cancel
+	p.gen++
+	gen := p.gen
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	if old != nil {
+		old()
+	}
+	return ctx, func() bool {
+		if gen != p.gen {
+			return false
+		}
+		p.cancel = nil
+		cancel()
+		return true
+	}
+}
+
+// inspect verifies the pasted token off the UI goroutine. A second Inspect
+// replaces the first: its network calls are cancelled and its result is
+// never shown.
 func (p *pastePanel) inspect() {
 	raw := p.input.Text
 	if strings.TrimSpace(raw) == "" {
+		if p.cancel != nil {
+			_, current := p.replace()
+			current()
+			p.w.status.stop("")
+			p.w.actions.update()
+		}
 		p.view.Clear("Paste a token above and press Inspect.")
 		return
 	}
 	mode, key, from := p.mode.Selected, strings.TrimSpace(p.key.Text), p.keyFrom
 	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
 		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now}
-	p.w.run(nil, "Inspecting the pasted token", func(ctx context.Context) (func(), error) {
+	ctx, current := p.replace()
+	p.w.runIn(ctx, nil, "Inspecting the pasted token", func(ctx context.Context) (func(), error) {
 		if err := p.keyOptions(ctx, &opts, raw, mode, key, from); err != nil {
 			return nil, err
 		}
 		r, err := token.Inspect(ctx, raw, opts)
+		if ctx.Err() != nil { // cancelled: the key fetch failed for that, show nothing
+			return nil, ctx.Err()
+		}
 		var de *token.DecodeError
 		if err != nil && !errors.As(err, &de) {
 			return nil, err
 		}
 		return func() { p.view.Show(raw, r, err) }, nil
-	})
+	}, current)
 }
 
 // keyOptions fills the verification options for the chosen mode.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -146,5 +147,92 @@ func TestTranscriptLive(t *testing.T) {
 	w.sidebar.selectDemo()
 	if len(v.items) != n+2 {
 		t.Errorf("back on the Demo IdP: %d exchanges; want %d", len(v.items), n+2)
+	}
+}
+
+// blockingJWKS is a JWKS URL that answers only when released (or when the
+// request is cancelled); hits receives each request.
+func blockingJWKS(t *testing.T) (srv *httptest.Server, hits chan struct{}, cancelled chan struct{}, release chan struct{}) {
+	hits, cancelled, release = make(chan struct{}, 4), make(chan struct{}, 4), make(chan struct{})
+	srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		hits <- struct{}{}
+		select {
+		case <-r.Context().Done():
+			cancelled <- struct{}{}
+		case <-release:
+			rw.Header().Set("Content-Type", "application/json")
+			_, _ = rw.Write([]byte(`{"keys":[]}`))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	return srv, hits, cancelled, release
+}
+
+func waitFor(t *testing.T, ch chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// TestPasteInspectAgainReplacesRun: a second Inspect cancels the first
+// (stuck fetching a JWKS) and the first's outcome never shows.
+func TestPasteInspectAgainReplacesRun(t *testing.T) {
+	w := newTestWindow(t, nil)
+	srv, hits, cancelled, _ := blockingJWKS(t)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.input.SetText(hsToken(t, testPayload))
+	p.mode.SetSelected(verifyJWKSURL)
+	p.key.SetText(srv.URL + "/jwks")
+	p.inspect()
+	waitFor(t, hits, "the JWKS request")
+	if !enabled(w.actions.cancel) {
+		t.Errorf("Cancel is disabled while the pasted token is inspected")
+	}
+
+	p.mode.SetSelected(verifySecret)
+	p.key.SetText(string(testSecret))
+	p.inspect()
+	waitFor(t, cancelled, "the first run's JWKS request to be cancelled")
+	w.wait()
+	if got := p.view.sigLabel.Text; got != "Verified  HS256" {
+		t.Errorf("badge = %q; want the second run's result", got)
+	}
+	if e := w.status.errorText(); e != "" {
+		t.Errorf("the replaced run's outcome shows: %q", e)
+	}
+	if enabled(w.actions.cancel) || p.running() {
+		t.Errorf("after the run: cancel enabled %v, running %v", enabled(w.actions.cancel), p.running())
+	}
+}
+
+// TestPasteCancel: Cancel in the action bar ends a pasted-token run stuck
+// fetching a JWKS, says so, and leaves the view as it was.
+func TestPasteCancel(t *testing.T) {
+	w := newTestWindow(t, nil)
+	srv, hits, cancelled, _ := blockingJWKS(t)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.input.SetText(hsToken(t, testPayload))
+	p.mode.SetSelected(verifyJWKSURL)
+	p.key.SetText(srv.URL + "/jwks")
+	before := p.view.sigLabel.Text
+	p.inspect()
+	waitFor(t, hits, "the JWKS request")
+	test.Tap(w.actions.cancel)
+	waitFor(t, cancelled, "the JWKS request to be cancelled")
+	w.wait()
+	if got := w.status.errorText(); !strings.Contains(got, "Cancelled") {
+		t.Errorf("after Cancel the status says %q", got)
+	}
+	if got := p.view.sigLabel.Text; got != before {
+		t.Errorf("badge = %q after Cancel; want it unchanged (%q)", got, before)
+	}
+	if enabled(w.actions.cancel) {
+		t.Errorf("Cancel still enabled after the run ended")
 	}
 }

@@ -342,6 +342,9 @@ func (w *window) quit() {
 		p.SetFloat(prefHeight, float64(sz.Height))
 	}
 	w.follow(nil)
+	if w.paste != nil {
+		w.paste.stop()
+	}
 	for _, s := range w.sessions {
 		if s.cancel != nil {
 			s.cancel()
@@ -508,7 +511,14 @@ func (w *window) updateTranscript() {
 // run starts op off the UI goroutine for session s (nil for work that is
 // not tied to a profile). The returned apply func runs on the UI goroutine.
 func (w *window) run(s *session, what string, op func(ctx context.Context) (apply func(), err error)) {
-	ctx, cancel := context.WithCancel(context.Background())
+	w.runIn(context.Background(), s, what, op, nil)
+}
+
+// runIn is run under parent (cancelling it cancels op). When current is not
+// nil it is called on the UI goroutine as op ends: false means a newer run
+// replaced this one, whose outcome is then dropped.
+func (w *window) runIn(parent context.Context, s *session, what string, op func(ctx context.Context) (apply func(), err error), current func() bool) {
+	ctx, cancel := context.WithCancel(parent)
 	if s != nil {
 		if s.busy != "" {
 			cancel()
@@ -524,6 +534,9 @@ func (w *window) run(s *session, what string, op func(ctx context.Context) (appl
 		defer cancel()
 		apply, err := op(ctx)
 		fyne.Do(func() {
+			if current != nil && !current() {
+				return
+			}
 			if s != nil {
 				s.busy, s.cancel = "", nil
 			}
@@ -555,6 +568,9 @@ func (w *window) wait() { w.ops.Wait() }
 func (w *window) onCancel() {
 	if w.cur != nil && w.cur.cancel != nil {
 		w.cur.cancel()
+	}
+	if w.cur == nil && w.paste != nil {
+		w.paste.stop()
 	}
 }
 
