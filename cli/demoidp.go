@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -96,6 +97,8 @@ func writeDemoIDP(w io.Writer, s *demoidp.Server) {
 	iss := s.Issuer()
 	fmt.Fprintf(w, "Token Inspector demo identity provider (loopback only; demo secrets, not for real use)\n\n")
 	fmt.Fprintf(w, "Issuer     %s\nDiscovery  %s/.well-known/openid-configuration\nJWKS       %s/jwks\n", iss, iss, iss)
+	fmt.Fprintf(w, "Device     %s/device (RFC 8628: device authorization at %s/device_authorization, codes last %s, poll every %s)\n",
+		iss, iss, demoidp.DeviceCodeLifetime, s.DeviceInterval())
 	l := s.Lifetimes()
 	fmt.Fprintf(w, "Lifetimes  access %s, ID %s, refresh %s\nFlaw       %s (%s)\n\n", l.AccessToken, l.IDToken, l.RefreshToken, s.Flaw(), s.Flaw().Description())
 	fmt.Fprintln(w, "Clients")
@@ -130,10 +133,13 @@ func runDemoBrowser(env Env) int {
 	user := fs.String("user", "alice", "demo user to sign in as")
 	password := fs.String("password", "secret", "the user's password")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up after this long")
+	deny := fs.Bool("deny", false, "with a device verification URL: deny instead of approve")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: tokeninspector demo-browser [--user alice] [--password secret] URL\n\n"+
 			"Signs in to the demo identity provider at the authorization URL, approves consent and\n"+
-			"delivers the redirect to the app's loopback listener. For BROWSER=\"tokeninspector demo-browser\".\n\n")
+			"delivers the redirect to the app's loopback listener. For BROWSER=\"tokeninspector demo-browser\".\n"+
+			"Given a device verification URL with the code (verification_uri_complete, ISSUER/device?user_code=...),\n"+
+			"it signs in and approves the device instead (or denies it, with --deny).\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(env.Args); err != nil {
@@ -145,9 +151,22 @@ func runDemoBrowser(env Env) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	if err := demoidp.LoginBrowser(ctx, fs.Arg(0), *user, *password); err != nil {
+	run := demoidp.LoginBrowser
+	if isDeviceURL(fs.Arg(0)) {
+		run = demoidp.ApproveDevice
+		if *deny {
+			run = demoidp.DenyDevice
+		}
+	}
+	if err := run(ctx, fs.Arg(0), *user, *password); err != nil {
 		fmt.Fprintf(env.Stderr, "%v\n", err)
 		return ExitFailure
 	}
 	return ExitOK
+}
+
+// isDeviceURL reports whether u is the demo provider's device verification page.
+func isDeviceURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && p.Path == "/device"
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -58,7 +59,8 @@ func TestDemoIDPCommand(t *testing.T) {
 	resp.Body.Close()
 	out := stdout.String()
 	for _, want := range []string{"Issuer     " + issuer, demoidp.NativeClientID, demoidp.WebClientSecret, demoidp.M2MClientSecret,
-		"alice", "bob", "BEGIN PRIVATE KEY", "access 30s", "Flaw       expired"} {
+		"alice", "bob", "BEGIN PRIVATE KEY", "access 30s", "Flaw       expired",
+		"Device     " + issuer + "/device (RFC 8628", "poll every 1s"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -123,4 +125,54 @@ func TestDemoBrowserCommand(t *testing.T) {
 	if code := runDemoBrowser(Env{Args: nil, Stdout: io.Discard, Stderr: io.Discard}); code != ExitUsage {
 		t.Errorf("no URL: exit %d", code)
 	}
+}
+
+// TestDemoBrowserDevice: given a verification_uri_complete, demo-browser
+// approves (or with --deny denies) the device; the token endpoint agrees.
+func TestDemoBrowserDevice(t *testing.T) {
+	s, err := demoidp.Start(demoidp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, c := range []struct {
+		args       []string
+		wantStatus int
+		wantError  string
+	}{
+		{nil, http.StatusOK, ""},
+		{[]string{"--deny"}, http.StatusBadRequest, "access_denied"},
+	} {
+		dc := postJSON(t, s.Issuer()+"/device_authorization", url.Values{"client_id": {demoidp.NativeClientID}, "scope": {"openid"}})
+		var stderr bytes.Buffer
+		args := append(c.args, "--user", "bob", dc["verification_uri_complete"].(string))
+		if code := runDemoBrowser(Env{Args: args, Stdout: io.Discard, Stderr: &stderr}); code != ExitOK {
+			t.Fatalf("%v: exit %d: %s", c.args, code, stderr.String())
+		}
+		resp, err := http.PostForm(s.Issuer()+"/token", url.Values{"grant_type": {demoidp.DeviceGrantType},
+			"device_code": {dc["device_code"].(string)}, "client_id": {demoidp.NativeClientID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&tok)
+		resp.Body.Close()
+		if resp.StatusCode != c.wantStatus || (c.wantError == "" && tok["access_token"] == nil) || (c.wantError != "" && tok["error"] != c.wantError) {
+			t.Errorf("%v: token endpoint %d %v", c.args, resp.StatusCode, tok)
+		}
+	}
+}
+
+func postJSON(t *testing.T, u string, form url.Values) map[string]any {
+	t.Helper()
+	resp, err := http.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST %s: %d %v %v", u, resp.StatusCode, m, err)
+	}
+	return m
 }

@@ -220,8 +220,9 @@ func formatUserCode(c string) string {
 	return c[:4] + "-" + c[4:]
 }
 
-// deviceInterval is the poll interval handed out with new device codes.
-func (s *Server) deviceInterval() time.Duration {
+// DeviceInterval is the poll interval handed out with new device codes:
+// DeviceInterval, or ShortDeviceInterval under short lifetimes.
+func (s *Server) DeviceInterval() time.Duration {
 	if s.short.Load() {
 		return ShortDeviceInterval
 	}
@@ -263,7 +264,7 @@ func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Reques
 	}
 	t := s.opts.Clock()
 	g := &deviceGrant{clientID: client.GetID(), scopes: scopes, audience: audience, created: t, requestedAt: now(),
-		expires: t.Add(DeviceCodeLifetime), interval: s.deviceInterval()}
+		expires: t.Add(DeviceCodeLifetime), interval: s.DeviceInterval()}
 	code, err := s.devices.add(g)
 	if err != nil {
 		writeOAuthError(w, http.StatusInternalServerError, "server_error", err.Error())
