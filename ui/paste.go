@@ -101,21 +101,29 @@ func (p *pastePanel) onMode(m string) {
 
 func (p *pastePanel) onKeyFile() {
 	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
-		if err != nil || r == nil {
-			return
-		}
-		data, err := readAllLimited(r)
-		if err != nil {
-			p.w.status.showError(err)
-			return
-		}
-		p.key.SetText(string(data))
-		p.keyFrom = r.URI().Name()
-		if p.mode.Selected == verifyNone || p.mode.Selected == verifyDiscovery || p.mode.Selected == verifyJWKSURL {
-			p.mode.SetSelected(verifyKey)
-			p.keyFrom = r.URI().Name()
+		if err == nil && r != nil {
+			p.loadKey(r)
 		}
 	}, p.w.win)
+}
+
+// loadKey reads a key file off the UI goroutine into the key box and, when
+// the mode takes no key text, switches to key text.
+func (p *pastePanel) loadKey(r fyne.URIReadCloser) {
+	name := r.URI().Name()
+	p.w.run(nil, "Reading the key file "+name, func(context.Context) (func(), error) {
+		data, err := readAllLimited(r)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			p.key.SetText(string(data))
+			if p.mode.Selected == verifyNone || p.mode.Selected == verifyDiscovery || p.mode.Selected == verifyJWKSURL {
+				p.mode.SetSelected(verifyKey) // clears keyFrom
+			}
+			p.keyFrom = name
+		}, nil
+	})
 }
 
 func (p *pastePanel) onTokenFile() {
@@ -128,22 +136,31 @@ func (p *pastePanel) onTokenFile() {
 
 // loadFile reads a dropped file into the token box and inspects it.
 func (p *pastePanel) loadFile(u fyne.URI) {
-	r, err := storage.Reader(u)
-	if err != nil {
-		p.w.status.showError(fmt.Errorf("could not open %s: %w", u.Name(), err))
-		return
-	}
-	p.loadReader(r)
+	p.start("Reading and inspecting "+u.Name(), func() (string, error) {
+		r, err := storage.Reader(u)
+		if err != nil {
+			return "", fmt.Errorf("could not open %s: %w", u.Name(), err)
+		}
+		return readToken(r)
+	})
 }
 
+// loadReader reads a token file into the token box and inspects it, off
+// the UI goroutine.
 func (p *pastePanel) loadReader(r fyne.URIReadCloser) {
+	p.start("Reading and inspecting "+r.URI().Name(), func() (string, error) { return readToken(r) })
+}
+
+// readToken reads a token file; an empty one is an error.
+func readToken(r fyne.URIReadCloser) (string, error) {
 	data, err := readAllLimited(r)
 	if err != nil {
-		p.w.status.showError(err)
-		return
+		return "", err
 	}
-	p.input.SetText(string(data))
-	p.inspect()
+	if strings.TrimSpace(string(data)) == "" {
+		return "", fmt.Errorf("%s is empty: choose a file that holds a token", r.URI().Name())
+	}
+	return string(data), nil
 }
 
 func readAllLimited(r fyne.URIReadCloser) ([]byte, error) {
@@ -167,26 +184,29 @@ func (p *pastePanel) stop() {
 }
 
 // replace starts a new Inspect: the running one is cancelled and its
-// outcome dropped. It returns the new run's context and a func that says
-// (on the UI goroutine) whether the run is still the latest, clearing the
-// cancel func when it is.
-func (p *pastePanel) replace() (context.Context, func() bool) {
+// outcome dropped. It returns the new run's context and number.
+func (p *pastePanel) replace() (context.Context, int) {
 	old := p.cancel
 	p.gen++
-	gen := p.gen
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	if old != nil {
 		old()
 	}
-	return ctx, func() bool {
-		if gen != p.gen {
-			return false
-		}
-		p.cancel = nil
-		cancel()
-		return true
+	return ctx, p.gen
+}
+
+// finish says whether run gen is still the latest as it ends (then nothing
+// runs any more); a replaced run's outcome is dropped.
+func (p *pastePanel) finish(gen int) bool {
+	if gen != p.gen {
+		return false
 	}
+	if p.cancel != nil {
+		p.cancel()
+		p.cancel = nil
+	}
+	return true
 }
 
 // inspect verifies the pasted token off the UI goroutine. A second Inspect
@@ -195,20 +215,35 @@ func (p *pastePanel) replace() (context.Context, func() bool) {
 func (p *pastePanel) inspect() {
 	raw := p.input.Text
 	if strings.TrimSpace(raw) == "" {
-		if p.cancel != nil {
-			_, current := p.replace()
-			current()
+		if p.running() {
+			_, gen := p.replace()
+			p.finish(gen)
 			p.w.status.stop("")
 			p.w.actions.update()
 		}
 		p.view.Clear("Paste a token above and press Inspect.")
 		return
 	}
+	p.start("Inspecting the pasted token", func() (string, error) { return raw, nil })
+}
+
+// start inspects the token read by source, off the UI goroutine (source may
+// read a file). A token read from a file is shown in the token box.
+func (p *pastePanel) start(what string, source func() (string, error)) {
 	mode, key, from := p.mode.Selected, strings.TrimSpace(p.key.Text), p.keyFrom
 	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
 		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now}
-	ctx, current := p.replace()
-	p.w.runIn(ctx, nil, "Inspecting the pasted token", func(ctx context.Context) (func(), error) {
+	ctx, gen := p.replace()
+	p.w.runIn(ctx, nil, what, func(ctx context.Context) (func(), error) {
+		raw, err := source()
+		if err != nil {
+			return nil, err
+		}
+		fyne.Do(func() {
+			if gen == p.gen && p.input.Text != raw {
+				p.input.SetText(raw)
+			}
+		})
 		if err := p.keyOptions(ctx, &opts, raw, mode, key, from); err != nil {
 			return nil, err
 		}
@@ -221,7 +256,7 @@ func (p *pastePanel) inspect() {
 			return nil, err
 		}
 		return func() { p.view.Show(raw, r, err) }, nil
-	}, current)
+	}, func() bool { return p.finish(gen) })
 }
 
 // keyOptions fills the verification options for the chosen mode.

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -234,5 +235,72 @@ func TestPasteCancel(t *testing.T) {
 	}
 	if enabled(w.actions.cancel) {
 		t.Errorf("Cancel still enabled after the run ended")
+	}
+}
+
+// slowFile is a file from the open dialog whose reading blocks until
+// release is closed.
+type slowFile struct {
+	uri     fyne.URI
+	data    *strings.Reader
+	release chan struct{}
+}
+
+func newSlowFile(name, data string) *slowFile {
+	return &slowFile{uri: storage.NewFileURI("/tmp/" + name), data: strings.NewReader(data), release: make(chan struct{})}
+}
+
+func (f *slowFile) Read(b []byte) (int, error) { <-f.release; return f.data.Read(b) }
+func (f *slowFile) Close() error               { return nil }
+func (f *slowFile) URI() fyne.URI              { return f.uri }
+
+// returnsAtOnce fails when call blocks (a file read on the UI goroutine).
+func returnsAtOnce(t *testing.T, what string, call func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { call(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s blocked the UI goroutine reading the file", what)
+	}
+}
+
+// TestFilesReadOffUIGoroutine: the key file and the token file chosen in
+// the dialogs are read in the background, then shown (and the token
+// inspected).
+func TestFilesReadOffUIGoroutine(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.mode.SetSelected(verifySecret)
+
+	key := newSlowFile("secret.txt", string(testSecret))
+	returnsAtOnce(t, "the key file", func() { p.loadKey(key) })
+	close(key.release)
+	w.wait()
+	if p.key.Text != string(testSecret) || p.keyFrom != "secret.txt" || p.mode.Selected != verifySecret {
+		t.Errorf("after the key file: key %q, from %q, mode %q", p.key.Text, p.keyFrom, p.mode.Selected)
+	}
+
+	raw := hsToken(t, testPayload)
+	tok := newSlowFile("token.jwt", raw+"\n")
+	returnsAtOnce(t, "the token file", func() { p.loadReader(tok) })
+	close(tok.release)
+	w.wait()
+	if strings.TrimSpace(p.input.Text) != raw {
+		t.Errorf("token box = %q", p.input.Text)
+	}
+	if got := p.view.sigLabel.Text; got != "Verified  HS256" {
+		t.Errorf("badge = %q; status error %q", got, w.status.errorText())
+	}
+
+	pem := newSlowFile("key.pem", "-----BEGIN PUBLIC KEY-----\n")
+	p.mode.SetSelected(verifyJWKSURL)
+	returnsAtOnce(t, "a PEM key file", func() { p.loadKey(pem) })
+	close(pem.release)
+	w.wait()
+	if p.mode.Selected != verifyKey || p.keyFrom != "key.pem" {
+		t.Errorf("after a key file in JWKS URL mode: mode %q, from %q", p.mode.Selected, p.keyFrom)
 	}
 }
