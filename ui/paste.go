@@ -136,7 +136,7 @@ func (p *pastePanel) onTokenFile() {
 
 // loadFile reads a dropped file into the token box and inspects it.
 func (p *pastePanel) loadFile(u fyne.URI) {
-	p.start("Reading and inspecting "+u.Name(), func() (string, error) {
+	p.start("Reading and inspecting "+u.Name(), true, func() (string, error) {
 		r, err := storage.Reader(u)
 		if err != nil {
 			return "", fmt.Errorf("could not open %s: %w", u.Name(), err)
@@ -148,7 +148,7 @@ func (p *pastePanel) loadFile(u fyne.URI) {
 // loadReader reads a token file into the token box and inspects it, off
 // the UI goroutine.
 func (p *pastePanel) loadReader(r fyne.URIReadCloser) {
-	p.start("Reading and inspecting "+r.URI().Name(), func() (string, error) { return readToken(r) })
+	p.start("Reading and inspecting "+r.URI().Name(), true, func() (string, error) { return readToken(r) })
 }
 
 // readToken reads a token file; an empty one is an error.
@@ -224,12 +224,12 @@ func (p *pastePanel) inspect() {
 		p.view.Clear("Paste a token above and press Inspect.")
 		return
 	}
-	p.start("Inspecting the pasted token", func() (string, error) { return raw, nil })
+	p.start("Inspecting the pasted token", false, func() (string, error) { return raw, nil })
 }
 
 // start inspects the token read by source, off the UI goroutine (source may
-// read a file). A token read from a file is shown in the token box.
-func (p *pastePanel) start(what string, source func() (string, error)) {
+// read a file). With fromFile the token read is shown in the token box.
+func (p *pastePanel) start(what string, fromFile bool, source func() (string, error)) {
 	mode, key, from := p.mode.Selected, strings.TrimSpace(p.key.Text), p.keyFrom
 	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
 		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now}
@@ -239,11 +239,13 @@ func (p *pastePanel) start(what string, source func() (string, error)) {
 		if err != nil {
 			return nil, err
 		}
-		fyne.Do(func() {
-			if gen == p.gen && p.input.Text != raw {
-				p.input.SetText(raw)
-			}
-		})
+		if fromFile {
+			fyne.Do(func() {
+				if gen == p.gen {
+					p.input.SetText(raw)
+				}
+			})
+		}
 		if err := p.keyOptions(ctx, &opts, raw, mode, key, from); err != nil {
 			return nil, err
 		}
