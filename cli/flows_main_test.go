@@ -13,6 +13,11 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TOKENINSPECTOR_TEST_AS_CLI") == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	// The tests use keyring.MockInit; a bus address (never dialled) gets
+	// them past store.SystemKeyring's no-session-bus guard.
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		os.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/tokeninspector-test-bus")
+	}
 	os.Exit(m.Run())
 }
 

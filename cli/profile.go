@@ -21,7 +21,7 @@ import (
 // user's config folder) and returns the named profile, with its secrets,
 // as a flows.Config. It is what "--profile NAME" of the flow commands uses.
 func profileConfig(name string) (flows.Config, error) {
-	s, prob, err := store.Open("")
+	s, prob, err := store.Open("", store.WithKeyring(store.SystemKeyring()))
 	if err != nil {
 		return flows.Config{}, err
 	}
@@ -153,7 +153,7 @@ func (c *profileCmd) parse(usage string) (args []string, status int, ok bool) {
 // open opens the store and reports a damaged file on stderr (the command
 // still runs).
 func (c *profileCmd) open(opts ...store.Option) (*store.Store, bool) {
-	s, prob, err := store.Open(c.path, opts...)
+	s, prob, err := store.Open(c.path, append([]store.Option{store.WithKeyring(store.SystemKeyring())}, opts...)...)
 	if err != nil {
 		c.errorf("%v", err)
 		return nil, false

@@ -43,7 +43,10 @@ measure() {
 	rm -rf "$tmp/config"; mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
 	local t0 t1
 	t0=$(date +%s%N)
+	# DBUS_SESSION_BUS_ADDRESS names a bus that is not there: otherwise each start
+	# autolaunches a dbus-daemon (Fyne's settings watcher) that outlives the run.
 	env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
+		DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus" \
 		TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" BROWSER="$bin demo-browser" "$@" >"$tmp/app.log" 2>&1 &
 	app_pid=$!
 	until DISPLAY=":$d" xdotool search --onlyvisible --name "^$title\$" >/dev/null 2>&1; do

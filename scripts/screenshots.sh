@@ -44,7 +44,10 @@ kill -0 "$xvfb_pid" 2>/dev/null && DISPLAY=":$d" xdotool getdisplaygeometry >/de
 shot() {
 	local name=$1; shift
 	rm -rf "$tmp/config"; mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
+	# DBUS_SESSION_BUS_ADDRESS names a bus that is not there: otherwise each start
+	# autolaunches a dbus-daemon (Fyne's settings watcher) that outlives the run.
 	env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
+		DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus" \
 		TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" BROWSER="$bin demo-browser" "$@" \
 		"$bin" >"$tmp/app.log" 2>&1 &
 	app_pid=$!

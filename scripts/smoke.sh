@@ -55,10 +55,14 @@ done
 
 mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
 chmod 700 "$tmp/run"
+# A private session bus for the app, gone when it exits: without one, Fyne's
+# settings watcher autolaunches a dbus-daemon that outlives the test.
+bus=
+command -v dbus-run-session >/dev/null 2>&1 && bus="dbus-run-session --"
 start=$(date +%s.%N)
 DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
 	TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" \
-	"$bin" >"$tmp/app.log" 2>&1 &
+	$bus "$bin" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 
 wid=

@@ -102,6 +102,24 @@ type Keyring interface {
 
 type osKeyring struct{}
 
+// SystemKeyring is the OS keyring for the app and the CLI. On Linux without
+// a D-Bus session bus it is a keyring that reports itself unavailable (so
+// the user is asked where secrets go) instead of letting go-keyring start a
+// session bus daemon that outlives the app.
+func SystemKeyring() Keyring {
+	if why := sessionBusMissing(); why != "" {
+		return noBusKeyring{why}
+	}
+	return osKeyring{}
+}
+
+// noBusKeyring answers every call with the reason there is no keyring.
+type noBusKeyring struct{ why string }
+
+func (k noBusKeyring) Set(_, _, _ string) error        { return errors.New(k.why) }
+func (k noBusKeyring) Get(_, _ string) (string, error) { return "", errors.New(k.why) }
+func (k noBusKeyring) Delete(_, _ string) error        { return errors.New(k.why) }
+
 func (osKeyring) Set(s, u, p string) error        { return keyring.Set(s, u, p) }
 func (osKeyring) Get(s, u string) (string, error) { return keyring.Get(s, u) }
 func (osKeyring) Delete(s, u string) error        { return keyring.Delete(s, u) }

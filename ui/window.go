@@ -290,7 +290,7 @@ func (w *window) profiles() (*store.Store, error) {
 
 // openDefaultStore opens $TOKENINSPECTOR_PROFILES or the default file.
 func openDefaultStore() (*store.Store, error) {
-	st, _, err := store.Open("")
+	st, _, err := store.Open("", store.WithKeyring(store.SystemKeyring()))
 	return st, err
 }
 
