@@ -64,7 +64,7 @@ func (b *actionBar) update() {
 	set(b.revoke, ready && (has("access") || has("refresh")) && endpoint(ep.rev))
 	set(b.userinfo, ready && has("access") && endpoint(ep.ui))
 	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
-	set(b.device, ready && !s.demo && endpoint(ep.dev))
+	set(b.device, ready && (s.demo || endpoint(ep.dev)))
 	set(b.cancel, busy || (s == nil && b.w.paste != nil && b.w.paste.running()))
 }
 
@@ -226,7 +226,7 @@ func (w *window) onDevice() {
 		return
 	}
 	w.run(s, "Device login", func(ctx context.Context) (func(), error) {
-		c, err := w.clientFor(s)
+		c, err := w.deviceClientFor(s)
 		if err != nil {
 			return nil, err
 		}
@@ -236,9 +236,15 @@ func (w *window) onDevice() {
 				u = dc.VerificationURI
 			}
 			fyne.Do(func() {
-				w.status.say(fmt.Sprintf("Device login: enter the code %s at %s (waiting for approval…)", dc.UserCode, dc.VerificationURI))
+				w.status.say(fmt.Sprintf("Device login: enter the code %s at %s on any device (waiting for approval…)", dc.UserCode, dc.VerificationURI))
 				w.status.showURL(u)
 			})
+			// This computer's browser is one such device; the URL stays on show for another.
+			if err := w.d.browser(ctx, u); err != nil {
+				fyne.Do(func() {
+					w.status.say(fmt.Sprintf("Device login: the browser did not open (%v); enter the code %s at %s on any device.", err, dc.UserCode, dc.VerificationURI))
+				})
+			}
 		})
 		if err != nil {
 			return nil, err

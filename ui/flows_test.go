@@ -126,3 +126,32 @@ func TestRemembersLastProfileAndSize(t *testing.T) {
 		t.Errorf("the new window did not restore the last profile")
 	}
 }
+
+// TestDemoDeviceLogin: Device login on the Demo IdP (RFC 8628) shows the
+// code and the page, the browser approves it, and verified tokens follow.
+func TestDemoDeviceLogin(t *testing.T) {
+	w := newTestWindow(t, nil)
+	srv, err := w.demo.server()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SetShortLifetimes(true) // polls every second instead of five
+	w.actions.update()
+	if w.actions.device.Disabled() {
+		t.Fatal("Device login is disabled for the Demo IdP")
+	}
+	test.Tap(w.actions.device)
+	w.wait()
+	if e := w.status.errorText(); e != "" {
+		t.Fatalf("device login failed: %s", e)
+	}
+	if !strings.Contains(w.status.url.Text, "/device?user_code=") {
+		t.Errorf("the verification URL was not shown: %q", w.status.url.Text)
+	}
+	if got := w.idView().sigLabel.Text; !strings.HasPrefix(got, "Verified") {
+		t.Errorf("ID token badge after a device login = %q; want Verified", got)
+	}
+	if got := w.accessView().sigLabel.Text; !strings.HasPrefix(got, "Verified") {
+		t.Errorf("access token badge after a device login = %q; want Verified", got)
+	}
+}

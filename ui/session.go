@@ -126,6 +126,20 @@ func (w *window) m2mClientFor(s *session) (*flows.Client, error) {
 	return flows.NewClient(cfg, w.clientOptions(s)...)
 }
 
+// deviceClientFor is the client for the device grant (RFC 8628): the demo
+// profile uses the demo's public native client, other profiles their own.
+func (w *window) deviceClientFor(s *session) (*flows.Client, error) {
+	if !s.demo {
+		return w.clientFor(s)
+	}
+	srv, err := w.demo.server()
+	if err != nil {
+		return nil, err
+	}
+	cfg := flows.Config{Issuer: srv.Issuer(), ClientID: demoidp.NativeClientID, AuthMethod: flows.AuthNone, Scopes: demoScopes}
+	return flows.NewClient(cfg, w.clientOptions(s)...)
+}
+
 func (w *window) configFor(s *session) (flows.Config, error) {
 	if s.demo {
 		srv, err := w.demo.server()

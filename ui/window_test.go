@@ -61,12 +61,19 @@ func testStore(t *testing.T) *store.Store {
 	return st
 }
 
-// stand-in browser: signs in to the demo IdP as alice.
+// stand-in browser: signs in to the demo IdP as alice, and approves a
+// device login when given the demo's device page.
 func demoBrowser(t *testing.T) func(ctx context.Context, u string) error {
 	return func(ctx context.Context, u string) error {
 		go func() {
-			if err := demoidp.LoginBrowser(context.Background(), u, "alice", "secret"); err != nil {
-				t.Errorf("LoginBrowser: %v", err)
+			var err error
+			if strings.Contains(u, "/device?") {
+				err = demoidp.ApproveDevice(context.Background(), u, "alice", "secret")
+			} else {
+				err = demoidp.LoginBrowser(context.Background(), u, "alice", "secret")
+			}
+			if err != nil {
+				t.Errorf("stand-in browser at %s: %v", u, err)
 			}
 		}()
 		return nil
@@ -151,7 +158,7 @@ func TestButtonEnablement(t *testing.T) {
 	w := newTestWindow(t, nil)
 	b := w.actions
 	want := map[string]bool{"login": true, "refresh": false, "introspect": false, "revoke": false, "userinfo": false,
-		"clientcreds": true, "device": false, "cancel": false}
+		"clientcreds": true, "device": true, "cancel": false} // the Demo IdP has a device grant
 	check := func(stage string) {
 		t.Helper()
 		got := map[string]bool{"login": enabled(b.login), "refresh": enabled(b.refresh), "introspect": enabled(b.introspect),
@@ -175,7 +182,7 @@ func TestButtonEnablement(t *testing.T) {
 	test.Tap(b.login)
 	w.wait()
 	want = map[string]bool{"login": true, "refresh": true, "introspect": true, "revoke": true, "userinfo": true,
-		"clientcreds": true, "device": false, "cancel": false}
+		"clientcreds": true, "device": true, "cancel": false}
 	check("after login")
 
 	w.sidebar.selectPaste()
