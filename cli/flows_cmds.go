@@ -135,6 +135,7 @@ func runClientCredentials(env Env) int {
 func runDevice(env Env) int {
 	c := newFlowCommand(env, "device", "--issuer URL --client-id ID [flags]",
 		"Run the device authorization grant (RFC 8628): show the user code, poll until approved, check the tokens.")
+	open := c.fs.Bool("open", false, "also open the verification page in this computer's browser ($BROWSER honoured)")
 	if st, ok := c.parse(); !ok {
 		return st
 	}
@@ -146,8 +147,15 @@ func runDevice(env Env) int {
 	defer stop()
 	res, err := cl.DeviceWithProgress(ctx, func(dc flows.DeviceCode) {
 		fmt.Fprintf(env.Stderr, "On any device, open %s and enter the code %s\n", dc.VerificationURI, dc.UserCode)
+		u := dc.VerificationURI
 		if dc.VerificationURIComplete != "" {
-			fmt.Fprintf(env.Stderr, "(or open %s)\n", dc.VerificationURIComplete)
+			u = dc.VerificationURIComplete
+			fmt.Fprintf(env.Stderr, "(or open %s)\n", u)
+		}
+		if *open {
+			if err := openBrowser(ctx, u); err != nil {
+				fmt.Fprintf(env.Stderr, "Could not open the browser (%v); open the page by hand.\n", err)
+			}
 		}
 	}, func(p flows.DevicePoll) {
 		if p.Status == "slow_down" {

@@ -235,3 +235,27 @@ func TestDeviceCommand(t *testing.T) {
 		t.Errorf("device = %d, polls %d\n%s\n%s", st, polls.Load(), out, errs)
 	}
 }
+
+// TestDeviceCommandOpensBrowser: "device --open" opens the demo IdP's
+// verification page in the (stand-in) browser, which approves it.
+func TestDeviceCommandOpensBrowser(t *testing.T) {
+	s, err := demoidp.Start(demoidp.Options{ShortLifetimes: true}) // polls every second
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	prev := openBrowser
+	var opened string
+	openBrowser = func(ctx context.Context, u string) error {
+		opened = u
+		return demoidp.ApproveDevice(ctx, u, "alice", "secret")
+	}
+	t.Cleanup(func() { openBrowser = prev })
+	st, out, errs := runCLI(t, "", "device", "--open", "--json", "--issuer", s.Issuer(), "--client-id", demoidp.NativeClientID, "--scope", "openid")
+	if st != ExitOK || !strings.Contains(opened, "/device?user_code=") {
+		t.Fatalf("device --open = %d, opened %q\n%s\n%s", st, opened, out, errs)
+	}
+	if tj := decodeTokens(t, out); tj.Grant != "device_code" || tj.ID == nil || tj.ID.Signature.Status != "valid" {
+		t.Errorf("device JSON = %+v", tj)
+	}
+}
