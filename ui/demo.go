@@ -71,9 +71,9 @@ func (p *demoPanel) refresh() {
 		users = append(users, u.Username+"/"+u.Password)
 	}
 	p.info.SetText(fmt.Sprintf("Issuer %s\nSigning key kid %s (published: %s)\nLifetimes: access %s, ID %s, refresh %s\n"+
-		"Users: %s. Client used by this profile: %s (client_secret_basic); client credentials use %s.",
+		"Users: %s. Client used by this profile: %s (client_secret_basic); client credentials use %s; device login uses %s (public).",
 		srv.Issuer(), srv.SigningKeyID(), strings.Join(srv.KeyIDs(), ", "), lt.AccessToken, lt.IDToken, lt.RefreshToken,
-		strings.Join(users, ", "), demoidp.WebClientID, demoidp.M2MClientID))
+		strings.Join(users, ", "), demoidp.WebClientID, demoidp.M2MClientID, demoidp.NativeClientID))
 	p.flaw.SetSelected(flawLabel(srv.Flaw()))
 }
 
