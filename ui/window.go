@@ -106,10 +106,12 @@ func (w *window) build() {
 
 	// Tab contents are built on first display (see ensureTab): fewer fonts
 	// and widgets before the window shows, less memory for unused tabs.
-	w.tabs = container.NewAppTabs()
+	// All items at once: each Append lays the whole tab bar out again.
+	var items []*container.TabItem
 	for _, t := range []string{tabProfile, tabAccess, tabID, tabRefresh, tabPasted, tabChanges, tabResponses, tabTranscript} {
-		w.tabs.Append(container.NewTabItem(t, container.NewStack()))
+		items = append(items, container.NewTabItem(t, container.NewStack()))
 	}
+	w.tabs = container.NewAppTabs(items...)
 	w.profileTab = w.tabs.Items[0]
 	w.tabs.OnSelected = func(it *container.TabItem) { w.ensureTab(it.Text) }
 	w.sidebar = newSidebar(w)
