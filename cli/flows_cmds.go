@@ -16,10 +16,7 @@ import (
 func runDiscover(env Env) int {
 	c := newFlowCommand(env, "discover", "--issuer URL [flags]",
 		"Fetch the issuer's OpenID Connect discovery document (or RFC 8414 metadata) and lint it.")
-	if st, ok := c.parse(); !ok {
-		return st
-	}
-	cl, st, ok := c.client()
+	_, cl, st, ok := c.start("", nil)
 	if !ok {
 		return st
 	}
@@ -78,26 +75,39 @@ func runRefresh(env Env) int {
 	c := newFlowCommand(env, "refresh", "--refresh-token T|- [flags]", "Redeem a refresh token and check the new tokens.")
 	rt := c.fs.String("refresh-token", "", "the refresh token (- reads it from stdin)")
 	idt := c.fs.String("id-token", "", "the ID token the refresh token came with: the new ID token must have the same iss, sub and aud (OIDC Core 12.2)")
-	if st, ok := c.parse(); !ok {
+	tok, cl, st, ok := c.start("--refresh-token", rt)
+	if !ok {
 		return st
-	}
-	tok, err := c.tokenArg("--refresh-token", *rt)
-	if err != nil {
-		return c.usageError(err)
 	}
 	original, err := originalResult(*idt)
 	if err != nil {
 		return c.usageError(err)
-	}
-	cl, st, ok := c.client()
-	if !ok {
-		return st
 	}
 	res, err := cl.Refresh(context.Background(), tok, original)
 	if err != nil {
 		return c.fail(err)
 	}
 	return c.printResult(res)
+}
+
+// start parses the arguments, reads the token flag name (unless name is
+// "") and builds the client; ok false means exit with status.
+func (c *flowCommand) start(name string, v *string) (tok string, cl *flows.Client, status int, ok bool) {
+	if st, ok := c.parse(); !ok {
+		return "", nil, st, false
+	}
+	if name != "" {
+		t, err := c.tokenArg(name, *v)
+		if err != nil {
+			return "", nil, c.usageError(err), false
+		}
+		tok = t
+	}
+	cl, st, ok := c.client()
+	if !ok {
+		return "", nil, st, false
+	}
+	return tok, cl, 0, true
 }
 
 // originalResult wraps the --id-token of "refresh" as the result the
@@ -117,10 +127,7 @@ func originalResult(idToken string) (*flows.Result, error) {
 func runClientCredentials(env Env) int {
 	c := newFlowCommand(env, "client-credentials", "--issuer URL --client-id ID [flags]",
 		"Request a token for the client itself (RFC 6749 §4.4) and check it.")
-	if st, ok := c.parse(); !ok {
-		return st
-	}
-	cl, st, ok := c.client()
+	_, cl, st, ok := c.start("", nil)
 	if !ok {
 		return st
 	}
@@ -136,10 +143,7 @@ func runDevice(env Env) int {
 	c := newFlowCommand(env, "device", "--issuer URL --client-id ID [flags]",
 		"Run the device authorization grant (RFC 8628): show the user code, poll until approved, check the tokens.")
 	open := c.fs.Bool("open", false, "also open the verification page in this computer's browser ($BROWSER honoured)")
-	if st, ok := c.parse(); !ok {
-		return st
-	}
-	cl, st, ok := c.client()
+	_, cl, st, ok := c.start("", nil)
 	if !ok {
 		return st
 	}
@@ -174,14 +178,7 @@ func runIntrospect(env Env) int {
 		"Ask the server whether a token is active (RFC 7662). Exit status 1 when it is not.")
 	tokFlag := c.fs.String("token", "", "the token (- reads it from stdin)")
 	hint := c.fs.String("hint", "", "token_type_hint: access_token or refresh_token")
-	if st, ok := c.parse(); !ok {
-		return st
-	}
-	tok, err := c.tokenArg("--token", *tokFlag)
-	if err != nil {
-		return c.usageError(err)
-	}
-	cl, st, ok := c.client()
+	tok, cl, st, ok := c.start("--token", tokFlag)
 	if !ok {
 		return st
 	}
@@ -206,14 +203,7 @@ func runRevoke(env Env) int {
 	c := newFlowCommand(env, "revoke", "--token T|- [flags]", "Revoke a token (RFC 7009).")
 	tokFlag := c.fs.String("token", "", "the token (- reads it from stdin)")
 	hint := c.fs.String("hint", "", "token_type_hint: access_token or refresh_token")
-	if st, ok := c.parse(); !ok {
-		return st
-	}
-	tok, err := c.tokenArg("--token", *tokFlag)
-	if err != nil {
-		return c.usageError(err)
-	}
-	cl, st, ok := c.client()
+	tok, cl, st, ok := c.start("--token", tokFlag)
 	if !ok {
 		return st
 	}
@@ -232,14 +222,7 @@ func runRevoke(env Env) int {
 func runUserInfo(env Env) int {
 	c := newFlowCommand(env, "userinfo", "--token ACCESS_TOKEN|- [flags]", "Call the userinfo endpoint with an access token.")
 	tokFlag := c.fs.String("token", "", "the access token (- reads it from stdin)")
-	if st, ok := c.parse(); !ok {
-		return st
-	}
-	tok, err := c.tokenArg("--token", *tokFlag)
-	if err != nil {
-		return c.usageError(err)
-	}
-	cl, st, ok := c.client()
+	tok, cl, st, ok := c.start("--token", tokFlag)
 	if !ok {
 		return st
 	}
