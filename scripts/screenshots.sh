@@ -23,21 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A display of our own: a random free number (other tests may start Xvfb
-# at the same time), ready when it answers and our Xvfb is still running.
-for _ in $(seq 20); do
-	d=$((100 + RANDOM % 800))
-	[ -e "/tmp/.X$d-lock" ] || [ -e "/tmp/.X11-unix/X$d" ] || break
-done
-Xvfb ":$d" -screen 0 1280x800x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 100); do
-	kill -0 "$xvfb_pid" 2>/dev/null || break
-	DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 && break
-	sleep 0.1
-done
-kill -0 "$xvfb_pid" 2>/dev/null && DISPLAY=":$d" xdotool getdisplaygeometry >/dev/null 2>&1 ||
-	{ cat "$tmp/xvfb.log" >&2; echo "screenshots: Xvfb did not start" >&2; exit 1; }
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb "$tmp/xvfb.log" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
 
 # shot NAME VAR=VALUE... : start the app with the variables, wait for the
 # automation to finish, capture the window, quit.

@@ -20,7 +20,6 @@ skip() {
 need=()
 command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
 command -v xdotool >/dev/null 2>&1 || need+=(xdotool)
-command -v xdpyinfo >/dev/null 2>&1 || need+=(x11-utils)
 if [ ${#need[@]} -gt 0 ]; then
 	command -v apt-get >/dev/null 2>&1 || skip "missing ${need[*]} and this is not Debian/Ubuntu"
 	sudo=()
@@ -41,17 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Xvfb picks a free display itself (-displayfd) and says which; then wait until it answers.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$tmp/display" >"$tmp/xvfb.log" 2>&1 &
-xvfb_pid=$!
-d=
-for _ in $(seq 100); do
-	d=$(cat "$tmp/display" 2>/dev/null || true)
-	[ -n "$d" ] && xdpyinfo -display ":$d" >/dev/null 2>&1 && break
-	d=
-	sleep 0.1
-done
-[ -n "$d" ] || { cat "$tmp/xvfb.log"; echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb "$tmp/xvfb.log" || { echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
 
 mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
 chmod 700 "$tmp/run"
