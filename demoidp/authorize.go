@@ -117,7 +117,7 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, ar fosite.Authori
 	for _, scope := range ar.GetRequestedScopes() {
 		ar.GrantScope(scope)
 	}
-	grantAudience(ar)
+	grantAudience(ar, ar.GetRequestedAudience())
 	requestedAt := ar.GetRequestedAt()
 	if fresh {
 		// The sign-in was part of this authorization: it started no later than the login.

@@ -234,14 +234,8 @@ func (s *Server) DeviceInterval() time.Duration {
 // clients authenticate with their registered method.
 func (s *Server) handleDeviceAuthorization(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if err := r.ParseForm(); err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body is not a form: "+err.Error())
-		return
-	}
-	client, err := s.provider.AuthenticateClient(ctx, r, r.PostForm)
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Basic realm="demo IdP"`)
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed: "+fosite.ErrorToRFC6749Error(err).GetDescription())
+	client, ok := s.authenticateClient(w, r)
+	if !ok {
 		return
 	}
 	if !client.GetGrantTypes().Has(DeviceGrantType) {
@@ -333,13 +327,7 @@ func (h *deviceTokenHandler) HandleTokenEndpointRequest(ctx context.Context, r f
 	for _, sc := range g.scopes {
 		r.GrantScope(sc)
 	}
-	aud := g.audience
-	if len(aud) == 0 {
-		aud = []string{APIAudience}
-	}
-	for _, a := range aud {
-		r.GrantAudience(a)
-	}
+	grantAudience(r, g.audience)
 	now := time.Now().UTC()
 	gt := fosite.GrantType(DeviceGrantType)
 	g.sess.SetExpiresAt(fosite.AccessToken, now.Add(fosite.GetEffectiveLifespan(client, gt, fosite.AccessToken, h.config.GetAccessTokenLifespan(ctx))).Round(time.Second))

@@ -97,7 +97,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		for _, scope := range ar.GetRequestedScopes() {
 			ar.GrantScope(scope)
 		}
-		grantAudience(ar)
+		grantAudience(ar, ar.GetRequestedAudience())
 	}
 	resp, err := s.provider.NewAccessResponse(ctx, ar)
 	if err != nil {
@@ -107,9 +107,9 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	s.provider.WriteAccessResponse(ctx, w, ar, resp)
 }
 
-// grantAudience grants the requested (already validated) audiences, or APIAudience.
-func grantAudience(ar fosite.Requester) {
-	aud := ar.GetRequestedAudience()
+// grantAudience grants aud (requested and already validated), or APIAudience
+// when none was requested.
+func grantAudience(ar fosite.Requester, aud []string) {
 	if len(aud) == 0 {
 		aud = fosite.Arguments{APIAudience}
 	}
@@ -129,14 +129,8 @@ func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
 // private_key_jwt); public clients may not introspect.
 func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if err := r.ParseForm(); err != nil {
-		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body is not a form: "+err.Error())
-		return
-	}
-	client, err := s.provider.AuthenticateClient(ctx, r, r.PostForm)
-	if err != nil {
-		w.Header().Set("WWW-Authenticate", `Basic realm="demo IdP"`)
-		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed: "+fosite.ErrorToRFC6749Error(err).GetDescription())
+	client, ok := s.authenticateClient(w, r)
+	if !ok {
 		return
 	}
 	if client.IsPublic() {
@@ -231,6 +225,22 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.renderPage(w, http.StatusOK, "home", homeData{Issuer: s.issuer, Clients: s.Clients(), Users: s.Users(),
 		Flaw: s.Flaw(), Lifetimes: s.Lifetimes()})
+}
+
+// authenticateClient parses the form and authenticates the client with its
+// registered method; on failure it writes the OAuth error and returns false.
+func (s *Server) authenticateClient(w http.ResponseWriter, r *http.Request) (fosite.Client, bool) {
+	if err := r.ParseForm(); err != nil {
+		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The request body is not a form: "+err.Error())
+		return nil, false
+	}
+	client, err := s.provider.AuthenticateClient(r.Context(), r, r.PostForm)
+	if err != nil {
+		w.Header().Set("WWW-Authenticate", `Basic realm="demo IdP"`)
+		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "Client authentication failed: "+fosite.ErrorToRFC6749Error(err).GetDescription())
+		return nil, false
+	}
+	return client, true
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
