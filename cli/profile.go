@@ -36,35 +36,7 @@ func profileConfig(name string) (flows.Config, error) {
 	if err != nil {
 		return flows.Config{}, err
 	}
-	return ProfileToConfig(p, creds), nil
-}
-
-// ProfileToConfig maps a saved profile and its secrets to a flows.Config.
-func ProfileToConfig(p store.Profile, c store.Credentials) flows.Config {
-	e := p.Endpoints
-	return flows.Config{
-		Issuer: p.Issuer,
-		Endpoints: flows.Endpoints{
-			Authorization: e.Authorization, Token: e.Token, Introspection: e.Introspection,
-			Revocation: e.Revocation, UserInfo: e.UserInfo, DeviceAuthorization: e.DeviceAuthorization, JWKS: e.JWKS,
-		},
-		ClientID:     p.ClientID,
-		ClientSecret: c.ClientSecret,
-		AuthMethod:   flows.AuthMethod(p.AuthMethod),
-		PrivateKey:   c.PrivateKey,
-		PrivateKeyID: p.PrivateKeyID,
-		Scopes:       p.Scopes,
-		Audience:     p.Audience,
-		Resources:    p.Resources,
-		Params:       url.Values(p.Values()),
-		RedirectHost: p.RedirectHost,
-		RedirectPort: p.RedirectPort,
-		RedirectPath: p.RedirectPath,
-		CAFile:       p.CAFile,
-		Insecure:     p.Insecure,
-		Skew:         p.Skew.D(),
-		Timeout:      p.Timeout.D(),
-	}
+	return flows.ConfigFromProfile(p, creds), nil
 }
 
 var profileSubcommands = []struct {

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
-	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/store"
 	"github.com/zalando/go-keyring"
 )
@@ -176,34 +175,6 @@ func TestProfileCorruptFile(t *testing.T) {
 	st, out, _ := runProfileCmd(t, path, "", "restore")
 	if st != ExitOK || !strings.Contains(out, "Restored 1 profile(s)") {
 		t.Errorf("restore: %d %q", st, out)
-	}
-}
-
-// ProfileToConfig must carry every field flows needs.
-func TestProfileToConfig(t *testing.T) {
-	p := store.Profile{
-		Issuer: "https://i", ClientID: "c", AuthMethod: store.AuthPrivateKeyJWT, PrivateKeyID: "k1",
-		Endpoints: store.Endpoints{Authorization: "https://i/a", Token: "https://i/t", Introspection: "https://i/in",
-			Revocation: "https://i/r", UserInfo: "https://i/u", DeviceAuthorization: "https://i/d", JWKS: "https://i/j"},
-		Scopes: []string{"openid"}, Audience: "aud", Resources: []string{"https://api"},
-		Params:       map[string][]string{"acr_values": {"gold"}},
-		RedirectHost: "[::1]", RedirectPort: 9, RedirectPath: "/cb", CAFile: "/ca.pem", Insecure: true,
-		Skew: store.Duration(time.Minute), Timeout: store.Duration(5 * time.Second),
-	}
-	cfg := ProfileToConfig(p, store.Credentials{ClientSecret: "s", PrivateKey: []byte("pk")})
-	want := flows.Config{
-		Issuer: "https://i", ClientID: "c", ClientSecret: "s", AuthMethod: flows.AuthPrivateKeyJWT, PrivateKey: []byte("pk"), PrivateKeyID: "k1",
-		Endpoints: flows.Endpoints{Authorization: "https://i/a", Token: "https://i/t", Introspection: "https://i/in",
-			Revocation: "https://i/r", UserInfo: "https://i/u", DeviceAuthorization: "https://i/d", JWKS: "https://i/j"},
-		Scopes: []string{"openid"}, Audience: "aud", Resources: []string{"https://api"},
-		Params:       map[string][]string{"acr_values": {"gold"}},
-		RedirectHost: "[::1]", RedirectPort: 9, RedirectPath: "/cb", CAFile: "/ca.pem", Insecure: true,
-		Skew: time.Minute, Timeout: 5 * time.Second,
-	}
-	got, _ := json.Marshal(cfg)
-	exp, _ := json.Marshal(want)
-	if !bytes.Equal(got, exp) {
-		t.Errorf("ProfileToConfig:\n got %s\nwant %s", got, exp)
 	}
 }
 

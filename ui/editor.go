@@ -417,7 +417,7 @@ func (e *editor) onDiscover() {
 		e.lint.SetText("Type the issuer URL first.")
 		return
 	}
-	cfg := profileConfig(p, store.Credentials{})
+	cfg := flows.ConfigFromProfile(p, store.Credentials{})
 	cfg.Endpoints = flows.Endpoints{}
 	e.lint.SetText("Discovering…")
 	tr := e.w.transcriptOf(e.w.cur)

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"sync"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
@@ -157,22 +156,7 @@ func (w *window) configFor(s *session) (flows.Config, error) {
 	if err != nil {
 		return flows.Config{}, fmt.Errorf("could not read the secrets of profile %q: %w", s.name, err)
 	}
-	return profileConfig(s.profile, creds), nil
-}
-
-// profileConfig maps a saved profile and its secrets to a flows.Config.
-func profileConfig(p store.Profile, c store.Credentials) flows.Config {
-	e := p.Endpoints
-	return flows.Config{
-		Issuer: p.Issuer,
-		Endpoints: flows.Endpoints{Authorization: e.Authorization, Token: e.Token, Introspection: e.Introspection,
-			Revocation: e.Revocation, UserInfo: e.UserInfo, DeviceAuthorization: e.DeviceAuthorization, JWKS: e.JWKS},
-		ClientID: p.ClientID, ClientSecret: c.ClientSecret, AuthMethod: flows.AuthMethod(p.AuthMethod),
-		PrivateKey: c.PrivateKey, PrivateKeyID: p.PrivateKeyID,
-		Scopes: p.Scopes, Audience: p.Audience, Resources: p.Resources, Params: url.Values(p.Values()),
-		RedirectHost: p.RedirectHost, RedirectPort: p.RedirectPort, RedirectPath: p.RedirectPath,
-		CAFile: p.CAFile, Insecure: p.Insecure, Skew: p.Skew.D(), Timeout: p.Timeout.D(),
-	}
+	return flows.ConfigFromProfile(s.profile, creds), nil
 }
 
 // tokenOf returns the inspected token of a result, nil-safe.
