@@ -95,7 +95,9 @@ type changesView struct {
 func newChangesView() *changesView {
 	v := &changesView{intro: widget.NewLabel("")}
 	v.intro.Wrapping = fyne.TextWrapWord
-	v.table = newTextTable([]string{"Token · claim", "Before", "After"}, []float32{220, 380, 380}, func() [][3]string { return v.rows })
+	v.table = newLabelTable([]column{{"Token · claim", 220}, {"Before", 380}, {"After", 380}},
+		func() int { return len(v.rows) },
+		func(row, col int, l *widget.Label) { l.SetText(v.rows[row][col]) })
 	v.content = container.NewBorder(v.intro, nil, nil, nil, v.table)
 	v.show(nil, nil)
 	return v
@@ -162,19 +164,25 @@ func shorten(s string) string {
 	return s
 }
 
-// newTextTable is a read-only table of three text columns with a header row.
-func newTextTable(titles []string, widths []float32, rows func() [][3]string) *widget.Table {
+// column is a table column: its title and width.
+type column struct {
+	title string
+	width float32
+}
+
+// newLabelTable is a read-only table of truncated labels under a bold
+// header row; rows counts the rows and fill sets the label of one cell.
+func newLabelTable(cols []column, rows func() int, fill func(row, col int, l *widget.Label)) *widget.Table {
 	t := widget.NewTable(
-		func() (int, int) { return len(rows()), len(titles) },
+		func() (int, int) { return rows(), len(cols) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
-			rs := rows()
-			if id.Row < len(rs) && id.Col < 3 {
-				o.(*widget.Label).SetText(rs[id.Row][id.Col])
+			if id.Row < rows() && id.Col < len(cols) {
+				fill(id.Row, id.Col, o.(*widget.Label))
 			}
 		})
 	t.ShowHeaderRow = true
@@ -182,12 +190,12 @@ func newTextTable(titles []string, widths []float32, rows func() [][3]string) *w
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(titles) {
-			o.(*widget.Label).SetText(titles[id.Col])
+		if id.Col >= 0 && id.Col < len(cols) {
+			o.(*widget.Label).SetText(cols[id.Col].title)
 		}
 	}
-	for i, wd := range widths {
-		t.SetColumnWidth(i, wd)
+	for i, c := range cols {
+		t.SetColumnWidth(i, c.width)
 	}
 	return t
 }

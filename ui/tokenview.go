@@ -363,41 +363,14 @@ func prettyJSON(v []byte) string {
 	return b.String()
 }
 
-var fieldColumns = []struct {
-	title string
-	width float32
-}{{"Name", 130}, {"Value", 250}, {"Time", 265}, {"Description", 520}}
+var fieldColumns = []column{{"Name", 130}, {"Value", 250}, {"Time", 265}, {"Description", 520}}
 
 func (v *tokenView) newFieldTable(rows func() []fieldRow) *widget.Table {
-	t := widget.NewTable(
-		func() (int, int) { return len(rows()), len(fieldColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			rs := rows()
-			if id.Row >= len(rs) {
-				return
-			}
-			r := rs[id.Row]
-			l := o.(*widget.Label)
-			l.TextStyle = fyne.TextStyle{Bold: id.Col == 0}
-			l.SetText([]string{r.Name, r.Value, r.When, r.About}[id.Col])
-		})
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(fieldColumns) {
-			o.(*widget.Label).SetText(fieldColumns[id.Col].title)
-		}
-	}
-	for i, c := range fieldColumns {
-		t.SetColumnWidth(i, c.width)
-	}
+	t := newLabelTable(fieldColumns, func() int { return len(rows()) }, func(row, col int, l *widget.Label) {
+		r := rows()[row]
+		l.TextStyle = fyne.TextStyle{Bold: col == 0}
+		l.SetText([]string{r.Name, r.Value, r.When, r.About}[col])
+	})
 	t.OnSelected = func(id widget.TableCellID) {
 		rs := rows()
 		if id.Row >= 0 && id.Row < len(rs) {
