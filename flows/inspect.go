@@ -9,11 +9,8 @@ import (
 // keySource is the issuer's JWKS through the shared cache, or nil when the
 // profile has no jwks_uri (signatures then stay "unverified").
 func (c *Client) keySource(ctx context.Context) token.KeySource {
-	u, err := c.endpoint(ctx, "jwks")
-	if err != nil {
-		return nil
-	}
-	return c.jwks.sourceFor(u, c.trust(), c.hc)
+	keys, _ := c.KeySource(ctx)
+	return keys
 }
 
 // KeySource returns the profile's JWKS key source (discovering the jwks_uri
