@@ -82,7 +82,8 @@ func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
 	return a, nil
 }
 
-// defaultAuthMethod picks client_secret_basic when a secret is given, none otherwise.
+// defaultAuthMethod picks private_key_jwt when a private key is given,
+// client_secret_basic when a secret is, none otherwise.
 func defaultAuthMethod(cfg Config) AuthMethod {
 	switch {
 	case len(cfg.PrivateKey) > 0:
@@ -141,7 +142,7 @@ func (a *clientAuth) assertion(aud string) (string, error) {
 }
 
 // oauth2Style maps the method onto x/oauth2's AuthStyle; the JWT methods send
-// client_id in the form and add the assertion through oauth2Options.
+// client_id in the form and add the assertion through assertionParams.
 func (a *clientAuth) oauth2Style() oauth2.AuthStyle {
 	if a.method == AuthSecretBasic {
 		return oauth2.AuthStyleInHeader
