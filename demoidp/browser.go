@@ -25,17 +25,7 @@ func LoginBrowser(ctx context.Context, authURL, user, password string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("demo browser: %q is not an http(s) authorization URL", authURL)
 	}
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		return err
-	}
-	c := &http.Client{
-		Jar:           jar,
-		Timeout:       30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	b := &loginBrowser{c: c, idpHost: u.Host, user: user, password: password, decision: "allow"}
-	return b.run(ctx, u)
+	return newLoginBrowser(u, user, password, "allow", false).run(ctx, u)
 }
 
 // ApproveDevice completes a device authorization (RFC 8628) unattended, for
@@ -59,17 +49,19 @@ func driveDevice(ctx context.Context, uri, user, password, decision string) erro
 	if u.Query().Get("user_code") == "" {
 		return fmt.Errorf("demo browser: %s has no user_code; pass verification_uri_complete", u.Redacted())
 	}
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		return err
-	}
+	return newLoginBrowser(u, user, password, decision, true).run(ctx, u)
+}
+
+// newLoginBrowser returns a browser with its own cookie jar that stops at
+// every redirect, for the identity provider at start's host.
+func newLoginBrowser(start *url.URL, user, password, decision string, device bool) *loginBrowser {
+	jar, _ := cookiejar.New(nil) // never fails without options
 	c := &http.Client{
 		Jar:           jar,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	b := &loginBrowser{c: c, idpHost: u.Host, user: user, password: password, decision: decision, device: true}
-	return b.run(ctx, u)
+	return &loginBrowser{c: c, idpHost: start.Host, user: user, password: password, decision: decision, device: device}
 }
 
 type loginBrowser struct {
