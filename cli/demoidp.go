@@ -8,11 +8,8 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"os"
-	"os/signal"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
@@ -21,7 +18,7 @@ import (
 // runDemoIDP is "tokeninspector demo-idp": the demo identity provider,
 // standalone, until interrupted.
 func runDemoIDP(env Env) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 	return serveDemoIDP(ctx, env, nil)
 }
