@@ -40,8 +40,12 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 	if err := fs.Parse(env.Args); err != nil {
 		return demoUsageStatus(err)
 	}
-	if fs.NArg() > 0 || *port < 0 || *port > 65535 {
-		fmt.Fprintln(env.Stderr, "demo-idp: unexpected arguments; see tokeninspector demo-idp --help")
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "demo-idp: unexpected argument %q; see tokeninspector demo-idp --help\n", fs.Arg(0))
+		return ExitUsage
+	}
+	if *port < 0 || *port > 65535 {
+		fmt.Fprintf(env.Stderr, "demo-idp: --port %d is not a TCP port; give 1-65535, or 0 for a random free one\n", *port)
 		return ExitUsage
 	}
 	flaw, err := demoidp.ParseFlaw(*flawName)
