@@ -176,22 +176,21 @@ func (w *window) accessView() *tokenView {
 	return w.access
 }
 
-func (w *window) idView() *tokenView {
-	if w.id == nil {
-		w.id = newTokenView(w.app, w.d.now, emptyID)
-		w.setTabContent(tabID, w.id.content)
-		showInspected(w.id, tokenOf(w.result(), "id"), emptyID)
-	}
-	return w.id
-}
+func (w *window) idView() *tokenView { return w.tokenTab(&w.id, tabID, "id", emptyID) }
 
 func (w *window) refreshView() *tokenView {
-	if w.refresh == nil {
-		w.refresh = newTokenView(w.app, w.d.now, emptyRefresh)
-		w.setTabContent(tabRefresh, w.refresh.content)
-		showInspected(w.refresh, tokenOf(w.result(), "refresh"), emptyRefresh)
+	return w.tokenTab(&w.refresh, tabRefresh, "refresh", emptyRefresh)
+}
+
+// tokenTab builds *v, the view of the tab showing the token of this kind,
+// on first use.
+func (w *window) tokenTab(v **tokenView, tab, kind, empty string) *tokenView {
+	if *v == nil {
+		*v = newTokenView(w.app, w.d.now, empty)
+		w.setTabContent(tab, (*v).content)
+		showInspected(*v, tokenOf(w.result(), kind), empty)
 	}
-	return w.refresh
+	return *v
 }
 
 func (w *window) pastePanel() *pastePanel {
