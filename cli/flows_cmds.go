@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -353,19 +354,10 @@ func writeMembers(w io.Writer, obj map[string]any, skip ...string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if !contains(skip, k) {
+		if !slices.Contains(skip, k) {
 			fmt.Fprintf(w, "%s: %v\n", k, obj[k])
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // writeDiscovery prints the metadata summary and the lint.
