@@ -241,7 +241,7 @@ func (c *flowCommand) clientWith(edit func(*flows.Config), opts ...flows.Option)
 	if err != nil {
 		return nil, c.usageError(err), false
 	}
-	if c.f.insecure || cfg.Insecure {
+	if cl.Insecure() {
 		fmt.Fprintln(c.env.Stderr, "WARNING: TLS certificate verification is OFF (--insecure): anyone on the network path can read and alter these exchanges.")
 	}
 	if c.f.verbose {
