@@ -16,6 +16,32 @@ var lockWait = 10 * time.Second
 // ErrLocked means another process kept the store locked for too long.
 var ErrLocked = errors.New("the profiles file is locked")
 
+// waitLock opens (creating) the lock file at path and calls try until it
+// takes the lock, fails with an error busy does not recognise, or lockWait
+// passes. The platform's lockPath supplies try and busy.
+func waitLock(path string, try func(*os.File) error, busy func(error) bool) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	deadline := time.Now().Add(lockWait)
+	for {
+		err := try(f)
+		if err == nil {
+			return f, nil
+		}
+		if !busy(err) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			return nil, fmt.Errorf("%w: %s is held by another Token Inspector for more than %s; close it or try again", ErrLocked, path, lockWait)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // tmpPrefix is the name prefix of temporary files next to path; they are
 // only created while the lock is held, so any found under the lock are
 // leftovers of a crash.

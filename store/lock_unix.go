@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"syscall"
-	"time"
 )
 
 // lockPath takes an exclusive advisory lock (flock(2)) on the file at path,
@@ -15,25 +14,11 @@ import (
 // kernel drops the lock when the process dies, so a crash never leaves the
 // store locked. It waits up to lockWait for another process to finish.
 func lockPath(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := waitLock(path,
+		func(f *os.File) error { return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) },
+		func(err error) bool { return errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EINTR) })
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
-	}
-	deadline := time.Now().Add(lockWait)
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		if time.Now().After(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("%w: %s is held by another Token Inspector for more than %s; close it or try again", ErrLocked, path, lockWait)
-		}
-		time.Sleep(5 * time.Millisecond)
+		return nil, err
 	}
 	return func() {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
