@@ -279,28 +279,12 @@ func (p *pastePanel) keyOptions(ctx context.Context, opts *token.Options, raw, m
 		if iss == "" {
 			return errors.New("the token has no iss claim: type the issuer URL in the key box, or choose another way to verify")
 		}
-		c, err := flows.NewClient(flows.Config{Issuer: iss}, flows.WithClock(p.w.d.now))
-		if err != nil {
-			return err
-		}
-		ks, err := c.KeySource(ctx)
-		if err != nil {
-			return err
-		}
-		opts.Keys = ks
+		return p.remoteKeys(ctx, opts, flows.Config{Issuer: iss})
 	case verifyJWKSURL:
 		if key == "" {
 			return errors.New("type the JWKS URL in the key box")
 		}
-		c, err := flows.NewClient(flows.Config{Endpoints: flows.Endpoints{JWKS: key}}, flows.WithClock(p.w.d.now))
-		if err != nil {
-			return err
-		}
-		ks, err := c.KeySource(ctx)
-		if err != nil {
-			return err
-		}
-		opts.Keys = ks
+		return p.remoteKeys(ctx, opts, flows.Config{Endpoints: flows.Endpoints{JWKS: key}})
 	case verifyKey:
 		ks, err := parseKeyText([]byte(key), from)
 		if err != nil {
@@ -319,6 +303,21 @@ func (p *pastePanel) keyOptions(ctx context.Context, opts *token.Options, raw, m
 		}
 		opts.DecryptKey = k
 	}
+	return nil
+}
+
+// remoteKeys sets the verification keys to the JWKS of cfg (its JWKS URL,
+// or the one its issuer's discovery names).
+func (p *pastePanel) remoteKeys(ctx context.Context, opts *token.Options, cfg flows.Config) error {
+	c, err := flows.NewClient(cfg, flows.WithClock(p.w.d.now))
+	if err != nil {
+		return err
+	}
+	ks, err := c.KeySource(ctx)
+	if err != nil {
+		return err
+	}
+	opts.Keys = ks
 	return nil
 }
 
