@@ -234,7 +234,7 @@ func (s *Secrets) keyringCall(f func(Keyring) (string, error)) (string, error) {
 // put stores value for account: in the OS keyring, or where the fallback
 // says when it is unavailable. keyringOnly refuses any fallback.
 func (s *Secrets) put(account, value string, keyringOnly bool) (Location, error) {
-	_, err := s.keyringCall(func(k Keyring) (string, error) { return "", k.Set(ServiceName, account, value) })
+	err := s.putAt(LocationKeyring, account, value)
 	if err == nil {
 		return LocationKeyring, nil
 	}
