@@ -294,7 +294,7 @@ func writeExchange(w io.Writer, x flows.Exchange) {
 		fmt.Fprintf(&b, "! %s\n", x.Err)
 	}
 	if x.ResponseBody != "" {
-		fmt.Fprintf(&b, "<\n< %s\n", strings.ReplaceAll(strings.TrimRight(x.ResponseBody, "\n"), "\n", "\n< "))
+		fmt.Fprintf(&b, "<\n< %s\n", strings.ReplaceAll(safeLines(strings.TrimRight(x.ResponseBody, "\r\n")), "\n", "\n< "))
 	}
 	b.WriteString("\n")
 	io.WriteString(w, b.String())
@@ -308,7 +308,7 @@ func writeHeaders(b *strings.Builder, prefix string, h map[string][]string) {
 	sort.Strings(names)
 	for _, k := range names {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, v)
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, safeText(v))
 		}
 	}
 }

@@ -312,7 +312,7 @@ func writeResult(w io.Writer, res *flows.Result, color bool) {
 	}
 	extra := extraMembers(res.Raw)
 	for _, k := range extra {
-		fmt.Fprintf(&b, "%s: %v\n", k, res.Raw[k])
+		fmt.Fprintf(&b, "%s: %s\n", safeText(k), safeText(fmt.Sprint(res.Raw[k])))
 	}
 	b.WriteString("\n")
 	io.WriteString(w, b.String())
@@ -355,7 +355,7 @@ func writeMembers(w io.Writer, obj map[string]any, skip ...string) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !slices.Contains(skip, k) {
-			fmt.Fprintf(w, "%s: %v\n", k, obj[k])
+			fmt.Fprintf(w, "%s: %s\n", safeText(k), safeText(fmt.Sprint(obj[k])))
 		}
 	}
 }
@@ -363,7 +363,7 @@ func writeMembers(w io.Writer, obj map[string]any, skip ...string) {
 // writeDiscovery prints the metadata summary and the lint.
 func writeDiscovery(w io.Writer, d *flows.Discovery) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Issuer: %s\nDocument: %s (%s)\n", d.Issuer, d.URL, d.Kind)
+	fmt.Fprintf(&b, "Issuer: %s\nDocument: %s (%s)\n", safeText(d.Issuer), d.URL, d.Kind)
 	if d.Insecure {
 		b.WriteString("WARNING: fetched with TLS verification OFF (--insecure)\n")
 	}
@@ -372,12 +372,12 @@ func writeDiscovery(w io.Writer, d *flows.Discovery) {
 	for _, p := range [][2]string{{"authorization", e.Authorization}, {"token", e.Token}, {"userinfo", e.UserInfo},
 		{"introspection", e.Introspection}, {"revocation", e.Revocation}, {"device_authorization", e.DeviceAuthorization}, {"jwks_uri", e.JWKS}} {
 		if p[1] != "" {
-			fmt.Fprintf(&b, "  %-21s %s\n", p[0], p[1])
+			fmt.Fprintf(&b, "  %-21s %s\n", p[0], safeText(p[1]))
 		}
 	}
 	b.WriteString("Lint:\n")
 	for _, l := range d.Lint {
-		fmt.Fprintf(&b, "  %-4s %s", l.Level, l.Message)
+		fmt.Fprintf(&b, "  %-4s %s", l.Level, safeText(l.Message))
 		if l.Spec != "" {
 			fmt.Fprintf(&b, " [%s]", l.Spec)
 		}

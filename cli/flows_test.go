@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/flows"
 )
 
 func startDemo(t *testing.T) *demoidp.Server {
@@ -257,5 +258,22 @@ func TestDeviceCommandOpensBrowser(t *testing.T) {
 	}
 	if tj := decodeTokens(t, out); tj.Grant != "device_code" || tj.ID == nil || tj.ID.Signature.Status != "valid" {
 		t.Errorf("device JSON = %+v", tj)
+	}
+}
+
+func TestServerTextEscapesControlCharacters(t *testing.T) {
+	evil := "x\x1b]0;pwned\x07\u009b2J"
+	var b bytes.Buffer
+	writeMembers(&b, map[string]any{evil: evil, "list": []any{evil}})
+	writeDiscovery(&b, &flows.Discovery{Issuer: evil, Endpoints: flows.Endpoints{Token: evil},
+		Lint: []flows.LintItem{{Level: flows.LintWarn, Message: evil}}})
+	writeExchange(&b, flows.Exchange{Method: "GET", URL: "https://idp.example/", Status: 200,
+		ResponseHeaders: http.Header{"X-Evil": {evil}}, ResponseBody: "line 1\r\n" + evil + "\r\n"})
+	out := b.String()
+	if strings.ContainsAny(out, "\x1b\x07\u009b\r") {
+		t.Fatalf("control characters reached the terminal: %q", out)
+	}
+	if !strings.Contains(out, "< line 1\n< x\\u001b") {
+		t.Errorf("the body lost its line structure:\n%s", out)
 	}
 }

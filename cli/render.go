@@ -164,6 +164,16 @@ func safeText(s string) string {
 	return b.String()
 }
 
+// safeLines is safeText for multi-line text such as a response body: line
+// breaks stay (CRLF becomes LF), every other control character is escaped.
+func safeLines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = safeText(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
 // compact renders a raw JSON value on one line.
 func compact(raw json.RawMessage) string {
 	var buf bytes.Buffer
