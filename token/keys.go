@@ -111,7 +111,7 @@ func keyLabel(raw []byte) string {
 func parseOneJWK(raw []byte) (jose.JSONWebKey, string) {
 	var k jose.JSONWebKey
 	if err := k.UnmarshalJSON(raw); err != nil {
-		return k, strings.TrimPrefix(err.Error(), "go-jose/go-jose: ")
+		return k, trimJose(err)
 	}
 	if sym, ok := k.Key.([]byte); ok {
 		if len(sym) == 0 {
@@ -279,7 +279,7 @@ func thumbprintCacheKey(key any) (any, bool) {
 
 // ktyOf names the JWK key type of k ("RSA", "EC", "OKP", "oct").
 func ktyOf(k jose.JSONWebKey) string {
-	switch key := k.Key.(type) {
+	switch k.Key.(type) {
 	case *rsa.PublicKey, *rsa.PrivateKey:
 		return "RSA"
 	case *ecdsa.PublicKey, *ecdsa.PrivateKey:
@@ -289,7 +289,6 @@ func ktyOf(k jose.JSONWebKey) string {
 	case []byte:
 		return "oct"
 	default:
-		_ = key
 		return "unknown"
 	}
 }
