@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -221,13 +223,13 @@ func compareSources(res *flows.Result, in *flows.Introspection, ui *flows.UserIn
 	var uim, inm map[string]any
 	if ui != nil {
 		uim = ui.Raw
-		for _, k := range sortedKeys(uim) {
+		for _, k := range slices.Sorted(maps.Keys(uim)) {
 			add(k)
 		}
 	}
 	if in != nil {
 		inm = in.Raw
-		for _, k := range sortedKeys(inm) {
+		for _, k := range slices.Sorted(maps.Keys(inm)) {
 			add(k)
 		}
 	}

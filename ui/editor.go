@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -213,25 +215,12 @@ func locationName(l store.Location) string {
 
 func paramsText(p map[string][]string) string {
 	var lines []string
-	for _, k := range sortedKeysStrings(p) {
+	for _, k := range slices.Sorted(maps.Keys(p)) {
 		for _, v := range p[k] {
 			lines = append(lines, k+"="+v)
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-func sortedKeysStrings(m map[string][]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }
 
 // profile builds a profile from the fields; field-level parse problems are

@@ -2,8 +2,9 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -122,12 +123,7 @@ func exchangeDetail(x flows.Exchange) string {
 }
 
 func writeHeaders(b *strings.Builder, h http.Header) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
 		fmt.Fprintf(b, "%s: %s\n", k, strings.Join(h[k], ", "))
 	}
 }
