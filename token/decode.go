@@ -33,10 +33,7 @@ func (e *DecodeError) Error() string {
 // Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
-var (
-	jwsNames = []string{"header", "payload", "signature"}
-	jweNames = []string{"header", "encrypted_key", "iv", "ciphertext", "tag"}
-)
+var jweNames = []string{"header", "encrypted_key", "iv", "ciphertext", "tag"}
 
 // cleanToken strips what people paste around a token: surrounding
 // whitespace, quotes, a "Bearer " prefix and line breaks inside.

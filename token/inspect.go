@@ -178,13 +178,18 @@ func readPayload(payload []byte, r *Report) error {
 	if t := strings.TrimLeft(string(payload), " \t\r\n"); strings.HasPrefix(t, "{") {
 		return jsonDecodeError(err, "payload", 1)
 	}
-	if utf8.Valid(payload) {
-		r.Payload = string(payload)
-	} else {
-		r.Payload = "(" + strconv.Itoa(len(payload)) + " bytes of binary data)"
-	}
+	r.Payload = payloadText(payload)
 	r.Warnings = append(r.Warnings, Warning{"payload_not_json", "the payload is not a JSON object, so this is a JWS but not a JWT: no claims to check", "RFC 7519 7.2"})
 	return nil
+}
+
+// payloadText is a payload that is not a JSON object, as shown in the
+// report: the text itself, or its size when it is binary.
+func payloadText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return "(" + strconv.Itoa(len(b)) + " bytes of binary data)"
 }
 
 // opaqueReport describes a token that is not a JWT.
@@ -268,10 +273,7 @@ func inspectPlaintext(ctx context.Context, plain []byte, outer *headerInfo, opts
 		r.Claims = claims
 	} else {
 		r.JWE.Nested = "data"
-		r.Payload = string(plain)
-		if !utf8.Valid(plain) {
-			r.Payload = "(" + strconv.Itoa(len(plain)) + " bytes of binary data)"
-		}
+		r.Payload = payloadText(plain)
 	}
 	finish(outer, opts, r)
 	return nil
