@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/tokeninspector/tokeninspector/assets"
+	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/store"
 )
@@ -42,7 +43,7 @@ type deps struct {
 	tick      time.Duration                             // countdown refresh; 0 = no ticker (tests call tick)
 	browser   func(ctx context.Context, u string) error // opens the authorization URL
 	openStore func() (*store.Store, error)              // opens the profiles store (lazily, off the UI goroutine)
-	demo      demoOptions                               // how the Demo IdP starts
+	demo      demoidp.Options                           // how the Demo IdP starts
 	auto      autoRun                                   // development automation (screenshots)
 }
 

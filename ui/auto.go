@@ -59,7 +59,7 @@ func (w *window) autoStart() {
 	}
 	w.autoActive = true
 	if a.flaw != "" {
-		w.demo.opts.opts.Flaw = a.flaw
+		w.demo.opts.Flaw = a.flaw
 	}
 	if a.login {
 		w.sidebar.selectDemo()

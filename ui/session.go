@@ -42,15 +42,10 @@ func newSession(name string, demo bool, p store.Profile) *session {
 	return &session{name: name, demo: demo, profile: p, transcript: &flows.Transcript{}}
 }
 
-// demoOptions say how the Demo IdP starts.
-type demoOptions struct {
-	opts demoidp.Options
-}
-
 // demoState runs the embedded demo IdP, started on first use.
 type demoState struct {
-	opts demoOptions
-	mu   sync.Mutex // guards srv
+	opts demoidp.Options // how it starts
+	mu   sync.Mutex      // guards srv
 	srv  *demoidp.Server
 }
 
@@ -61,7 +56,7 @@ func (d *demoState) server() (*demoidp.Server, error) {
 	if d.srv != nil {
 		return d.srv, nil
 	}
-	srv, err := demoidp.Start(d.opts.opts)
+	srv, err := demoidp.Start(d.opts)
 	if err != nil {
 		return nil, fmt.Errorf("could not start the demo identity provider: %w", err)
 	}
