@@ -16,6 +16,9 @@ import (
 
 const cookieName = "demoidp_session"
 
+// wrongLoginMsg is the sign-in page's error, on the authorize and device pages.
+const wrongLoginMsg = "Wrong username or password. The demo users are alice and bob, password secret."
+
 // browser is one browser's sign-in state, keyed by a random cookie value.
 type browser struct {
 	id       string
@@ -64,7 +67,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	case "login":
 		u, ok := findUser(s.users, step.username, step.password)
 		if !ok {
-			page.Error, page.Username, page.CSRF = "Wrong username or password. The demo users are alice and bob, password secret.", step.username, s.mac("csrf", b.id)
+			page.Error, page.Username, page.CSRF = wrongLoginMsg, step.username, s.mac("csrf", b.id)
 			s.renderPage(w, http.StatusOK, "login", page)
 			return
 		}

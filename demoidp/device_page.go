@@ -49,7 +49,7 @@ func (s *Server) handleDevice(w http.ResponseWriter, r *http.Request) {
 	if step == "login" {
 		u, ok := findUser(s.users, r.PostForm.Get("username"), r.PostForm.Get("password"))
 		if !ok {
-			page.Error, page.Username, page.CSRF = "Wrong username or password. The demo users are alice and bob, password secret.", r.PostForm.Get("username"), s.mac("csrf", b.id)
+			page.Error, page.Username, page.CSRF = wrongLoginMsg, r.PostForm.Get("username"), s.mac("csrf", b.id)
 			s.renderPage(w, http.StatusOK, "login", page)
 			return
 		}
