@@ -6,11 +6,22 @@ import (
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
-// keySource is the issuer's JWKS through the shared cache, or nil when the
-// profile has no jwks_uri (signatures then stay "unverified").
+// keySource is the issuer's JWKS through the shared cache. When there is
+// none (no jwks_uri, discovery failed) it is a source that fails with that
+// error, so the signature verdict says why it could not be checked.
 func (c *Client) keySource(ctx context.Context) token.KeySource {
-	keys, _ := c.KeySource(ctx)
+	keys, err := c.KeySource(ctx)
+	if err != nil {
+		return failedKeys{err}
+	}
 	return keys
+}
+
+// failedKeys is a key source that could not be set up.
+type failedKeys struct{ err error }
+
+func (f failedKeys) Lookup(context.Context, string) (token.KeyLookup, error) {
+	return token.KeyLookup{}, f.err
 }
 
 // KeySource returns the profile's JWKS key source (discovering the jwks_uri
