@@ -97,13 +97,9 @@ func ParseBundle(data []byte) (*Bundle, error) {
 	seen := map[string]int{}
 	for i := range b.Profiles {
 		p := &b.Profiles[i]
-		if strings.TrimSpace(p.Name) == "" {
-			return nil, &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profile number %d has no name", i+1)}
+		if err := checkName(seen, i, p.Name); err != nil {
+			return nil, err
 		}
-		if j, dup := seen[strings.ToLower(p.Name)]; dup {
-			return nil, &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profiles number %d and %d are both named %q", j+1, i+1, p.Name)}
-		}
-		seen[strings.ToLower(p.Name)] = i
 		p.ID, p.Secrets, p.Revision = "", nil, 0
 		delete(p.SecretValues, SecretTokens)
 		normalize(&p.Profile)

@@ -231,14 +231,9 @@ func checkProfiles(ps []Profile) error {
 	for i := range ps {
 		p := &ps[i]
 		normalize(p)
-		if strings.TrimSpace(p.Name) == "" {
-			return &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profile number %d has no name", i+1)}
+		if err := checkName(names, i, p.Name); err != nil {
+			return err
 		}
-		key := strings.ToLower(p.Name)
-		if j, dup := names[key]; dup {
-			return &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profiles number %d and %d are both named %q", j+1, i+1, p.Name)}
-		}
-		names[key] = i
 		if p.ID == "" || ids[p.ID] > 0 {
 			p.ID = newID()
 		}
@@ -252,6 +247,20 @@ func checkProfiles(ps []Profile) error {
 		}
 	}
 	sortProfiles(ps)
+	return nil
+}
+
+// checkName refuses profile number i+1 when its name is blank or already
+// in seen (lower-cased name -> index); otherwise it adds the name to seen.
+func checkName(seen map[string]int, i int, name string) error {
+	if strings.TrimSpace(name) == "" {
+		return &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profile number %d has no name", i+1)}
+	}
+	key := strings.ToLower(name)
+	if j, dup := seen[key]; dup {
+		return &LoadError{Kind: ProblemContent, Reason: fmt.Sprintf("profiles number %d and %d are both named %q", j+1, i+1, name)}
+	}
+	seen[key] = i
 	return nil
 }
 
