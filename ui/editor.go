@@ -182,11 +182,15 @@ func (e *editor) load(p store.Profile, isNew bool) {
 	if p.Skew != 0 {
 		e.skew.SetText(p.Skew.String())
 	}
-	ep := p.Endpoints
-	for n, v := range map[string]string{"authorization": ep.Authorization, "token": ep.Token, "introspection": ep.Introspection,
-		"revocation": ep.Revocation, "userinfo": ep.UserInfo, "device_authorization": ep.DeviceAuthorization, "jwks": ep.JWKS} {
+	for n, v := range endpointFields(p.Endpoints) {
 		e.endpts[n].SetText(v)
 	}
+}
+
+// endpointFields maps the names of the endpoint entries to their values in ep.
+func endpointFields(ep store.Endpoints) map[string]string {
+	return map[string]string{"authorization": ep.Authorization, "token": ep.Token, "introspection": ep.Introspection,
+		"revocation": ep.Revocation, "userinfo": ep.UserInfo, "device_authorization": ep.DeviceAuthorization, "jwks": ep.JWKS}
 }
 
 // secretPlace says where the profile's secrets are kept.
@@ -426,9 +430,7 @@ func (e *editor) onDiscover() {
 
 func (e *editor) fillDiscovery(d *flows.Discovery, mismatch error) {
 	if mismatch == nil {
-		ep := d.Endpoints
-		for n, v := range map[string]string{"authorization": ep.Authorization, "token": ep.Token, "introspection": ep.Introspection,
-			"revocation": ep.Revocation, "userinfo": ep.UserInfo, "device_authorization": ep.DeviceAuthorization, "jwks": ep.JWKS} {
+		for n, v := range endpointFields(store.Endpoints(d.Endpoints)) {
 			if e.endpts[n].Text == "" {
 				e.endpts[n].SetText(v)
 			}
