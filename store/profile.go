@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"time"
@@ -141,13 +142,7 @@ func (p Profile) Clone() Profile {
 	if p.Params != nil {
 		p.Params = p.Values()
 	}
-	if p.Secrets != nil {
-		m := make(map[SecretKind]Location, len(p.Secrets))
-		for k, v := range p.Secrets {
-			m[k] = v
-		}
-		p.Secrets = m
-	}
+	p.Secrets = maps.Clone(p.Secrets)
 	return p
 }
 
