@@ -317,11 +317,7 @@ func (s *Store) List() []Profile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.syncLocked(false, false)
-	out := make([]Profile, len(s.profiles))
-	for i, p := range s.profiles {
-		out[i] = p.Clone()
-	}
-	return out
+	return cloneAll(s.profiles)
 }
 
 // Get returns a copy of the profile with this name (case-insensitive), or
@@ -335,6 +331,15 @@ func (s *Store) Get(name string) (Profile, error) {
 		return Profile{}, &NameError{Name: name, Err: ErrNotFound}
 	}
 	return s.profiles[i].Clone(), nil
+}
+
+// cloneAll returns deep copies of ps, which the caller may change.
+func cloneAll(ps []Profile) []Profile {
+	out := make([]Profile, len(ps))
+	for i, p := range ps {
+		out[i] = p.Clone()
+	}
+	return out
 }
 
 func find(ps []Profile, name string) int {
@@ -366,11 +371,7 @@ func (s *Store) mutate(f func(ps []Profile) ([]Profile, error)) error {
 	if s.readOnly {
 		return fmt.Errorf("%w: %s is damaged and could not be moved aside; move or fix it, then try again", ErrReadOnly, s.path)
 	}
-	cur := make([]Profile, len(s.profiles))
-	for i, p := range s.profiles {
-		cur[i] = p.Clone()
-	}
-	next, err := f(cur)
+	next, err := f(cloneAll(s.profiles))
 	if err != nil {
 		return err
 	}
