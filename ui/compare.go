@@ -72,8 +72,8 @@ func (p *verdictPanel) show(at *flows.Inspected, in *flows.Introspection) {
 		p.remote.SetText("Server (introspection): NOT active")
 		p.remoteIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 		if ok {
-			p.sum.SetText("Revoked (or otherwise dead) but unexpired: the token still verifies locally, yet the server " +
-				"rejects it. An API that only checks signatures would still accept it.")
+			p.sum.SetText("Revoked (or otherwise inactive at the server) but not yet expired: the token still " +
+				"verifies locally, yet the server rejects it. An API that only checks signatures would still accept it.")
 		} else {
 			p.sum.SetText("")
 		}
@@ -113,7 +113,7 @@ func (v *changesView) show(old, cur *flows.Result) {
 		return
 	}
 	v.rows = refreshChanges(old, cur)
-	v.intro.SetText(fmt.Sprintf("Refresh changed %d things:", len(v.rows)))
+	v.intro.SetText(fmt.Sprintf("The last refresh, token by token and claim by claim (%d rows):", len(v.rows)))
 	v.table.Refresh()
 }
 

@@ -40,7 +40,7 @@ func newStatusBar(a fyne.App, onCancel func()) *statusBar {
 		s.app.Clipboard().SetContent(s.url.Text)
 	})
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), onCancel)
-	s.urlRow = container.NewBorder(nil, nil, widget.NewLabel("If the browser did not open, open:"),
+	s.urlRow = container.NewBorder(nil, nil, widget.NewLabel("If the browser did not open, open this URL:"),
 		container.NewHBox(s.copyURL, cancel), s.url)
 	s.urlRow.Hide()
 	s.errIcon = widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))

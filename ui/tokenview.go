@@ -192,7 +192,7 @@ func sigBadge(r *token.Report) (string, fyne.Resource) {
 	case s.Status == token.SigInvalid:
 		return "Invalid signature  " + s.Alg, theme.NewErrorThemedResource(theme.ErrorIcon())
 	case s.Status == token.SigUnsupported:
-		return "Unsupported  " + s.Alg, theme.NewWarningThemedResource(theme.WarningIcon())
+		return "Cannot verify: unsupported algorithm or form  " + s.Alg, theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	return "Not verified  " + s.Alg, theme.NewWarningThemedResource(theme.QuestionIcon())
 }
