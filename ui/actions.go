@@ -119,20 +119,16 @@ func (w *window) onIntrospect() {
 	}
 	at := s.result.AccessToken.Raw
 	w.run(s, "Introspecting the access token", func(ctx context.Context) (func(), error) {
-		in, err := w.introspect(ctx, s, at)
+		c, err := w.clientFor(s)
+		if err != nil {
+			return nil, err
+		}
+		in, err := c.Introspect(ctx, at, "access_token")
 		if err != nil {
 			return nil, err
 		}
 		return func() { s.introspection = in; w.render(); w.selectTab(tabAccess) }, nil
 	})
-}
-
-func (w *window) introspect(ctx context.Context, s *session, at string) (*flows.Introspection, error) {
-	c, err := w.clientFor(s)
-	if err != nil {
-		return nil, err
-	}
-	return c.Introspect(ctx, at, "access_token")
 }
 
 // onRevoke revokes the access token (and the refresh token when there is
