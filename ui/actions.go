@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/store"
 )
 
 // actionBar holds the flow buttons; update enables only those that can work.
@@ -40,10 +41,7 @@ func (b *actionBar) update() {
 	s := b.w.cur
 	busy := s != nil && s.busy != ""
 	ready := s != nil && !busy && (s.demo || s.profile.Issuer != "" || !s.profile.Endpoints.IsZero())
-	var r *flows.Result
-	if s != nil {
-		r = s.result
-	}
+	r := b.w.result()
 	has := func(kind string) bool { in := tokenOf(r, kind); return in != nil && in.Raw != "" }
 	endpoint := func(e string) bool { return s != nil && (s.demo || s.profile.Endpoints.IsZero() || e != "") }
 	set := func(btn *widget.Button, on bool) {
@@ -53,18 +51,17 @@ func (b *actionBar) update() {
 			btn.Disable()
 		}
 	}
-	var ep struct{ intro, rev, ui, dev string }
+	var ep store.Endpoints
 	if s != nil {
-		e := s.profile.Endpoints
-		ep.intro, ep.rev, ep.ui, ep.dev = e.Introspection, e.Revocation, e.UserInfo, e.DeviceAuthorization
+		ep = s.profile.Endpoints
 	}
 	set(b.login, ready)
 	set(b.refresh, ready && has("refresh"))
-	set(b.introspect, ready && has("access") && endpoint(ep.intro))
-	set(b.revoke, ready && (has("access") || has("refresh")) && endpoint(ep.rev))
-	set(b.userinfo, ready && has("access") && endpoint(ep.ui))
+	set(b.introspect, ready && has("access") && endpoint(ep.Introspection))
+	set(b.revoke, ready && (has("access") || has("refresh")) && endpoint(ep.Revocation))
+	set(b.userinfo, ready && has("access") && endpoint(ep.UserInfo))
 	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
-	set(b.device, ready && (s.demo || endpoint(ep.dev)))
+	set(b.device, ready && endpoint(ep.DeviceAuthorization))
 	set(b.cancel, busy || (s == nil && b.w.paste != nil && b.w.paste.running()))
 }
 
