@@ -409,11 +409,8 @@ func (w *window) show(s *session) {
 }
 
 func (w *window) selectTab(title string) {
-	for _, t := range w.tabs.Items {
-		if t.Text == title {
-			w.tabs.Select(t)
-			return
-		}
+	if t := w.tabItem(title); t != nil {
+		w.tabs.Select(t)
 	}
 }
 
