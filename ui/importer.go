@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -40,10 +39,9 @@ func (s *sidebar) onImport() {
 func (w *window) readImport(r fyne.URIReadCloser) {
 	name := r.URI().Name()
 	w.run(nil, "Reading "+name, func(context.Context) (func(), error) {
-		data, err := io.ReadAll(io.LimitReader(r, 4<<20))
-		r.Close()
+		data, err := readAllLimited(r, 4<<20)
 		if err != nil {
-			return nil, fmt.Errorf("could not read %s: %w; check that the file is readable and try again", name, err)
+			return nil, err
 		}
 		b, err := store.ParseBundle(data)
 		if err != nil {

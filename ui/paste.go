@@ -112,7 +112,7 @@ func (p *pastePanel) onKeyFile() {
 func (p *pastePanel) loadKey(r fyne.URIReadCloser) {
 	name := r.URI().Name()
 	p.w.run(nil, "Reading the key file "+name, func(context.Context) (func(), error) {
-		data, err := readAllLimited(r)
+		data, err := readAllLimited(r, 1<<20)
 		if err != nil {
 			return nil, err
 		}
@@ -153,7 +153,7 @@ func (p *pastePanel) loadReader(r fyne.URIReadCloser) {
 
 // readToken reads a token file; an empty one is an error.
 func readToken(r fyne.URIReadCloser) (string, error) {
-	data, err := readAllLimited(r)
+	data, err := readAllLimited(r, 1<<20)
 	if err != nil {
 		return "", err
 	}
@@ -163,11 +163,12 @@ func readToken(r fyne.URIReadCloser) (string, error) {
 	return string(data), nil
 }
 
-func readAllLimited(r fyne.URIReadCloser) ([]byte, error) {
+// readAllLimited reads at most limit bytes of r, then closes it.
+func readAllLimited(r fyne.URIReadCloser, limit int64) ([]byte, error) {
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	data, err := io.ReadAll(io.LimitReader(r, limit))
 	if err != nil {
-		return nil, fmt.Errorf("could not read %s: %w", r.URI().Name(), err)
+		return nil, fmt.Errorf("could not read %s: %w; check that the file is readable and try again", r.URI().Name(), err)
 	}
 	return data, nil
 }
