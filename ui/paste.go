@@ -163,12 +163,16 @@ func readToken(r fyne.URIReadCloser) (string, error) {
 	return string(data), nil
 }
 
-// readAllLimited reads at most limit bytes of r, then closes it.
+// readAllLimited reads r, which may hold at most limit bytes (a larger file
+// is an error, not cut short), then closes it.
 func readAllLimited(r fyne.URIReadCloser, limit int64) ([]byte, error) {
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, limit))
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("could not read %s: %w; check that the file is readable and try again", r.URI().Name(), err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d KiB, too big for a token, key or profiles file; choose the right file", r.URI().Name(), limit>>10)
 	}
 	return data, nil
 }
