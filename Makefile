@@ -1,7 +1,7 @@
 # Token Inspector. The two set-up commands on a fresh Debian/Ubuntu machine with Go:
 #   make run    installs missing system packages, builds, starts the GUI (Demo IdP profile ready)
 #   make test   installs what the tests need and runs them all
-# See README.md for macOS and Windows.
+# See docs/development.md for macOS and Windows.
 
 GO       ?= go
 BIN      := bin/tokeninspector

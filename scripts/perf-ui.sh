@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Startup time and memory of the desktop app beside a bare Fyne window,
-# measured in the same run under Xvfb (see README, Performance).
+# measured in the same run under Xvfb (see docs/performance.md).
 #   scripts/perf-ui.sh BINARY [RUNS]      (make perf)
 # Startup: from just before exec to the window being mapped (xdotool
 # search --onlyvisible, polled every 20 ms). Memory: VmRSS of the app after a

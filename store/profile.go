@@ -30,7 +30,7 @@ const (
 )
 
 // Profile is everything needed to talk to one provider as one client. Its
-// fields mirror flows.Config (see README, "Saved profiles and secrets"); the secret
+// fields mirror flows.Config (see docs/profiles.md); the secret
 // values (client secret, private key) are never part of it: they live in a
 // secret backend and are read with Store.Credentials.
 //

@@ -9,7 +9,7 @@ import (
 )
 
 // autoRun is development automation for scripted screenshots and demos,
-// read from the environment (see README, "Development switches"):
+// read from the environment (see docs/app.md, "Development switches"):
 //
 //	TOKENINSPECTOR_AUTOLOGIN=1        select the Demo IdP and press Log in at start
 //	TOKENINSPECTOR_AUTORUN=a,b,...    then press these, in order: refresh, introspect,

@@ -259,7 +259,7 @@ func checkSummary(r *token.Report) string {
 
 // rawSegments colours the token's parts as jwt.io does.
 func rawSegments(raw string, r *token.Report) []widget.RichTextSegment {
-	mono := fyne.TextStyle{} // the regular font: a monospace face would load a second font family (memory, see README, Performance)
+	mono := fyne.TextStyle{} // the regular font: a monospace face would load a second font family (memory, see docs/performance.md)
 	if len(r.Segments) == 0 {
 		return []widget.RichTextSegment{&widget.TextSegment{Text: strings.TrimSpace(raw), Style: widget.RichTextStyle{Inline: true, TextStyle: mono}}}
 	}
