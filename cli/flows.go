@@ -237,7 +237,7 @@ func (c *flowCommand) clientWith(edit func(*flows.Config), opts ...flows.Option)
 	if edit != nil {
 		edit(&cfg)
 	}
-	cl, err := flows.NewClient(cfg, opts...)
+	cl, err := flows.NewClient(cfg, append([]flows.Option{flows.WithBrowser(openBrowser)}, opts...)...)
 	if err != nil {
 		return nil, c.usageError(err), false
 	}

@@ -158,7 +158,7 @@ func runDevice(env Env) int {
 			fmt.Fprintf(env.Stderr, "(or open %s)\n", u)
 		}
 		if *open {
-			if err := openBrowser(ctx, u); err != nil {
+			if err := cl.OpenInBrowser(ctx, u); err != nil {
 				fmt.Fprintf(env.Stderr, "Could not open the browser (%v); open the page by hand.\n", err)
 			}
 		}

@@ -12,14 +12,16 @@ import (
 // Discovery is a server's metadata: OpenID Connect Discovery 1.0 or
 // RFC 8414 authorization server metadata, with a lint.
 type Discovery struct {
-	Issuer    string         `json:"issuer"`    // as returned by the server
-	Requested string         `json:"requested"` // the issuer asked for
-	URL       string         `json:"url"`       // the metadata document fetched
-	Kind      string         `json:"kind"`      // "openid-configuration" or "oauth-authorization-server"
-	Endpoints Endpoints      `json:"endpoints"` // from the metadata
-	Metadata  map[string]any `json:"metadata"`  // the document as received
-	Lint      []LintItem     `json:"lint"`      // findings, worst first
-	Insecure  bool           `json:"insecure"`  // fetched without TLS verification
+	Issuer    string `json:"issuer"`    // as returned by the server
+	Requested string `json:"requested"` // the issuer asked for
+	URL       string `json:"url"`       // the metadata document fetched: its final URL after any redirect
+	// RedirectedFrom is the URL asked for when a same-origin redirect led to URL.
+	RedirectedFrom string         `json:"redirected_from,omitempty"`
+	Kind           string         `json:"kind"`      // "openid-configuration" or "oauth-authorization-server"
+	Endpoints      Endpoints      `json:"endpoints"` // from the metadata
+	Metadata       map[string]any `json:"metadata"`  // the document as received
+	Lint           []LintItem     `json:"lint"`      // findings, worst first
+	Insecure       bool           `json:"insecure"`  // fetched without TLS verification
 }
 
 // Strings returns a string-array member of the metadata (nil if absent).
@@ -147,6 +149,9 @@ func (c *Client) getMetadata(ctx context.Context, u string) (*Discovery, int, er
 			DeviceAuthorization: str("device_authorization_endpoint"),
 			JWKS:                str("jwks_uri"),
 		},
+	}
+	if final := finalURL(resp); final != "" && final != redactURL(u) {
+		d.URL, d.RedirectedFrom = final, redactURL(u)
 	}
 	return d, resp.StatusCode, nil
 }

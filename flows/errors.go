@@ -96,7 +96,7 @@ type ResponseError struct {
 // the body, and says what to check.
 func (e *ResponseError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s endpoint %s", e.Endpoint, e.URL)
+	fmt.Fprintf(&b, "%s endpoint %s", e.Endpoint, redactURL(e.URL))
 	if e.Status != 0 {
 		fmt.Fprintf(&b, " answered HTTP %d", e.Status)
 	}
@@ -115,6 +115,25 @@ func (e *ResponseError) Error() string {
 
 // Unwrap returns the underlying cause (for example [ErrResponseTooLarge]).
 func (e *ResponseError) Unwrap() error { return e.Err }
+
+// RedirectError is a redirect the client refused to follow. Requests that
+// carry credentials (every POST, and any request with an Authorization
+// header) never follow one; discovery and JWKS GETs follow same-origin
+// redirects only, never from https to http, and at most [MaxRedirects].
+type RedirectError struct {
+	Endpoint string // "token", "discovery", ...
+	URL      string // the URL that answered with the redirect
+	Status   int    // 301, 302, 303, 307, 308
+	Location string // where it pointed
+	Reason   string // why it was not followed
+}
+
+// Error names the endpoint, the status and the Location, and says to
+// configure the final URL.
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s endpoint %s answered HTTP %d redirecting to %q, which was not followed: %s; configure the final URL (where the redirect points, if you trust it) in the profile instead",
+		e.Endpoint, e.URL, e.Status, e.Location, e.Reason)
+}
 
 func snippet(body []byte) string {
 	const n = 120

@@ -45,7 +45,82 @@ func newHTTPClient(cfg Config, rec *recorder) (*http.Client, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	return &http.Client{Transport: rec, Timeout: timeout}, nil
+	return &http.Client{Transport: rec, Timeout: timeout, CheckRedirect: checkRedirect}, nil
+}
+
+// MaxRedirects is how many same-origin redirects a discovery or JWKS GET
+// may follow.
+const MaxRedirects = 5
+
+// checkRedirect is the redirect policy of every profile client. A request
+// that carries credentials (a POST form with a secret, assertion, code,
+// verifier, refresh or device code; an Authorization header) is never
+// re-sent anywhere: its redirect is an error. A plain GET (discovery, JWKS)
+// follows at most MaxRedirects redirects within its origin (same scheme,
+// host and port, so never https to http).
+func checkRedirect(next *http.Request, via []*http.Request) error {
+	first := via[0]
+	var reason string
+	switch {
+	case first.Method != http.MethodGet && first.Method != http.MethodHead:
+		reason = "a " + first.Method + " request carries credentials in its body and is never re-sent to another URL"
+	case carriesCredentials(first.Header):
+		reason = "the request carries credentials (an Authorization header) and is never re-sent to another URL"
+	case len(via) > MaxRedirects:
+		reason = fmt.Sprintf("more than %d redirects", MaxRedirects)
+	case first.URL.Scheme == "https" && next.URL.Scheme != "https":
+		reason = "it leads from https to plain http"
+	case origin(next.URL) != origin(first.URL):
+		reason = "it leads to another origin (" + origin(next.URL) + " instead of " + origin(first.URL) + "); only same-origin redirects are followed"
+	default:
+		return nil
+	}
+	err := &RedirectError{Endpoint: endpointOf(first), URL: redactURL(via[len(via)-1].URL.String()), Location: redactURL(next.URL.String()), Reason: reason}
+	if next.Response != nil {
+		err.Status = next.Response.StatusCode
+	}
+	if c, ok := first.Context().Value(captureKey).(*capture); ok {
+		c.redirect = err // x/oauth2 flattens the error it gets; keep ours
+	}
+	return err
+}
+
+// carriesCredentials reports whether a request header holds a credential.
+func carriesCredentials(h http.Header) bool {
+	for _, name := range []string{"Authorization", "Proxy-Authorization", "Cookie", "Dpop"} {
+		if h.Get(name) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// origin is scheme://host:port of u (RFC 6454), with the default port filled in.
+func origin(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+// endpointOf names the endpoint a request was made for ("" if unnamed).
+func endpointOf(req *http.Request) string {
+	name, _ := req.Context().Value(endpointKey).(string)
+	return name
+}
+
+// finalURL is the URL a response came from after any redirects (redacted).
+func finalURL(resp *http.Response) string {
+	if resp.Request == nil {
+		return ""
+	}
+	return redactURL(resp.Request.URL.String())
 }
 
 // loadCAFile returns the system roots plus the PEM certificates in path.
@@ -88,9 +163,10 @@ func withEndpoint(ctx context.Context, name string) context.Context {
 // capture receives the raw response of a request made through a library
 // (x/oauth2) that does not hand it back.
 type capture struct {
-	status int
-	header http.Header
-	body   []byte
+	status   int
+	header   http.Header
+	body     []byte
+	redirect *RedirectError // a redirect refused by checkRedirect
 }
 
 func withCapture(ctx context.Context) (context.Context, *capture) {
@@ -107,7 +183,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := Exchange{
 		Endpoint:       r.endpoint(req),
 		Method:         req.Method,
-		URL:            req.URL.String(),
+		URL:            redactURL(req.URL.String()),
 		RequestHeaders: redactHeaders(req.Header),
 		RequestBody:    redactBody(req.Header.Get("Content-Type"), reqBody),
 		Started:        start,
@@ -196,7 +272,10 @@ func (c *Client) send(ctx context.Context, endpoint string, req *http.Request) (
 // transportError wraps a failed call with the endpoint and a next step.
 func transportError(endpoint, u string, err error) error {
 	var hint string
+	var re *RedirectError
 	switch {
+	case errors.As(err, &re):
+		return re
 	case errors.Is(err, ErrResponseTooLarge):
 		return &ResponseError{Endpoint: endpoint, URL: u, Err: err}
 	case errors.Is(err, context.Canceled):
@@ -206,7 +285,7 @@ func transportError(endpoint, u string, err error) error {
 	default:
 		hint = "check the URL, the network, and the TLS settings (CA file)"
 	}
-	return fmt.Errorf("%s endpoint %s: %w (%s)", endpoint, u, err, hint)
+	return fmt.Errorf("%s endpoint %s: %w (%s)", endpoint, redactURL(u), err, hint)
 }
 
 func isTimeout(err error) bool {

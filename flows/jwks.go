@@ -67,6 +67,7 @@ func NewJWKSCache(now func() time.Time) *JWKSCache {
 // jwksEntry is one URL's keys. sem serialises lookups and fetches.
 type jwksEntry struct {
 	url        string
+	final      string // the URL the keys came from, when a redirect led elsewhere
 	sem        chan struct{}
 	set        *token.KeySet // nil until the first successful fetch
 	fetchedAt  time.Time
@@ -101,6 +102,7 @@ func (c *JWKSCache) sourceFor(url, trust string, hc *http.Client) token.KeySourc
 // JWKSStats describes one cached JWKS.
 type JWKSStats struct {
 	URL       string        `json:"url"`
+	FinalURL  string        `json:"final_url,omitempty"` // where a same-origin redirect led
 	Fetches   int           `json:"fetches"`
 	FetchedAt time.Time     `json:"fetched_at,omitzero"`
 	Age       time.Duration `json:"age_ns"`
@@ -115,7 +117,7 @@ func (c *JWKSCache) Stats(url string) JWKSStats {
 	e := c.statsEntry(url)
 	e.sem <- struct{}{}
 	defer func() { <-e.sem }()
-	s := JWKSStats{URL: url, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires}
+	s := JWKSStats{URL: url, FinalURL: e.final, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires}
 	if e.set != nil {
 		s.Age = c.now().Sub(e.fetchedAt)
 		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
@@ -179,7 +181,16 @@ func (s *jwksSource) Lookup(ctx context.Context, kid string) (token.KeyLookup, e
 	if how == "" {
 		how = "cached " + age(now.Sub(e.fetchedAt))
 	}
-	return token.KeyLookup{Keys: e.set.Keys(), Origin: fmt.Sprintf("JWKS %s (%s)", e.url, how), Skipped: e.set.Skipped()}, nil
+	return token.KeyLookup{Keys: e.set.Keys(), Origin: fmt.Sprintf("JWKS %s (%s)", e.source(), how), Skipped: e.set.Skipped(), Remote: true}, nil
+}
+
+// source names where the keys came from: the JWKS URL, and the final URL
+// when a same-origin redirect led elsewhere.
+func (e *jwksEntry) source() string {
+	if e.final != "" {
+		return e.final + ", redirected from " + redactURL(e.url)
+	}
+	return redactURL(e.url)
 }
 
 // forceRefetch handles an unknown kid and says what happened.
@@ -227,11 +238,15 @@ func (s *jwksSource) fetch(ctx context.Context, now time.Time) error {
 	if _, err := decodeObject("jwks", e.url, resp.StatusCode, resp.Header, body); err != nil {
 		return err
 	}
-	set, err := token.ParseJWKS(body, "JWKS "+e.url)
+	final := finalURL(resp)
+	if final == redactURL(e.url) {
+		final = ""
+	}
+	set, err := token.ParseJWKS(body, "JWKS "+redactURL(e.url))
 	if err != nil {
 		return fmt.Errorf("jwks endpoint: %w", err)
 	}
-	e.set, e.fetchedAt, e.expires = set, now, now.Add(cacheTTL(resp.Header))
+	e.set, e.final, e.fetchedAt, e.expires = set, final, now, now.Add(cacheTTL(resp.Header))
 	return nil
 }
 

@@ -68,11 +68,13 @@ func levelRank(l LintLevel) int {
 	return 2
 }
 
-// lintURLs flags http:// URLs other than loopback (RFC 8414 §2: https).
+// lintURLs flags URLs that are not absolute http(s) URLs with a host (the
+// app never opens or calls them), and http:// URLs other than loopback
+// (RFC 8414 §2: https).
 func lintURLs(d *Discovery, add addFunc) {
 	urls := map[string]string{"issuer": d.Issuer}
 	for k, v := range d.Metadata {
-		if s, ok := v.(string); ok && (k == "jwks_uri" || strings.HasSuffix(k, "_endpoint")) {
+		if s, ok := v.(string); ok && (strings.HasSuffix(k, "_uri") || strings.HasSuffix(k, "_endpoint") || k == "service_documentation") {
 			urls[k] = s
 		}
 	}
@@ -82,8 +84,12 @@ func lintURLs(d *Discovery, add addFunc) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
+		if urls[k] == "" {
+			continue
+		}
 		u, err := url.Parse(urls[k])
-		if err != nil || urls[k] == "" {
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
+			add("bad_url", LintFail, "RFC 8414 §2", "%s is %q, not an absolute https URL with a host: the app will neither open nor call it", k, urls[k])
 			continue
 		}
 		if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
@@ -94,7 +100,7 @@ func lintURLs(d *Discovery, add addFunc) {
 
 // isLoopbackHost reports a loopback IP literal or localhost.
 func isLoopbackHost(h string) bool {
-	if h == "localhost" {
+	if strings.EqualFold(h, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(h)

@@ -141,7 +141,7 @@ func (c *Client) awaitCallback(ctx, parent context.Context, lb *loopback, authUR
 	browserErr := make(chan error, 1)
 	if !opts.NoBrowser {
 		go func() {
-			if err := c.browser(ctx, authURL); err != nil {
+			if err := c.OpenInBrowser(ctx, authURL); err != nil {
 				browserErr <- err
 			}
 		}()

@@ -114,6 +114,9 @@ func (c *Client) oauth2Answer(endpoint, u string, err error, cp *capture) (map[s
 	if err == nil {
 		return parseObject(cp.body)
 	}
+	if cp.redirect != nil {
+		return nil, cp.redirect
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.ErrorCode != "" {
 		return nil, &OAuthError{Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Status: re.Response.StatusCode, Endpoint: endpoint}

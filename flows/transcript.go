@@ -102,6 +102,16 @@ var secretFields = map[string]bool{
 	"password":         true,
 }
 
+// redactURL hides the password of a URL with userinfo (url.URL.Redacted);
+// text that does not parse is returned as it is.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
+}
+
 // redactHeaders copies h, keeping the scheme of Authorization ("Basic",
 // "Bearer") and replacing credentials and cookies.
 func redactHeaders(h http.Header) http.Header {

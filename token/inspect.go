@@ -13,7 +13,9 @@ import (
 type headerInfo struct {
 	alg, kid, typ, cty, enc string
 	crit                    []string
-	critBad                 bool // crit present but not an array of strings
+	critBad                 bool            // crit present but not an array of strings
+	critRaw                 json.RawMessage // crit as written, for the check go-jose makes
+	b64False                bool            // b64 is false: an unencoded payload (RFC 7797)
 }
 
 func readHeader(h Object) headerInfo {
@@ -30,7 +32,10 @@ func readHeader(h Object) headerInfo {
 			hi.cty = headerValue(m.Value)
 		case "enc":
 			hi.enc = headerValue(m.Value)
+		case "b64":
+			hi.b64False = string(m.Value) == "false"
 		case "crit":
+			hi.critRaw = m.Value
 			var ok bool
 			hi.crit, ok = jsonStrings(m.Value)
 			hi.critBad = !ok || len(hi.crit) == 0
@@ -101,6 +106,7 @@ func Inspect(ctx context.Context, raw string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	limitDepth(r)
 	normalize(r)
 	return r, nil
 }

@@ -31,6 +31,12 @@ func lint(h *headerInfo, opts *Options, r *Report) {
 			add(name, "header "+strconv.Quote(name)+" points at a key chosen by the token itself; never fetch or trust it, take keys from configuration", "RFC 8725 3.10; RFC 7515 4.1.2-4.1.5")
 		}
 	}
+	for _, skipped := range r.Signature.Skipped {
+		if strings.HasSuffix(skipped, publishedSecret) {
+			add("published_secret", "the fetched JWKS publishes a symmetric (oct) key: "+publishedSecret+"; it was not used. Remove it from the JWKS and rotate that secret", "RFC 8725 3.5; RFC 7517 4")
+			break
+		}
+	}
 	if h.critBad {
 		add("crit", "crit must be a non-empty array of header names", "RFC 7515 4.1.11")
 	}

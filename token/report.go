@@ -101,6 +101,10 @@ type KeyLookup struct {
 	Keys    []jose.JSONWebKey // usable public (or symmetric) keys
 	Origin  string            // e.g. "JWKS file keys.json", "JWKS https://idp/jwks (cached 12 s)"
 	Skipped []string          // unusable keys skipped, and why
+	// Remote says the keys came from the network (a fetched JWKS). A
+	// symmetric key among them is never used: anyone who can read the JWKS
+	// could forge tokens with it (see [DropRemoteSymmetric]).
+	Remote bool
 }
 
 // Kind is the shape of a token.
@@ -126,17 +130,19 @@ const (
 
 // Signature reason codes (Signature.Code), stable for programs.
 const (
-	CodeNoKey         = "no_key"          // no key material given
-	CodeUnknownKid    = "unknown_kid"     // the token's kid is not among the keys
-	CodeNoMatchingKey = "no_matching_key" // no key of the type the alg needs
-	CodeBadSignature  = "bad_signature"   // keys were tried, none verified
-	CodeAlgNone       = "alg_none"        // alg "none": never verifies
-	CodeAlgConfusion  = "alg_confusion"   // HS* token offered public keys only
-	CodeUnsupported   = "unsupported_alg" // algorithm not supported
-	CodeMalformed     = "malformed"       // go-jose refused the JWS
-	CodeKeySource     = "key_source"      // the key source failed
-	CodeEncrypted     = "encrypted"       // JWE not decrypted: content unknown
-	CodeNotSigned     = "not_signed"      // JWE whose content is not a signed JWT
+	CodeNoKey         = "no_key"            // no key material given
+	CodeUnknownKid    = "unknown_kid"       // the token's kid is not among the keys
+	CodeNoMatchingKey = "no_matching_key"   // no key of the type the alg needs
+	CodeBadSignature  = "bad_signature"     // keys were tried, none verified
+	CodeAlgNone       = "alg_none"          // alg "none": never verifies
+	CodeAlgConfusion  = "alg_confusion"     // HS* token offered public keys only
+	CodeUnsupported   = "unsupported_alg"   // algorithm not supported
+	CodeMalformed     = "malformed"         // go-jose refused the JWS
+	CodeKeySource     = "key_source"        // the key source failed
+	CodeEncrypted     = "encrypted"         // JWE not decrypted: content unknown
+	CodeNotSigned     = "not_signed"        // JWE whose content is not a signed JWT
+	CodeUnencoded     = "unencoded_payload" // b64:false (RFC 7797): not a JWT, never valid
+	CodeWeakKey       = "weak_key"          // the only candidate keys are too weak for the crypto library
 )
 
 // Signature is the verification result.

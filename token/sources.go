@@ -37,6 +37,7 @@ func (m multiSource) Lookup(ctx context.Context, kid string) (KeyLookup, error) 
 			errs = append(errs, err)
 			continue
 		}
+		l = DropRemoteSymmetric(l) // the merged lookup no longer tells which keys came from the network
 		out.Keys = append(out.Keys, l.Keys...)
 		out.Skipped = append(out.Skipped, l.Skipped...)
 		origins = append(origins, l.Origin)

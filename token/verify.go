@@ -6,7 +6,10 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/hmac"
+	"crypto/rsa"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -65,6 +68,14 @@ func verifyJWS(ctx context.Context, compact string, h *headerInfo, opts *Options
 		setSig(sig, SigUnsupported, CodeUnsupported, "algorithm "+strconv.Quote(h.alg)+" is not supported; supported: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512, EdDSA (Ed25519)")
 		return
 	}
+	if reason := checkCrit(h.critRaw); reason != "" {
+		setSig(sig, SigInvalid, CodeMalformed, reason)
+		return
+	}
+	if h.b64False {
+		setSig(sig, SigUnsupported, CodeUnencoded, "b64 is false: an unencoded payload (RFC 7797), not a JWT (RFC 7519 3 requires a base64url payload); such a token is never reported valid")
+		return
+	}
 	cands, ok := candidates(ctx, h, fam, opts, sig)
 	if !ok {
 		return
@@ -74,7 +85,13 @@ func verifyJWS(ctx context.Context, compact string, h *headerInfo, opts *Options
 		setSig(sig, SigInvalid, CodeMalformed, "go-jose refused the JWS: "+trimJose(err))
 		return
 	}
+	weak := 0
 	for _, c := range cands {
+		if bits := rsaBits(c.key); bits > 0 && bits < minRSABits {
+			weak++
+			sig.Skipped = append(sig.Skipped, describeKey(c.key)+fmt.Sprintf(": key too weak / unsupported (RSA %d bits; the crypto library refuses RSA keys under %d bits)", bits, minRSABits))
+			continue
+		}
 		sig.Tried++
 		if err := verifyWith(jws, compact, c.key, fam); err != nil {
 			if errors.Is(err, jose.ErrUnsupportedCriticalHeader) {
@@ -85,10 +102,54 @@ func verifyJWS(ctx context.Context, compact string, h *headerInfo, opts *Options
 		}
 		sig.Status, sig.Code, sig.Reason = SigValid, "", verifiedWith(c)
 		sig.Key = keyInfo(c)
+		lintKeySize(c.key, r)
+		return
+	}
+	if weak == len(cands) {
+		setSig(sig, SigUnsupported, CodeWeakKey, "key too weak / unsupported: "+plural(weak, "candidate key")+" ("+cands[0].chosen+
+			fmt.Sprintf(") are RSA keys under %d bits, which the crypto library refuses; the signature was not checked. Use RSA keys of 2048 bits or more (RFC 7518 3.3)", minRSABits))
 		return
 	}
 	setSig(sig, SigInvalid, CodeBadSignature, "the signature does not verify with "+plural(sig.Tried, "candidate key")+
 		" ("+cands[0].chosen+"): the token was altered or signed by another key")
+}
+
+// minRSABits is the smallest RSA key crypto/rsa verifies with; RFC 7518
+// 3.3 requires 2048 bits, and smaller keys that still work are linted.
+const minRSABits = 1024
+
+// rsaBits is the size of an RSA key, 0 for other keys.
+func rsaBits(k jose.JSONWebKey) int {
+	if pub, ok := k.Key.(*rsa.PublicKey); ok && pub.N != nil {
+		return pub.N.BitLen()
+	}
+	return 0
+}
+
+// lintKeySize warns about an RSA key under 2048 bits that verified.
+func lintKeySize(k jose.JSONWebKey, r *Report) {
+	if bits := rsaBits(k); bits > 0 && bits < 2048 {
+		r.Warnings = append(r.Warnings, Warning{"weak_key", fmt.Sprintf("the RSA key that verified is %d bits; RFC 7518 requires at least 2048: such a key can be factored", bits), "RFC 7518 3.3; RFC 8725 3.5"})
+	}
+}
+
+// checkCrit applies RFC 7515 4.1.11 as go-jose does, for every path
+// (including the short-HMAC-secret one that bypasses go-jose): crit must be
+// an array of names, and each name an extension this tool processes.
+func checkCrit(raw json.RawMessage) string {
+	if raw == nil {
+		return ""
+	}
+	var names []string
+	if err := json.Unmarshal(raw, &names); err != nil {
+		return "the crit header is not an array of header names, so the token is rejected (RFC 7515 4.1.11)"
+	}
+	for _, name := range names {
+		if !critUnderstood[name] {
+			return "the crit header lists " + strconv.Quote(name) + ", which this tool does not understand; RFC 7515 4.1.11 requires rejecting the token"
+		}
+	}
+	return ""
 }
 
 // verifyWith verifies with go-jose; HMAC secrets shorter than the hash
@@ -123,6 +184,7 @@ func candidates(ctx context.Context, h *headerInfo, fam algFamily, opts *Options
 	if opts.Keys != nil {
 		var err error
 		lookup, err = opts.Keys.Lookup(ctx, h.kid)
+		lookup = DropRemoteSymmetric(lookup)
 		if err != nil && (fam.kty != "oct" || len(opts.Secret) == 0) {
 			setSig(sig, SigUnverified, CodeKeySource, "could not get keys: "+err.Error())
 			return nil, false
@@ -195,24 +257,39 @@ func onlyOrEach(n int, kty string) string {
 	return kty
 }
 
-// hmacCandidates: the secret, then symmetric keys of the key source. An HS*
-// token offered only public keys is algorithm confusion (RFC 8725 2.1).
+// hmacCandidates picks the HMAC keys to try: the secret given and the
+// symmetric keys of local key sources (keys from the network were dropped
+// by [DropRemoteSymmetric]). A kid selects among them: the keys with that
+// kid, or else the secret and the keys without a kid. An HS* token offered
+// only public keys is algorithm confusion (RFC 8725 2.1).
 func hmacCandidates(h *headerInfo, opts *Options, lookup KeyLookup, sig *Signature) ([]candidate, bool) {
-	var out []candidate
+	var matched, unnamed []candidate
 	if len(opts.Secret) > 0 {
-		out = append(out, candidate{jose.JSONWebKey{Key: opts.Secret, Algorithm: h.alg}, "the HMAC secret given", "the HMAC secret given"})
+		unnamed = append(unnamed, candidate{jose.JSONWebKey{Key: opts.Secret, Algorithm: h.alg}, "the HMAC secret given", "the HMAC secret given"})
 	}
+	symmetric := 0
 	for _, k := range lookup.Keys {
-		if _, ok := k.Key.([]byte); ok && (k.Algorithm == "" || k.Algorithm == h.alg) {
-			chosen := "symmetric key"
-			if h.kid != "" && k.KeyID == h.kid {
-				chosen = "kid match"
-			}
-			out = append(out, candidate{k, lookup.Origin, chosen})
+		if _, ok := k.Key.([]byte); !ok || (k.Algorithm != "" && k.Algorithm != h.alg) {
+			continue
+		}
+		symmetric++
+		switch {
+		case h.kid != "" && k.KeyID == h.kid:
+			matched = append(matched, candidate{k, lookup.Origin, "kid match"})
+		case h.kid == "" || k.KeyID == "":
+			unnamed = append(unnamed, candidate{k, lookup.Origin, "symmetric key"})
 		}
 	}
-	if len(out) > 0 {
-		return out, true
+	if len(matched) > 0 {
+		return matched, true
+	}
+	if len(unnamed) > 0 {
+		return unnamed, true
+	}
+	if symmetric > 0 {
+		setSig(sig, SigUnverified, CodeUnknownKid, "unknown kid "+strconv.Quote(h.kid)+": none of the "+
+			plural(symmetric, "symmetric key")+" of "+lookup.Origin+" has it (kids: "+kidList(lookup.Keys)+")")
+		return nil, false
 	}
 	if len(lookup.Keys) > 0 {
 		setSig(sig, SigInvalid, CodeAlgConfusion, "algorithm confusion: the token says "+h.alg+
@@ -221,6 +298,34 @@ func hmacCandidates(h *headerInfo, opts *Options, lookup KeyLookup, sig *Signatu
 	}
 	setSig(sig, SigUnverified, CodeNoKey, h.alg+" is HMAC: give the shared secret to verify")
 	return nil, false
+}
+
+// publishedSecret ends the skip note of a symmetric key from the network.
+const publishedSecret = "publishing a symmetric key in a JWKS is itself a vulnerability: anyone who can read the JWKS can forge tokens with it"
+
+// DropRemoteSymmetric removes the symmetric (oct) keys of a lookup whose
+// keys came from the network and lists them as skipped: such a key is never
+// used for verification (RFC 8725 3.5; a JWKS is public). Local lookups are
+// returned as they are.
+func DropRemoteSymmetric(l KeyLookup) KeyLookup {
+	if !l.Remote {
+		return l
+	}
+	keys := make([]jose.JSONWebKey, 0, len(l.Keys))
+	skipped := append([]string(nil), l.Skipped...)
+	for _, k := range l.Keys {
+		if _, sym := k.Key.([]byte); !sym {
+			keys = append(keys, k)
+			continue
+		}
+		name := "symmetric key"
+		if k.KeyID != "" {
+			name += " (kid " + strconv.Quote(k.KeyID) + ")"
+		}
+		skipped = append(skipped, name+" from "+l.Origin+": keys fetched from the network are never used as HMAC secrets; "+publishedSecret)
+	}
+	l.Keys, l.Skipped = keys, skipped
+	return l
 }
 
 // keyFits reports whether k can verify alg.

@@ -233,7 +233,7 @@ func (w *window) onDevice() {
 				w.status.showURL(u)
 			})
 			// This computer's browser is one such device; the URL stays on show for another.
-			if err := w.d.browser(ctx, u); err != nil {
+			if err := c.OpenInBrowser(ctx, u); err != nil {
 				fyne.Do(func() {
 					w.status.say(fmt.Sprintf("Device login: the browser did not open (%v); enter the code %s at %s on any device.", err, dc.UserCode, dc.VerificationURI))
 				})
