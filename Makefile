@@ -24,10 +24,13 @@ test:
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) vet -tags nogui . ./cli/... ./version/
 
 # -race everywhere; the smoke binary is built with -race too, so CI compiles Fyne once.
+# The CLI tests run again against the command-line-only build (-tags nogui, no cgo).
 unit:
 	$(GO) test -race -count=1 ./...
+	CGO_ENABLED=0 $(GO) test -count=1 -tags nogui ./cli/... ./version/
 
 # A short coverage-guided run of each parser fuzzer (their seed corpora also run in `unit`).
 fuzz:

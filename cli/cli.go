@@ -8,10 +8,9 @@ import (
 	"io"
 	"sort"
 	"strings"
-)
 
-// Version is the application version, as in FyneApp.toml.
-const Version = "0.1.0"
+	"github.com/tokeninspector/tokeninspector/version"
+)
 
 // Exit statuses shared by every command.
 const (
@@ -52,15 +51,20 @@ func commands() map[string]command {
 	}
 }
 
-// Main runs the command named by args[0] and returns the exit status.
+// Main runs the command named by args[0] and returns the exit status. In the
+// full build main starts the desktop app instead when there are no arguments;
+// in the -tags nogui build it comes here and says there is no GUI.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		usage(stderr)
+		usage(stderr, hasGUI)
+		if !hasGUI {
+			fmt.Fprintln(stderr, "\n"+noGUINote)
+		}
 		return ExitUsage
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		usage(stdout)
+		usage(stdout, hasGUI)
 		return ExitOK
 	case "-v", "--version":
 		return runVersion(Env{Stdout: stdout})
@@ -73,15 +77,25 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return cmd.run(Env{Args: args[1:], Stdin: stdin, Stdout: stdout, Stderr: stderr})
 }
 
+// noGUINote ends the usage when the command-line-only build runs without a command.
+const noGUINote = "This build has no GUI (a command-line-only build): give a command, or install the desktop build to get the app."
+
 func runVersion(env Env) int {
-	fmt.Fprintf(env.Stdout, "tokeninspector %s\n", Version)
+	io.WriteString(env.Stdout, version.Current().String())
+	if !hasGUI {
+		fmt.Fprintln(env.Stdout, "build:    command-line only (no GUI)")
+	}
 	return ExitOK
 }
 
-func usage(w io.Writer) {
+// usage lists the commands; gui says whether this build has the desktop app.
+func usage(w io.Writer, gui bool) {
 	var b strings.Builder
 	b.WriteString("Token Inspector: inspect JWTs and run OAuth 2.0 / OpenID Connect flows.\n\n")
-	b.WriteString("Usage:\n  tokeninspector                 start the desktop app\n")
+	b.WriteString("Usage:\n")
+	if gui {
+		b.WriteString("  tokeninspector                 start the desktop app\n")
+	}
 	b.WriteString("  tokeninspector COMMAND [flags] run a command (COMMAND --help for its flags)\n\nCommands:\n")
 	cmds := commands()
 	names := make([]string, 0, len(cmds))

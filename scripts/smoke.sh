@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test: starts the real binary under Xvfb with a throw-away config
 # directory, waits for the "Token Inspector" window, closes it, and fails if
-# the window never appears or the app does not exit cleanly.
+# the window never appears or the app does not exit cleanly. First it starts
+# the binary without a display (no DISPLAY/WAYLAND_DISPLAY, then a DISPLAY
+# nobody serves) and expects one line on stderr and exit status 1.
 #   scripts/smoke.sh BINARY        (make smoke; part of make test)
 # Installs xvfb and xdotool with apt-get when missing (sudo when not root).
 # Where that cannot run (not Linux, not Debian/Ubuntu), it prints a visible
@@ -40,11 +42,32 @@ cleanup() {
 }
 trap cleanup EXIT
 
+mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
+chmod 700 "$tmp/run"
+
+# no_display NAME WANT ENV...: runs the binary with ENV and no display;
+# it must exit 1 with exactly one line on stderr, containing WANT.
+no_display() {
+	local name=$1 want=$2 status=0
+	shift 2
+	env -u DISPLAY -u WAYLAND_DISPLAY HOME="$tmp" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" "$@" \
+		"$bin" >"$tmp/nodisplay.out" 2>"$tmp/nodisplay.err" </dev/null || status=$?
+	if [ "$status" -ne 1 ] || [ "$(wc -l <"$tmp/nodisplay.err")" -ne 1 ] || [ -s "$tmp/nodisplay.out" ] ||
+		! grep -q "$want" "$tmp/nodisplay.err" || ! grep -q "tokeninspector --help" "$tmp/nodisplay.err"; then
+		echo "smoke: FAIL: $name: want exit status 1 and one line saying \"$want\" on stderr; got status $status and:" >&2
+		cat "$tmp/nodisplay.out" "$tmp/nodisplay.err" >&2
+		exit 1
+	fi
+	echo "smoke: $name: $(cat "$tmp/nodisplay.err")"
+}
+no_display "no display" "no display found"
+unserved=99
+while [ -e "/tmp/.X11-unix/X$unserved" ] || [ -e "/tmp/.X$unserved-lock" ]; do unserved=$((unserved + 1)); done
+no_display "a display nobody serves" "cannot open the display" DISPLAY=":$unserved"
+
 . "$(dirname "$0")/xvfb.sh"
 start_xvfb "$tmp/xvfb.log" || { echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
 
-mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
-chmod 700 "$tmp/run"
 # A private session bus for the app, gone when it exits: without one, Fyne's
 # settings watcher autolaunches a dbus-daemon that outlives the test.
 bus=
