@@ -253,3 +253,36 @@ func BenchmarkLoginClientSide(b *testing.B) {
 	b.ReportMetric(float64(total.Nanoseconds())/n, "login-ns/op")
 	b.ReportMetric(float64(cache.Stats(s.Issuer()+"/jwks").Fetches)/n, "jwks-fetches/login")
 }
+
+// TestDemoIdPRefreshTokenByHint: the refresh token is introspected and
+// revoked with token_type_hint=refresh_token; a refresh after that is an
+// invalid_grant the explanation calls a revoked or reused refresh token.
+func TestDemoIdPRefreshTokenByHint(t *testing.T) {
+	s := startIdP(t)
+	c := demoClient(t, s, flows.Config{ClientID: demoidp.WebClientID, ClientSecret: demoidp.WebClientSecret,
+		Scopes: []string{"openid", "offline_access"}}, nil)
+	ctx := context.Background()
+	res, err := c.Login(ctx, flows.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := res.RefreshToken.Raw
+	in, err := c.Introspect(ctx, rt, "refresh_token")
+	if err != nil || !in.Active {
+		t.Fatalf("introspect refresh token = %+v, %v", in, err)
+	}
+	if err := c.Revoke(ctx, rt, "refresh_token"); err != nil {
+		t.Fatal(err)
+	}
+	if in, err = c.Introspect(ctx, rt, "refresh_token"); err != nil || in.Active {
+		t.Errorf("introspect after revoke = %+v, %v", in, err)
+	}
+	_, err = c.Refresh(ctx, rt, res)
+	var oe *flows.OAuthError
+	if !errors.As(err, &oe) || oe.Code != "invalid_grant" || oe.Grant != "refresh_token" {
+		t.Fatalf("refresh after revoke: err = %v; want invalid_grant for the refresh_token grant", err)
+	}
+	if got := flows.Explain(err); !strings.Contains(got, "refresh token was refused") {
+		t.Errorf("Explain = %q", got)
+	}
+}

@@ -69,7 +69,7 @@ func (e *IssuerMismatchError) Error() string {
 func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	issuer := c.cfg.Issuer
 	if issuer == "" {
-		return nil, errors.New("discovery needs an issuer URL; give --issuer, or the endpoints by hand")
+		return nil, errors.New("discovery needs an issuer URL; give the issuer URL, or the endpoints by hand")
 	}
 	d, err := c.fetchMetadata(ctx, issuer)
 	if err != nil {

@@ -36,6 +36,10 @@ type OAuthError struct {
 	URI         string `json:"error_uri,omitempty"`
 	Status      int    `json:"status,omitempty"`
 	Endpoint    string `json:"endpoint"` // "token", "authorization", "introspection", ...
+	// Grant is the grant type of a token endpoint request ("refresh_token", ...).
+	Grant string `json:"grant,omitempty"`
+	// RedirectURI is the redirect URI a login sent, for a mismatch to name it.
+	RedirectURI string `json:"redirect_uri,omitempty"`
 }
 
 // Error says which endpoint refused what, and suggests what to do next.
@@ -69,7 +73,7 @@ func oauthHint(code string) string {
 	case "access_denied":
 		return "the user or the IdP refused the request"
 	case "invalid_request":
-		return "the IdP rejected a parameter: check the transcript (--verbose) for which one"
+		return "the IdP rejected a parameter: the transcript shows the request as sent"
 	case "unsupported_grant_type":
 		return "enable this grant type for the client at the IdP"
 	case "expired_token":

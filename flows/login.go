@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -23,7 +24,17 @@ type LoginOptions struct {
 	// OnCallback is called when the callback has arrived and passed its
 	// checks, before the code is exchanged ("exchanging the code…").
 	OnCallback func()
+	// OnNoCallback is told, once, that the browser command has returned (or
+	// failed) and no callback followed within NoCallbackAfter (default
+	// DefaultNoCallbackAfter): the browser may never have shown the page. The
+	// login keeps waiting; the caller offers to open the URL again.
+	OnNoCallback    func()
+	NoCallbackAfter time.Duration
 }
+
+// DefaultNoCallbackAfter is how long a login waits for the callback after
+// the browser command returned before it calls LoginOptions.OnNoCallback.
+const DefaultNoCallbackAfter = 5 * time.Second
 
 // reservedParams are the authorization parameters the login sets itself;
 // extra parameters may not override them.
@@ -77,7 +88,7 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	lb.start(u, sec.state, c.issuer(), d != nil && d.Bool("authorization_response_iss_parameter_supported"))
 	code, err := c.awaitCallback(lctx, ctx, lb, u, opts)
 	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
+		return nil, fmt.Errorf("login: %w", annotate(err, "", lb.redirectURI))
 	}
 	lb.close() // one callback only
 	if opts.OnCallback != nil {
@@ -85,7 +96,7 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	}
 	raw, err := c.exchange(lctx, conf, code, sec.verifier)
 	if err != nil {
-		return nil, fmt.Errorf("login: exchange the code: %w", err)
+		return nil, fmt.Errorf("login: exchange the code: %w", annotate(err, "authorization_code", lb.redirectURI))
 	}
 	res := c.result(lctx, "authorization_code", raw, resultExtra{nonce: sec.nonce})
 	res.RedirectURI = lb.redirectURI
@@ -138,22 +149,29 @@ func (c *Client) awaitCallback(ctx, parent context.Context, lb *loopback, authUR
 	if opts.OnURL != nil {
 		opts.OnURL(authURL)
 	}
-	browserErr := make(chan error, 1)
+	browserDone := make(chan error, 1)
 	if !opts.NoBrowser {
-		go func() {
-			if err := c.OpenInBrowser(ctx, authURL); err != nil {
-				browserErr <- err
-			}
-		}()
+		go func() { browserDone <- c.OpenInBrowser(ctx, authURL) }()
 	}
+	var quiet <-chan time.Time // runs once the browser command returned
 	for {
 		select {
 		case res := <-lb.results:
 			return res.code, res.err
-		case err := <-browserErr:
-			if opts.OnBrowserError != nil {
+		case err := <-browserDone:
+			if err != nil && opts.OnBrowserError != nil {
 				opts.OnBrowserError(fmt.Errorf("could not open the browser (%w); open the URL by hand", err))
 			}
+			if opts.OnNoCallback != nil {
+				after := opts.NoCallbackAfter
+				if after <= 0 {
+					after = DefaultNoCallbackAfter
+				}
+				quiet = time.After(after)
+			}
+		case <-quiet:
+			quiet = nil
+			opts.OnNoCallback()
 		case <-ctx.Done():
 			if parent.Err() != nil && !errors.Is(parent.Err(), context.DeadlineExceeded) {
 				return "", ErrLoginCancelled

@@ -59,7 +59,7 @@ func listenLoopback(host string, port int, path string) (*loopback, error) {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(strings.Trim(literal, "[]"), strconv.Itoa(port)))
 	if err != nil {
-		return nil, fmt.Errorf("listen for the login callback on %s port %d: %w (choose another --redirect-port, or 0 for a random one)", literal, port, err)
+		return nil, fmt.Errorf("listen for the login callback on %s port %d: %w (choose another redirect port, or 0 for a random one)", literal, port, err)
 	}
 	l := &loopback{ln: ln, path: path, results: make(chan callbackResult, 1)}
 	actual := ln.Addr().(*net.TCPAddr).Port
@@ -136,7 +136,7 @@ func (l *loopback) check(r *http.Request) callbackResult {
 	}
 	if iss, ok := q["iss"]; ok {
 		if l.issuer == "" {
-			return callbackResult{err: fmt.Errorf("%w: the callback names issuer %q, but the profile has no issuer to compare it with; set the profile's issuer (--issuer) to the IdP's issuer identifier and log in again",
+			return callbackResult{err: fmt.Errorf("%w: the callback names issuer %q, but the profile has no issuer to compare it with; set the profile's issuer to the IdP's issuer identifier and log in again",
 				ErrIssuerMismatch, q.Get("iss"))}
 		}
 		if len(iss) != 1 || iss[0] != l.issuer {

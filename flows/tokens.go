@@ -160,7 +160,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string, original *Res
 		raw, err = c.oauth2Answer("token", tokenURL, err, cp)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("refresh: %w", err)
+		return nil, fmt.Errorf("refresh: %w", annotate(err, "refresh_token", ""))
 	}
 	return c.result(ctx, "refresh_token", raw, resultExtra{original: original, keptRefresh: refreshToken}), nil
 }
@@ -193,7 +193,7 @@ func (c *Client) ClientCredentials(ctx context.Context) (*Result, error) {
 	_, err = conf.Token(octx)
 	raw, err := c.oauth2Answer("token", tokenURL, err, cp)
 	if err != nil {
-		return nil, fmt.Errorf("client credentials: %w", err)
+		return nil, fmt.Errorf("client credentials: %w", annotate(err, "client_credentials", ""))
 	}
 	return c.result(ctx, "client_credentials", raw, resultExtra{}), nil
 }
