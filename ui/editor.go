@@ -95,9 +95,7 @@ func newEditor(w *window) *editor {
 		e.endpts[n] = entry("from discovery")
 	}
 	discover := widget.NewButtonWithIcon("Discover", theme.SearchIcon(), e.onDiscover)
-	copyRedirect := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
-		w.app.Clipboard().SetContent(e.redirect.Text)
-	})
+	copyRedirect := newCopyButton(w.app, "Copy", func() string { return e.redirect.Text })
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
 	e.save.Importance = widget.HighImportance
 	revert := widget.NewButtonWithIcon("Revert", theme.ContentUndoIcon(), func() { e.load(e.orig, e.isNew) })

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
@@ -37,7 +36,7 @@ func newResponsesView(a fyne.App) *responsesView {
 	v.pick = widget.NewSelect([]string{sourceToken, sourceIntro, sourceUserInfo, sourceCompare}, func(s string) {
 		v.text.SetText(v.texts[s])
 	})
-	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.text.Text) })
+	v.copyBtn = newCopyButton(a, "Copy", func() string { return v.text.Text })
 	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.copyBtn, v.pick), nil, nil, nil, container.NewScroll(v.text))
 	v.pick.SetSelected(sourceToken)
 	return v

@@ -36,9 +36,7 @@ func newStatusBar(a fyne.App, onCancel func()) *statusBar {
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 	s.url = widget.NewEntry()
-	s.copyURL = widget.NewButtonWithIcon("Copy URL", theme.ContentCopyIcon(), func() {
-		s.app.Clipboard().SetContent(s.url.Text)
-	})
+	s.copyURL = newCopyButton(a, "Copy URL", func() string { return s.url.Text })
 	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), onCancel)
 	s.urlRow = container.NewBorder(nil, nil, widget.NewLabel("If the browser did not open, open this URL:"),
 		container.NewHBox(s.copyURL, cancel), s.url)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,16 +18,41 @@ import (
 
 // fieldRow is one line of a header or claims table.
 type fieldRow struct {
-	Name, Value, When, About string
-	Doc                      token.ClaimDoc
-	Full                     string // pretty value, for the detail panel
+	Name, Value, About string
+	Doc                token.ClaimDoc
+	Full               string    // pretty value, for the detail panel
+	At                 time.Time // a NumericDate's time (zero otherwise): its relative time stays live
+	Source             string    // where the claim comes from when not the token itself ("introspection")
 }
 
-// tokenView shows one token: the coloured raw token, the signature badge,
-// the expiry countdown, the header and claims tables and the checklist.
+// when renders a NumericDate row's time relative to now ("" for others).
+func (r fieldRow) when(now time.Time) string {
+	if r.At.IsZero() {
+		return ""
+	}
+	return r.At.Local().Format("2006-01-02 15:04:05 MST") + " (" + token.Relative(r.At, now) + ")"
+}
+
+// Kinds of token a view shows: the checks that only apply to another kind
+// are grouped under "not applicable".
+const (
+	kindAny     = ""
+	kindAccess  = "access"
+	kindID      = "id"
+	kindRefresh = "refresh"
+)
+
+// idTokenChecks are the checks of OpenID Connect ID tokens (OIDC Core
+// 3.1.3.7, 3.1.3.6, 3.3.2.11): an access or refresh token skips them.
+var idTokenChecks = []string{"nonce", "at_hash", "c_hash", "azp"}
+
+// tokenView shows one token: the verdict badge, the expiry countdown, the
+// coloured raw token (one line until expanded), the key details (folded),
+// and the claims, header and checks tables below a resizable split.
 type tokenView struct {
-	app fyne.App
-	now func() time.Time
+	app  fyne.App
+	now  func() time.Time
+	kind string // kindAccess, kindID, kindRefresh or kindAny
 
 	raw       string
 	report    *token.Report
@@ -34,21 +60,26 @@ type tokenView struct {
 	headRows  []fieldRow
 	checks    []token.Check
 
-	message  *widget.Label // shown instead of the token when there is none, or it is broken
-	sigIcon  *widget.Icon
-	sigLabel *widget.Label
-	keyLabel *widget.Label
-	expiry   *widget.Label
-	summary  *widget.Label
-	rawText  *widget.RichText
-	copyBtn  *widget.Button
-	claims   *widget.Table
-	header   *widget.Table
-	checkTbl *widget.List
-	detail   *widget.Label
-	inner    *container.AppTabs
-	body     *fyne.Container
-	content  fyne.CanvasObject
+	message   *widget.Label // shown instead of the token when there is none, or it is broken
+	sigIcon   *widget.Icon
+	sigLabel  *widget.Label // the verdict: signature and checks together
+	keyLabel  *widget.Label
+	keyBox    fyne.CanvasObject // keyLabel, shown by keyToggle
+	keyToggle *widget.Button
+	expiry    *widget.Label
+	summary   *widget.Label
+	rawText   *widget.RichText
+	rawToggle *widget.Button
+	rawScroll *container.Scroll
+	copyBtn   *widget.Button
+	claims    *widget.Table
+	header    *widget.Table
+	checkTbl  *widget.List
+	detail    *widget.Label
+	inner     *container.AppTabs
+	split     *container.Split
+	body      *fyne.Container
+	content   fyne.CanvasObject
 }
 
 func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
@@ -57,30 +88,35 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.message.Wrapping = fyne.TextWrapWord
 	v.sigIcon = widget.NewIcon(theme.QuestionIcon())
 	v.sigLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.sigLabel.Truncation = fyne.TextTruncateEllipsis
 	v.keyLabel = widget.NewLabel("")
 	v.keyLabel.Wrapping = fyne.TextWrapWord
 	v.keyLabel.Selectable = true
+	v.keyBox = container.NewVBox(v.keyLabel)
+	v.keyBox.Hide()
+	v.keyToggle = widget.NewButtonWithIcon("Key details", theme.MenuDropDownIcon(), v.toggleKey)
+	v.keyToggle.Importance = widget.LowImportance
 	v.expiry = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	v.summary = widget.NewLabel("")
+	v.summary.Truncation = fyne.TextTruncateEllipsis
 	v.rawText = widget.NewRichText()
-	v.rawText.Wrapping = fyne.TextWrapBreak
-	v.copyBtn = widget.NewButtonWithIcon("Copy token", theme.ContentCopyIcon(), func() {
-		v.app.Clipboard().SetContent(v.raw)
-	})
+	v.rawText.Truncation = fyne.TextTruncateEllipsis
+	v.rawScroll = container.NewVScroll(v.rawText)
+	v.rawToggle = widget.NewButtonWithIcon("Expand", theme.MenuDropDownIcon(), v.toggleRaw)
+	v.rawToggle.Importance = widget.LowImportance
+	v.copyBtn = newCopyButton(a, "Copy token", func() string { return v.raw })
 	v.claims = v.newFieldTable(func() []fieldRow { return v.claimRows })
 	v.header = v.newFieldTable(func() []fieldRow { return v.headRows })
 	v.checkTbl = v.newChecksList()
-	v.detail = widget.NewLabel("Select a claim to read what it means.")
+	v.detail = widget.NewLabel(claimHint)
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.detail.Selectable = true
 
-	rawScroll := container.NewVScroll(v.rawText)
-	rawScroll.SetMinSize(fyne.NewSize(200, 64))
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
-		v.keyLabel,
-		v.summary,
-		container.NewBorder(nil, nil, nil, container.NewVBox(v.copyBtn), rawScroll),
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.keyToggle, v.copyBtn), v.summary),
+		v.keyBox,
+		container.NewBorder(nil, nil, nil, v.rawToggle, v.rawScroll),
 	)
 	v.inner = container.NewAppTabs(
 		container.NewTabItem("Claims", v.claims),
@@ -88,11 +124,58 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 		container.NewTabItem("Checks", v.checkTbl),
 	)
 	detail := container.NewVScroll(v.detail)
-	detail.SetMinSize(fyne.NewSize(0, 64))
-	v.body = container.NewBorder(top, detail, nil, nil, v.inner)
+	detail.SetMinSize(fyne.NewSize(0, 40))
+	tables := container.NewVSplit(v.inner, detail)
+	tables.Offset = 1 // the detail at its smallest until dragged
+	v.split = container.NewVSplit(top, tables)
+	v.split.Offset = 0 // the summary at its smallest: the claims get the space
+	v.setRawHeight()
+	v.body = container.NewStack(v.split)
 	v.body.Hide()
 	v.content = container.NewStack(container.NewVBox(v.message), v.body)
 	return v
+}
+
+const claimHint = "Select a claim to read what it means."
+
+// toggleKey shows or folds the key details under the badge.
+func (v *tokenView) toggleKey() {
+	if v.keyBox.Visible() {
+		v.keyBox.Hide()
+		v.keyToggle.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		v.keyBox.Show()
+		v.keyToggle.SetIcon(theme.MenuDropUpIcon())
+	}
+}
+
+// toggleRaw expands the raw token to all its lines, or folds it to one.
+func (v *tokenView) toggleRaw() {
+	if v.rawText.Wrapping == fyne.TextWrapBreak {
+		v.rawText.Wrapping, v.rawText.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
+		v.rawToggle.SetText("Expand")
+		v.rawToggle.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		v.rawText.Wrapping, v.rawText.Truncation = fyne.TextWrapBreak, fyne.TextTruncateOff
+		v.rawToggle.SetText("Fold")
+		v.rawToggle.SetIcon(theme.MenuDropUpIcon())
+	}
+	v.rawText.Refresh()
+	v.setRawHeight()
+}
+
+// rawExpandedHeight bounds the expanded raw token (it scrolls beyond), so
+// expanding never makes the window grow.
+const rawExpandedHeight = 120
+
+// setRawHeight gives the raw token one line, or more when expanded.
+func (v *tokenView) setRawHeight() {
+	h := v.rawToggle.MinSize().Height
+	if v.rawText.Wrapping == fyne.TextWrapBreak {
+		h = rawExpandedHeight
+	}
+	v.rawScroll.SetMinSize(fyne.NewSize(0, h))
+	v.rawScroll.Refresh()
 }
 
 // Clear shows msg instead of a token.
@@ -122,15 +205,15 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.body.Show()
 	v.rawText.Segments = rawSegments(raw, r)
 	v.rawText.Refresh()
-	v.showSignature(r)
+	v.keyLabel.SetText(keyText(r))
 	v.claimRows = claimRows(r)
 	v.headRows = headerRows(r)
-	v.checks = checkItems(r)
+	v.checks = checkItems(r, v.kind)
 	v.summary.SetText(checkSummary(r))
 	v.claims.Refresh()
 	v.header.Refresh()
 	v.checkTbl.Refresh()
-	v.detail.SetText("Select a claim to read what it means.")
+	v.detail.SetText(claimHint)
 	v.inner.SelectIndex(0)
 	for _, c := range r.Checks {
 		if c.Status == token.Fail {
@@ -141,28 +224,61 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.tick()
 }
 
-// tick updates the expiry countdown.
+// ShowClaims lists claims learnt from elsewhere (introspection of an opaque
+// token) in the claims table, each marked with its source.
+func (v *tokenView) ShowClaims(rows []fieldRow) {
+	if v.report == nil || v.report.Kind != token.KindOpaque {
+		return
+	}
+	v.claimRows = rows
+	v.claims.Refresh()
+}
+
+// tick updates what depends on the clock: the countdown, the badge (a token
+// expires while shown) and the relative times of the claims.
 func (v *tokenView) tick() {
-	v.expiry.SetText(countdown(v.report, v.now()))
+	if v.report == nil {
+		v.expiry.SetText("")
+		return
+	}
+	now := v.now()
+	v.expiry.SetText(countdown(v.report, now))
+	text, icon, imp := verdict(v.report, now)
+	if v.sigLabel.Text != text || v.sigLabel.Importance != imp {
+		v.sigLabel.Importance = imp
+		v.sigLabel.SetText(text)
+		v.sigIcon.SetResource(icon)
+	}
+	if v.claims.Visible() {
+		v.claims.Refresh()
+	}
 }
 
 // countdown renders the exp claim relative to now: "expires in 9:58" or
 // "expired 2 min ago".
 func countdown(r *token.Report, now time.Time) string {
-	if r == nil {
+	exp, ok := expiry(r)
+	if !ok {
 		return ""
 	}
-	for _, tc := range r.Times {
-		if tc.Claim != "exp" {
-			continue
-		}
-		left := tc.Time.Sub(now).Truncate(time.Second)
-		if left > 0 {
-			return "Expires in " + clockDuration(left)
-		}
-		return "Expired " + token.Relative(tc.Time, now)
+	left := exp.Sub(now).Truncate(time.Second)
+	if left > 0 {
+		return "Expires in " + clockDuration(left)
 	}
-	return ""
+	return "Expired " + token.Relative(exp, now)
+}
+
+// expiry is the token's exp time.
+func expiry(r *token.Report) (time.Time, bool) {
+	if r == nil {
+		return time.Time{}, false
+	}
+	for _, tc := range r.Times {
+		if tc.Claim == "exp" {
+			return tc.Time, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // clockDuration renders d as h:mm:ss or m:ss.
@@ -174,27 +290,114 @@ func clockDuration(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-func (v *tokenView) showSignature(r *token.Report) {
-	text, icon := sigBadge(r)
-	v.sigLabel.SetText(text)
-	v.sigIcon.SetResource(icon)
-	v.keyLabel.SetText(keyText(r))
+// verdict is the one-line verdict on a token at now: the signature and the
+// checks together ("Signature valid · EXPIRED 1 h ago"), with its icon and
+// colour. A token that expires while shown turns red at once.
+func verdict(r *token.Report, now time.Time) (string, fyne.Resource, widget.Importance) {
+	if r.Kind == token.KindOpaque {
+		return "Opaque token: nothing to verify locally; the server's verdict comes from Introspect", theme.InfoIcon(), widget.MediumImportance
+	}
+	s := r.Signature
+	failed := failedChecks(r, now)
+	var sig string
+	switch s.Status {
+	case token.SigValid:
+		if len(failed) == 0 {
+			text := "Verified " + s.Alg + " · checks pass"
+			if n := countStatus(r, token.Warn); n > 0 {
+				text += fmt.Sprintf(" · %s", plural(n, "warning"))
+			}
+			return text, theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.SuccessImportance
+		}
+		sig = "Signature valid"
+	case token.SigInvalid:
+		sig = "Invalid signature " + s.Alg
+	case token.SigUnsupported:
+		sig = "Cannot verify " + s.Alg + ": unsupported algorithm or form"
+	default:
+		sig = "Not verified: " + unverifiedReason(s.Code)
+	}
+	text := sig + failedText(r, failed, now)
+	switch {
+	case s.Status == token.SigInvalid || len(failed) > 0:
+		return text, theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance
+	}
+	return text, theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance
 }
 
-// sigBadge is the badge text and icon for a report.
-func sigBadge(r *token.Report) (string, fyne.Resource) {
-	s := r.Signature
-	switch {
-	case r.Kind == token.KindOpaque:
-		return "Opaque token: nothing to verify locally (use Introspect)", theme.InfoIcon()
-	case s.Status == token.SigValid:
-		return "Verified  " + s.Alg, theme.NewSuccessThemedResource(theme.ConfirmIcon())
-	case s.Status == token.SigInvalid:
-		return "Invalid signature  " + s.Alg, theme.NewErrorThemedResource(theme.ErrorIcon())
-	case s.Status == token.SigUnsupported:
-		return "Cannot verify: unsupported algorithm or form  " + s.Alg, theme.NewWarningThemedResource(theme.WarningIcon())
+// failedChecks are the IDs of the failed checks, with exp added when the
+// token has expired since it was checked.
+func failedChecks(r *token.Report, now time.Time) []string {
+	var ids []string
+	for _, c := range r.Checks {
+		if c.Status == token.Fail && !slices.Contains(ids, c.ID) {
+			ids = append(ids, c.ID)
+		}
 	}
-	return "Not verified  " + s.Alg, theme.NewWarningThemedResource(theme.QuestionIcon())
+	skew := time.Duration(r.SkewSeconds * float64(time.Second))
+	if exp, ok := expiry(r); ok && !now.Before(exp.Add(skew)) && !slices.Contains(ids, "exp") {
+		ids = append(ids, "exp")
+	}
+	return ids
+}
+
+// failedText is " · EXPIRED 1 h ago · 1 more check failed (aud)" for the
+// failed checks ("" when none).
+func failedText(r *token.Report, failed []string, now time.Time) string {
+	var b strings.Builder
+	rest := failed
+	if i := slices.Index(failed, "exp"); i >= 0 {
+		b.WriteString(" · EXPIRED")
+		if exp, ok := expiry(r); ok {
+			b.WriteString(" " + token.Relative(exp, now))
+		}
+		rest = slices.Delete(slices.Clone(failed), i, i+1)
+		if len(rest) > 0 {
+			fmt.Fprintf(&b, " · %d more %s failed (%s)", len(rest), pluralWord(len(rest), "check"), strings.Join(rest, ", "))
+		}
+		return b.String()
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(&b, " · %s failed (%s)", plural(len(rest), "check"), strings.Join(rest, ", "))
+	}
+	return b.String()
+}
+
+// unverifiedReason is the short reason no key verified the token.
+func unverifiedReason(code string) string {
+	switch code {
+	case token.CodeUnknownKid:
+		return "unknown kid"
+	case token.CodeNoMatchingKey:
+		return "no key of the right type"
+	case token.CodeKeySource:
+		return "the keys could not be fetched"
+	case token.CodeEncrypted:
+		return "encrypted, no decryption key"
+	case token.CodeNotSigned:
+		return "not signed"
+	}
+	return "no key"
+}
+
+func countStatus(r *token.Report, st token.CheckStatus) int {
+	n := 0
+	for _, c := range r.Checks {
+		if c.Status == st {
+			n++
+		}
+	}
+	return n
+}
+
+// plural is "1 check", "2 checks".
+func plural(n int, word string) string { return fmt.Sprintf("%d %s", n, pluralWord(n, word)) }
+
+func pluralWord(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 // keyText says which key verified the token, or why none did.
@@ -297,7 +500,7 @@ func claimRows(r *token.Report) []fieldRow {
 	for _, m := range r.Claims {
 		row := fieldRow{Name: m.Name, Value: compactJSON(m.Value), Full: prettyJSON(m.Value)}
 		if tc, ok := times[m.Name]; ok {
-			row.When = tc.Local() + " (" + tc.Relative() + ")"
+			row.At = tc.Time
 		}
 		if d, ok := token.Describe(m.Name); ok {
 			row.Doc, row.About = d, d.Description
@@ -334,13 +537,38 @@ func headerRows(r *token.Report) []fieldRow {
 	return rows
 }
 
-// checkItems is the checklist followed by the lint warnings.
-func checkItems(r *token.Report) []token.Check {
-	items := append([]token.Check(nil), r.Checks...)
+// checkItems is the checklist followed by the lint warnings. For an access
+// or refresh token the skipped ID-token checks are folded into one "not
+// applicable" line at the end (a failed one always shows).
+func checkItems(r *token.Report, kind string) []token.Check {
+	var items []token.Check
+	var na []string
+	for _, c := range r.Checks {
+		if kind != kindAny && kind != kindID && c.Status == token.Skip && slices.Contains(idTokenChecks, c.ID) {
+			na = append(na, c.ID)
+			continue
+		}
+		items = append(items, c)
+	}
 	for _, w := range r.Warnings {
 		items = append(items, token.Check{ID: w.ID, Status: token.Warn, Message: w.Message, Spec: w.Spec})
 	}
+	if len(na) > 0 {
+		items = append(items, token.Check{ID: notApplicable, Status: token.Skip,
+			Message: "ID-token checks, not applicable to " + kindName(kind) + ": " + strings.Join(na, ", "), Spec: "OIDC Core 3.1.3.7"})
+	}
 	return items
+}
+
+// notApplicable is the ID of the checklist line that folds the checks of
+// another kind of token.
+const notApplicable = "not applicable"
+
+func kindName(kind string) string {
+	if kind == kindRefresh {
+		return "a refresh token"
+	}
+	return "an access token"
 }
 
 func compactJSON(v json.RawMessage) string {
@@ -369,23 +597,30 @@ func (v *tokenView) newFieldTable(rows func() []fieldRow) *widget.Table {
 	t := newLabelTable(fieldColumns, func() int { return len(rows()) }, func(row, col int, l *widget.Label) {
 		r := rows()[row]
 		l.TextStyle = fyne.TextStyle{Bold: col == 0}
-		l.SetText([]string{r.Name, r.Value, r.When, r.About}[col])
+		name := r.Name
+		if r.Source != "" {
+			name += " (" + r.Source + ")"
+		}
+		l.SetText([]string{name, r.Value, r.when(v.now()), r.About}[col])
 	})
 	t.OnSelected = func(id widget.TableCellID) {
 		rs := rows()
 		if id.Row >= 0 && id.Row < len(rs) {
-			v.detail.SetText(rowDetail(rs[id.Row]))
+			v.detail.SetText(rowDetail(rs[id.Row], v.now()))
 		}
 	}
 	return t
 }
 
 // rowDetail is the side panel text for one claim or header member.
-func rowDetail(r fieldRow) string {
+func rowDetail(r fieldRow, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s = %s", r.Name, r.Full)
-	if r.When != "" {
-		fmt.Fprintf(&b, "\n%s", r.When)
+	if w := r.when(now); w != "" {
+		fmt.Fprintf(&b, "\n%s", w)
+	}
+	if r.Source != "" {
+		fmt.Fprintf(&b, "\nFrom the %s response, not from the token itself.", r.Source)
 	}
 	if r.Doc.Description != "" {
 		fmt.Fprintf(&b, "\n%s", r.Doc.Description)

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/tokeninspector/tokeninspector/token"
@@ -62,7 +64,7 @@ func TestTokenViewGolden(t *testing.T) {
 	w.Resize(fyne.NewSize(1100, 640))
 	test.AssertRendersToMarkup(t, "tokenview.xml", w.Canvas())
 
-	if got := v.sigLabel.Text; got != "Verified  HS256" {
+	if got := v.sigLabel.Text; got != "Verified HS256 · checks pass" {
 		t.Errorf("badge = %q", got)
 	}
 	if got := v.expiry.Text; got != "Expires in 10:00" {
@@ -107,7 +109,7 @@ func TestTokenViewStates(t *testing.T) {
 	}{
 		"unverified": {token.Options{}, hsToken(t, testPayload), "Not verified", 0},
 		"bad secret": {token.Options{Secret: []byte("another-secret-of-at-least-32-bytes!")}, hsToken(t, testPayload), "Invalid signature", 0},
-		"wrong aud":  {token.Options{Secret: testSecret, Audience: "other"}, hsToken(t, testPayload), "Verified", 2},
+		"wrong aud":  {token.Options{Secret: testSecret, Audience: "other"}, hsToken(t, testPayload), "Signature valid · 1 check failed (aud)", 2},
 		"opaque":     {token.Options{}, "ory_at_abcdef0123456789", "Opaque token", 0},
 	}
 	for name, tt := range tests {
@@ -146,10 +148,171 @@ func TestPasteInspectsWithHMACSecret(t *testing.T) {
 	p.key.SetText(string(testSecret))
 	p.inspect()
 	w.wait()
-	if got := p.view.sigLabel.Text; got != "Verified  HS256" {
-		t.Errorf("pasted token badge = %q; status error %q", got, w.status.errorText())
+	if got := p.view.sigLabel.Text; !strings.HasPrefix(got, "Signature valid · EXPIRED") {
+		t.Errorf("pasted token badge = %q; want the valid signature and the expiry; status error %q", got, w.status.errorText())
 	}
 	if w.tabs.Selected().Text != tabPasted {
 		t.Errorf("tab = %q", w.tabs.Selected().Text)
+	}
+}
+
+// TestVerdictCombinesSignatureAndChecks: the badge never says Verified for
+// a token that fails a check, and says how it fails.
+func TestVerdictCombinesSignatureAndChecks(t *testing.T) {
+	a := test.NewTempApp(t)
+	later := testNow.Add(70 * time.Minute) // exp is testNow+10 min
+	tests := map[string]struct {
+		opts token.Options
+		now  time.Time
+		want string
+		imp  widget.Importance
+	}{
+		"valid":           {token.Options{Secret: testSecret}, testNow, "Verified HS256 · checks pass", widget.SuccessImportance},
+		"expired":         {token.Options{Secret: testSecret}, later, "Signature valid · EXPIRED 1 h ago", widget.DangerImportance},
+		"expired + aud":   {token.Options{Secret: testSecret, Audience: "other"}, later, "Signature valid · EXPIRED 1 h ago · 1 more check failed (aud)", widget.DangerImportance},
+		"two failed":      {token.Options{Secret: testSecret, Audience: "other", Issuer: "https://other.example"}, testNow, "Signature valid · 2 checks failed (iss, aud)", widget.DangerImportance},
+		"no key":          {token.Options{}, testNow, "Not verified: no key", widget.WarningImportance},
+		"no key, expired": {token.Options{}, later, "Not verified: no key · EXPIRED 1 h ago", widget.DangerImportance},
+		"invalid":         {token.Options{Secret: []byte("another-secret-of-at-least-32-bytes!")}, testNow, "Invalid signature HS256", widget.DangerImportance},
+	}
+	raw := hsToken(t, testPayload)
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			tt.opts.Clock = func() time.Time { return tt.now }
+			r, err := token.Inspect(context.Background(), raw, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := newTokenView(a, func() time.Time { return tt.now }, "")
+			v.Show(raw, r, nil)
+			if v.sigLabel.Text != tt.want || v.sigLabel.Importance != tt.imp {
+				t.Errorf("badge = %q (importance %v); want %q (%v)", v.sigLabel.Text, v.sigLabel.Importance, tt.want, tt.imp)
+			}
+		})
+	}
+}
+
+// TestBadgeTurnsRedWhenTheTokenExpires: a token checked while valid is
+// shown as expired once its exp passes, without being inspected again;
+// the relative times of the claims move with the clock too.
+func TestBadgeTurnsRedWhenTheTokenExpires(t *testing.T) {
+	a := test.NewTempApp(t)
+	now := testNow
+	raw := hsToken(t, testPayload)
+	r := inspectTest(t, raw, token.Options{Secret: testSecret})
+	v := newTokenView(a, func() time.Time { return now }, "")
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(1100, 640))
+	v.Show(raw, r, nil)
+	if !strings.HasPrefix(v.sigLabel.Text, "Verified") {
+		t.Fatalf("badge = %q", v.sigLabel.Text)
+	}
+	iat := cellText(t, v.claims, "iat", 2)
+	now = testNow.Add(11 * time.Minute)
+	v.tick()
+	if got := v.sigLabel.Text; got != "Signature valid · EXPIRED 1 min ago" || v.sigLabel.Importance != widget.DangerImportance {
+		t.Errorf("after exp, badge = %q", got)
+	}
+	if got := cellText(t, v.claims, "iat", 2); got == iat || !strings.Contains(got, "11 min ago") {
+		t.Errorf("iat time cell = %q, was %q; want it live (11 min ago)", got, iat)
+	}
+}
+
+// cellText is the text of column col in the row of claim name, as drawn.
+func cellText(t *testing.T, tbl *widget.Table, name string, col int) string {
+	t.Helper()
+	var found string
+	row := -1
+	test.WidgetRenderer(tbl) // make sure cells exist
+	for r := 0; r < 20 && row < 0; r++ {
+		if l := tableLabel(tbl, r, 0); l != nil && l.Text == name {
+			row = r
+		}
+	}
+	if row < 0 {
+		t.Fatalf("no row %q in the table", name)
+	}
+	if l := tableLabel(tbl, row, col); l != nil {
+		found = l.Text
+	}
+	return found
+}
+
+// tableLabel fills a fresh cell the way the table does and returns it.
+func tableLabel(tbl *widget.Table, row, col int) *widget.Label {
+	rows, cols := tbl.Length()
+	if row >= rows || col >= cols {
+		return nil
+	}
+	o := tbl.CreateCell()
+	tbl.UpdateCell(widget.TableCellID{Row: row, Col: col}, o)
+	l, _ := o.(*widget.Label)
+	return l
+}
+
+// TestChecksOfTheTokenKind: an access token's checklist folds the ID-token
+// checks into one "not applicable" line; an ID token lists them.
+func TestChecksOfTheTokenKind(t *testing.T) {
+	a := test.NewTempApp(t)
+	raw := hsToken(t, testPayload)
+	r := inspectTest(t, raw, token.Options{Secret: testSecret})
+	for _, tt := range []struct {
+		kind    string
+		listed  bool
+		foldNum int
+	}{{kindAccess, false, 1}, {kindRefresh, false, 1}, {kindID, true, 0}} {
+		v := newTokenView(a, func() time.Time { return testNow }, "")
+		v.kind = tt.kind
+		v.Show(raw, r, nil)
+		var ids []string
+		folded := 0
+		for _, c := range v.checks {
+			ids = append(ids, c.ID)
+			if c.ID == notApplicable {
+				folded++
+				if !strings.Contains(c.Message, "nonce") || !strings.Contains(c.Message, "at_hash") {
+					t.Errorf("%s: folded line = %q", tt.kind, c.Message)
+				}
+			}
+		}
+		if got := slices.Contains(ids, "at_hash"); got != tt.listed || folded != tt.foldNum {
+			t.Errorf("%s token checks = %v; want at_hash listed %v, %d folded line", tt.kind, ids, tt.listed, tt.foldNum)
+		}
+	}
+}
+
+// TestRawTokenFoldsToOneLine: the raw token takes one line until expanded,
+// so the claims get the space; the key details are folded too.
+func TestRawTokenFoldsToOneLine(t *testing.T) {
+	a := test.NewTempApp(t)
+	raw := hsToken(t, testPayload)
+	v := newTokenView(a, func() time.Time { return testNow }, "")
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(900, 500))
+	v.Show(raw, inspectTest(t, raw, token.Options{Secret: testSecret}), nil)
+	one := v.rawScroll.Size().Height
+	if v.keyBox.Visible() {
+		t.Error("key details shown before asked")
+	}
+	test.Tap(v.rawToggle)
+	w.Resize(fyne.NewSize(900, 501))
+	if got := v.rawScroll.Size().Height; got < 2*one || v.rawText.Wrapping != fyne.TextWrapBreak {
+		t.Errorf("expanded raw token is %v high, folded %v; want several lines", got, one)
+	}
+	test.Tap(v.keyToggle)
+	if !v.keyBox.Visible() || !strings.Contains(v.keyLabel.Text, "Key") {
+		t.Errorf("key details: visible %v, %q", v.keyBox.Visible(), v.keyLabel.Text)
+	}
+}
+
+// TestCopyConfirms: a Copy button says it copied.
+func TestCopyConfirms(t *testing.T) {
+	a := test.NewTempApp(t)
+	raw := hsToken(t, testPayload)
+	v := newTokenView(a, func() time.Time { return testNow }, "")
+	v.Show(raw, inspectTest(t, raw, token.Options{}), nil)
+	test.Tap(v.copyBtn)
+	if a.Clipboard().Content() != raw || v.copyBtn.Text != "Copied" {
+		t.Errorf("after Copy: clipboard %d bytes, button %q", len(a.Clipboard().Content()), v.copyBtn.Text)
 	}
 }

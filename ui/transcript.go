@@ -10,17 +10,19 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
 )
 
 // transcriptView lists the HTTP exchanges of the current profile (secrets
-// are already redacted by flows) with the details of the selected one.
+// are already redacted by flows) above the details of the selected one.
+// Refused and failed exchanges are red; a filter shows one endpoint.
 type transcriptView struct {
 	app     fyne.App
-	items   []flows.Exchange
+	all     []flows.Exchange
+	items   []flows.Exchange // all, filtered by endpoint
+	filter  *widget.Select
 	list    *widget.List
 	detail  *widget.Label // read-only, selectable
 	shown   string        // the selected exchange's details ("" when none)
@@ -28,7 +30,10 @@ type transcriptView struct {
 	content fyne.CanvasObject
 }
 
-const transcriptHint = "Select an exchange to see its request and response (secrets redacted)."
+const (
+	transcriptHint = "Select an exchange to see its request and response (secrets redacted)."
+	allEndpoints   = "All endpoints"
+)
 
 func newTranscriptView(a fyne.App) *transcriptView {
 	v := &transcriptView{app: a}
@@ -37,14 +42,20 @@ func newTranscriptView(a fyne.App) *transcriptView {
 	v.list = widget.NewList(
 		func() int { return len(v.items) },
 		func() fyne.CanvasObject {
+			status := widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			l.TextStyle = fyne.TextStyle{Monospace: true}
-			return l
+			return container.NewBorder(nil, nil, status, nil, l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(v.items) {
-				o.(*widget.Label).SetText(exchangeLine(v.items[i]))
+				c := o.(*fyne.Container)
+				x := v.items[i]
+				status := c.Objects[1].(*widget.Label)
+				status.Importance = statusImportance(x)
+				status.SetText(statusText(x))
+				c.Objects[0].(*widget.Label).SetText(exchangeLine(x))
 			}
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
@@ -52,18 +63,77 @@ func newTranscriptView(a fyne.App) *transcriptView {
 			v.setDetail(exchangeDetail(v.items[i]))
 		}
 	}
-	v.copyBtn = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { v.app.Clipboard().SetContent(v.shown) })
-	split := container.NewVSplit(v.list, container.NewBorder(nil, container.NewHBox(v.copyBtn), nil, nil, container.NewScroll(v.detail)))
-	split.Offset = 0.4
+	v.filter = widget.NewSelect([]string{allEndpoints}, func(string) { v.apply(false) })
+	v.filter.SetSelected(allEndpoints)
+	v.copyBtn = newCopyButton(a, "Copy", func() string { return v.shown })
+	top := container.NewBorder(nil, nil, widget.NewLabel("Show"), nil, v.filter)
+	split := container.NewVSplit(container.NewBorder(top, nil, nil, nil, v.list),
+		container.NewBorder(nil, container.NewHBox(v.copyBtn), nil, nil, container.NewScroll(v.detail)))
+	split.Offset = 0.45
 	v.content = split
 	return v
 }
 
+// show replaces the exchanges (another profile's transcript).
 func (v *transcriptView) show(x []flows.Exchange) {
-	v.items = x
+	v.all = x
+	v.apply(false)
+}
+
+// extend shows x, which starts with the exchanges shown so far, keeping the
+// selection and its details, and scrolls to the new ones.
+func (v *transcriptView) extend(x []flows.Exchange) {
+	if len(x) < len(v.all) {
+		v.show(x)
+		return
+	}
+	grew := len(x) > len(v.all)
+	v.all = x
+	v.updateFilter()
+	v.items = v.filtered()
+	v.list.Refresh()
+	if grew {
+		v.list.ScrollToBottom()
+	}
+}
+
+// apply filters the exchanges by the chosen endpoint and clears the selection.
+func (v *transcriptView) apply(scroll bool) {
+	v.updateFilter()
+	v.items = v.filtered()
 	v.list.UnselectAll()
 	v.list.Refresh()
 	v.setDetail("")
+	if scroll {
+		v.list.ScrollToBottom()
+	}
+}
+
+// updateFilter offers the endpoints seen so far.
+func (v *transcriptView) updateFilter() {
+	opts := []string{allEndpoints}
+	for _, x := range v.all {
+		if x.Endpoint != "" && !slices.Contains(opts, x.Endpoint) {
+			opts = append(opts, x.Endpoint)
+		}
+	}
+	if !slices.Equal(opts, v.filter.Options) {
+		v.filter.SetOptions(opts)
+	}
+}
+
+func (v *transcriptView) filtered() []flows.Exchange {
+	f := v.filter.Selected
+	if f == "" || f == allEndpoints {
+		return v.all
+	}
+	var out []flows.Exchange
+	for _, x := range v.all {
+		if x.Endpoint == f {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // setDetail shows the details of the selected exchange, or the hint.
@@ -75,24 +145,30 @@ func (v *transcriptView) setDetail(text string) {
 	v.detail.SetText(text)
 }
 
-// extend shows x, which starts with the exchanges shown so far, keeping the
-// selection and its details.
-func (v *transcriptView) extend(x []flows.Exchange) {
-	if len(x) < len(v.items) {
-		v.show(x)
-		return
+// statusText is the HTTP status, or ERR when no answer came.
+func statusText(x flows.Exchange) string {
+	if x.Err != "" || x.Status == 0 {
+		return "ERR"
 	}
-	v.items = x
-	v.list.Refresh()
+	return fmt.Sprint(x.Status)
 }
 
-// exchangeLine is the one-line summary: time, method, status, duration, URL.
-func exchangeLine(x flows.Exchange) string {
-	status := fmt.Sprint(x.Status)
-	if x.Err != "" {
-		status = "ERR"
+// statusImportance colours refused (4xx), failed (5xx) and unanswered
+// exchanges red, and successful ones green.
+func statusImportance(x flows.Exchange) widget.Importance {
+	switch {
+	case x.Err != "" || x.Status == 0 || x.Status >= 400:
+		return widget.DangerImportance
+	case x.Status < 300:
+		return widget.SuccessImportance
 	}
-	return fmt.Sprintf("%s  %-4s %3s  %6s  %-13s %s", x.Started.Local().Format("15:04:05"), x.Method, status,
+	return widget.MediumImportance
+}
+
+// exchangeLine is the one-line summary after the status: time, method,
+// duration, endpoint, URL.
+func exchangeLine(x flows.Exchange) string {
+	return fmt.Sprintf("%s  %-4s %6s  %-13s %s", x.Started.Local().Format("15:04:05"), x.Method,
 		x.Duration.Round(time.Millisecond), x.Endpoint, x.URL)
 }
 

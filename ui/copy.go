@@ -1,0 +1,30 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// copiedFor is how long a Copy button says "Copied".
+const copiedFor = 1500 * time.Millisecond
+
+// newCopyButton is a button that copies text() to the clipboard and confirms
+// it on itself ("Copied") for a moment.
+func newCopyButton(a fyne.App, label string, text func() string) *widget.Button {
+	var b *widget.Button
+	b = widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
+		a.Clipboard().SetContent(text())
+		b.SetText("Copied")
+		b.SetIcon(theme.ConfirmIcon())
+		time.AfterFunc(copiedFor, func() {
+			fyne.Do(func() {
+				b.SetText(label)
+				b.SetIcon(theme.ContentCopyIcon())
+			})
+		})
+	})
+	return b
+}
