@@ -304,3 +304,44 @@ func TestFilesReadOffUIGoroutine(t *testing.T) {
 		t.Errorf("after a key file in JWKS URL mode: mode %q, from %q", p.mode.Selected, p.keyFrom)
 	}
 }
+
+// TestTranscriptColoursAndFilter: refused and failed exchanges are red, the
+// filter shows one endpoint, and new exchanges scroll into view.
+func TestTranscriptColoursAndFilter(t *testing.T) {
+	a := test.NewTempApp(t)
+	v := newTranscriptView(a)
+	win := test.NewTempWindow(t, v.content)
+	win.Resize(fyne.NewSize(900, 300))
+	now := time.Now()
+	x := []flows.Exchange{
+		{Endpoint: "discovery", Method: http.MethodGet, URL: "http://127.0.0.1/.well-known/openid-configuration", Status: 200, Started: now},
+		{Endpoint: "token", Method: http.MethodPost, URL: "http://127.0.0.1/token", Status: 200, Started: now},
+		{Endpoint: "introspection", Method: http.MethodPost, URL: "http://127.0.0.1/introspect", Status: 400, Started: now},
+		{Endpoint: "userinfo", Method: http.MethodGet, URL: "http://127.0.0.1/userinfo", Err: "connection refused", Started: now},
+	}
+	v.show(x)
+	for i, want := range []widget.Importance{widget.SuccessImportance, widget.SuccessImportance, widget.DangerImportance, widget.DangerImportance} {
+		row := v.list.CreateItem()
+		v.list.UpdateItem(i, row)
+		status := row.(*fyne.Container).Objects[1].(*widget.Label)
+		if status.Importance != want {
+			t.Errorf("row %d (%s, status %s): importance %v; want %v", i, x[i].Endpoint, status.Text, status.Importance, want)
+		}
+	}
+	if !slices.Equal(v.filter.Options, []string{allEndpoints, "discovery", "token", "introspection", "userinfo"}) {
+		t.Errorf("filter options = %v", v.filter.Options)
+	}
+	v.filter.SetSelected("introspection")
+	if len(v.items) != 1 || v.items[0].Status != 400 {
+		t.Errorf("filtered to introspection: %+v", v.items)
+	}
+	v.filter.SetSelected(allEndpoints)
+	var more []flows.Exchange
+	for i := 0; i < 30; i++ {
+		more = append(more, flows.Exchange{Endpoint: "jwks", Method: http.MethodGet, URL: "http://127.0.0.1/jwks", Status: 200, Started: now})
+	}
+	v.extend(append(x, more...))
+	if v.list.GetScrollOffset() <= 0 {
+		t.Errorf("the list did not scroll to the new exchanges")
+	}
+}

@@ -169,6 +169,7 @@ const (
 func (w *window) accessView() *tokenView {
 	if w.access == nil {
 		w.access = newTokenView(w.app, w.d.now, emptyAccess)
+		w.access.kind = kindAccess
 		w.verdict = newVerdictPanel()
 		w.setTabContent(tabAccess, container.NewBorder(w.verdict.content, nil, nil, nil, w.access.content))
 		w.renderAccess()
@@ -187,6 +188,7 @@ func (w *window) refreshView() *tokenView {
 func (w *window) tokenTab(v **tokenView, tab, kind, empty string) *tokenView {
 	if *v == nil {
 		*v = newTokenView(w.app, w.d.now, empty)
+		(*v).kind = kind
 		w.setTabContent(tab, (*v).content)
 		showInspected(*v, tokenOf(w.result(), kind), empty)
 	}
