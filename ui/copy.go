@@ -8,8 +8,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// copiedFor is how long a Copy button says "Copied".
-const copiedFor = 1500 * time.Millisecond
+// copiedFor is how long a Copy button says "Copied". Tests lengthen it: the
+// test driver runs fyne.Do on the calling goroutine, so the timer must not
+// fire while a test still uses the button.
+var copiedFor = 1500 * time.Millisecond
 
 // newCopyButton is a button that copies text() to the clipboard and confirms
 // it on itself ("Copied") for a moment.
