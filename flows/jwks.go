@@ -74,6 +74,10 @@ type jwksEntry struct {
 	expires    time.Time
 	lastForced time.Time
 	fetches    int
+
+	cacheControl string         // of the last successful fetch
+	keys         []JWKSKey      // the keys of set, described
+	history      []KeySetChange // key sets seen, oldest first
 }
 
 func (c *JWKSCache) entry(k jwksKey) *jwksEntry {
@@ -247,6 +251,8 @@ func (s *jwksSource) fetch(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("jwks endpoint: %w", err)
 	}
 	e.set, e.final, e.fetchedAt, e.expires = set, final, now, now.Add(cacheTTL(resp.Header))
+	e.cacheControl = resp.Header.Get("Cache-Control")
+	e.recordKeySet(set, now)
 	return nil
 }
 

@@ -26,6 +26,10 @@ type Result struct {
 	Scope     string         `json:"scope,omitempty"`
 	ExpiresIn int64          `json:"expires_in,omitempty"`
 	Expiry    time.Time      `json:"expiry,omitzero"` // from expires_in and the client's clock
+	// RefreshExpiresIn is the non-standard refresh_expires_in (Keycloak) and
+	// RefreshExpiry the time it gives.
+	RefreshExpiresIn int64     `json:"refresh_expires_in,omitempty"`
+	RefreshExpiry    time.Time `json:"refresh_expiry,omitzero"`
 
 	AccessToken  *Inspected `json:"access_token,omitempty"`
 	IDToken      *Inspected `json:"id_token,omitempty"`
@@ -256,9 +260,16 @@ func (c *Client) result(ctx context.Context, grant string, raw map[string]any, x
 	if res.ExpiresIn > 0 {
 		res.Expiry = c.now().Add(time.Duration(res.ExpiresIn) * time.Second)
 	}
+	res.RefreshExpiresIn = number(raw["refresh_expires_in"])
+	if res.RefreshExpiresIn > 0 {
+		res.RefreshExpiry = c.now().Add(time.Duration(res.RefreshExpiresIn) * time.Second)
+	}
 	rt := str("refresh_token")
 	if rt == "" {
 		rt = x.keptRefresh
+		if x.original != nil && res.RefreshExpiry.IsZero() { // the same refresh token: its expiry stands
+			res.RefreshExpiresIn, res.RefreshExpiry = x.original.RefreshExpiresIn, x.original.RefreshExpiry
+		}
 	}
 	res.Raw = raw
 	keys := c.keySource(ctx)
