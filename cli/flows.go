@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"sort"
@@ -16,77 +15,32 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
+	"github.com/tokeninspector/tokeninspector/store"
 )
 
 // openBrowser opens the authorization URL for "login"; tests replace it.
 var openBrowser = flows.OpenBrowser
 
-// multiFlag is a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
 // flowFlags are the flags shared by the flow commands.
 type flowFlags struct {
-	profile                             string
-	issuer, clientID, clientSecret      string
-	clientSecretFile, authMethod        string
-	privateKey, privateKeyID            string
-	scopes, resources, params           multiFlag
-	audience                            string
-	redirectHost, redirectPath          string
-	redirectPort                        int
-	caFile                              string
-	insecure                            bool
-	timeout, skew                       time.Duration
-	authzEP, tokenEP, introEP, revokeEP string
-	userinfoEP, deviceEP, jwksURI       string
-	json, verbose                       bool
+	profile       string
+	settings      *settings.Flags
+	secrets       secretFlags
+	json, verbose bool
 }
 
 func (f *flowFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.profile, "profile", "", "use the saved profile `NAME` (flags given too override it)")
-	fs.StringVar(&f.issuer, "issuer", "", "issuer `URL`; endpoints come from its discovery document")
-	fs.StringVar(&f.clientID, "client-id", "", "client `ID`")
-	fs.StringVar(&f.clientSecret, "client-secret", "", "client `SECRET` (visible to other local users; prefer --client-secret-file)")
-	fs.StringVar(&f.clientSecretFile, "client-secret-file", "", "read the client secret from `FILE`")
-	fs.StringVar(&f.authMethod, "auth-method", "", "client authentication: "+authMethodList()+" (default: private_key_jwt with --private-key, client_secret_basic with a secret, else none)")
-	fs.StringVar(&f.privateKey, "private-key", "", "private key `FILE` (PEM or JWK) for private_key_jwt")
-	fs.StringVar(&f.privateKeyID, "private-key-id", "", "kid header of client assertions")
-	fs.Var(&f.scopes, "scope", "scope(s) to request, space-separated or repeated")
-	fs.Var(&f.resources, "resource", "RFC 8707 resource indicator `URI` (repeatable)")
-	fs.Var(&f.params, "param", "extra authorization parameter `k=v` (repeatable): prompt, login_hint, max_age, acr_values, ...")
-	fs.StringVar(&f.audience, "audience", "", "audience to request; the access token's aud is then checked against it")
-	fs.StringVar(&f.redirectHost, "redirect-host", "127.0.0.1", "loopback redirect host: 127.0.0.1 or [::1]")
-	fs.IntVar(&f.redirectPort, "redirect-port", 0, "loopback redirect `port` (0 = random)")
-	fs.StringVar(&f.redirectPath, "redirect-path", "/callback", "loopback redirect `path`")
-	fs.StringVar(&f.caFile, "ca-file", "", "trust the PEM CA certificates in `FILE` as well")
-	fs.BoolVar(&f.insecure, "insecure", false, "do NOT verify TLS certificates (every result is flagged)")
-	fs.DurationVar(&f.timeout, "timeout", flows.DefaultTimeout, "timeout of each HTTP call")
-	fs.DurationVar(&f.skew, "skew", 0, "clock skew allowed in token checks (0 = the default, 60s)")
-	fs.StringVar(&f.authzEP, "authorization-endpoint", "", "authorization endpoint `URL` (without discovery)")
-	fs.StringVar(&f.tokenEP, "token-endpoint", "", "token endpoint `URL`")
-	fs.StringVar(&f.introEP, "introspection-endpoint", "", "introspection endpoint `URL`")
-	fs.StringVar(&f.revokeEP, "revocation-endpoint", "", "revocation endpoint `URL`")
-	fs.StringVar(&f.userinfoEP, "userinfo-endpoint", "", "userinfo endpoint `URL`")
-	fs.StringVar(&f.deviceEP, "device-endpoint", "", "device authorization endpoint `URL`")
-	fs.StringVar(&f.jwksURI, "jwks-uri", "", "JWKS `URL` for verifying tokens")
+	f.settings = settings.BindFlags(fs)
+	f.secrets.register(fs, "")
 	fs.BoolVar(&f.json, "json", false, "print JSON: the response and the inspection of every token")
 	fs.BoolVar(&f.verbose, "verbose", false, "print every HTTP exchange (secrets redacted) to stderr")
 }
 
-func authMethodList() string {
-	names := make([]string, len(flows.AuthMethods))
-	for i, m := range flows.AuthMethods {
-		names[i] = string(m)
-	}
-	return strings.Join(names, ", ")
-}
-
 // configFromFlags is the one place a flows.Config is built for the CLI: the
 // saved profile (--profile), overridden by the flags given.
-func configFromFlags(f *flowFlags) (flows.Config, error) {
+func configFromFlags(f *flowFlags, stdin io.Reader) (flows.Config, error) {
 	var cfg flows.Config
 	if f.profile != "" {
 		var err error
@@ -94,89 +48,21 @@ func configFromFlags(f *flowFlags) (flows.Config, error) {
 			return cfg, fmt.Errorf("--profile %s: %w", f.profile, err)
 		}
 	}
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&cfg.Issuer, f.issuer)
-	set(&cfg.ClientID, f.clientID)
-	set(&cfg.ClientSecret, f.clientSecret)
-	set(&cfg.Audience, f.audience)
-	set(&cfg.PrivateKeyID, f.privateKeyID)
-	set(&cfg.CAFile, f.caFile)
-	set(&cfg.Endpoints.Authorization, f.authzEP)
-	set(&cfg.Endpoints.Token, f.tokenEP)
-	set(&cfg.Endpoints.Introspection, f.introEP)
-	set(&cfg.Endpoints.Revocation, f.revokeEP)
-	set(&cfg.Endpoints.UserInfo, f.userinfoEP)
-	set(&cfg.Endpoints.DeviceAuthorization, f.deviceEP)
-	set(&cfg.Endpoints.JWKS, f.jwksURI)
-	if f.authMethod != "" {
-		cfg.AuthMethod = flows.AuthMethod(f.authMethod)
-	}
-	if f.clientSecretFile != "" {
-		data, err := readSmallFile(f.clientSecretFile, "--client-secret-file")
-		if err != nil {
-			return cfg, err
-		}
-		cfg.ClientSecret = strings.TrimRight(string(data), "\r\n")
-	}
-	if f.privateKey != "" {
-		data, err := readSmallFile(f.privateKey, "--private-key")
-		if err != nil {
-			return cfg, err
-		}
-		cfg.PrivateKey = data
-	}
-	for _, s := range f.scopes {
-		cfg.Scopes = append(cfg.Scopes, strings.Fields(s)...)
-	}
-	cfg.Resources = append(cfg.Resources, f.resources...)
-	params, err := parseParams(f.params)
+	f.settings.Apply(&cfg.Settings)
+	secrets, err := f.secrets.read(stdin)
 	if err != nil {
 		return cfg, err
 	}
-	if len(params) > 0 && cfg.Params == nil {
-		cfg.Params = url.Values{}
+	if v, ok := secrets[store.SecretClient]; ok {
+		cfg.ClientSecret = v
 	}
-	for k, v := range params {
-		cfg.Params[k] = v
-	}
-	if f.redirectHost != "127.0.0.1" || cfg.RedirectHost == "" {
-		cfg.RedirectHost = f.redirectHost
-	}
-	if f.redirectPort != 0 {
-		cfg.RedirectPort = f.redirectPort
-	}
-	if f.redirectPath != "/callback" || cfg.RedirectPath == "" {
-		cfg.RedirectPath = f.redirectPath
-	}
-	cfg.Insecure = cfg.Insecure || f.insecure
-	// Flags left at their defaults keep the profile's values.
-	if f.timeout != flows.DefaultTimeout || cfg.Timeout == 0 {
-		cfg.Timeout = f.timeout
-	}
-	if f.skew != 0 {
-		cfg.Skew = f.skew
+	if v, ok := secrets[store.SecretPrivateKey]; ok {
+		cfg.PrivateKey = []byte(v)
 	}
 	if cfg.Issuer == "" && cfg.Endpoints.Token == "" && cfg.Endpoints.Authorization == "" {
 		return cfg, errors.New("give --issuer (or --profile, or the endpoints by hand)")
 	}
 	return cfg, nil
-}
-
-// parseParams reads repeated --param k=v flags.
-func parseParams(list []string) (url.Values, error) {
-	out := url.Values{}
-	for _, p := range list {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("--param %q: write it as key=value", p)
-		}
-		out.Add(k, v)
-	}
-	return out, nil
 }
 
 // flowCommand is what every flow command shares: parsing, the client, the
@@ -230,7 +116,7 @@ func (c *flowCommand) client(opts ...flows.Option) (*flows.Client, int, bool) {
 
 // clientWith is client with a last change to the config (command flags).
 func (c *flowCommand) clientWith(edit func(*flows.Config), opts ...flows.Option) (*flows.Client, int, bool) {
-	cfg, err := configFromFlags(&c.f)
+	cfg, err := configFromFlags(&c.f, c.env.Stdin)
 	if err != nil {
 		return nil, c.usageError(err), false
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/token"
@@ -14,7 +15,7 @@ import (
 
 // jwksFromURL serves --jwks https://....
 func jwksFromURL(ctx context.Context, u string) (token.KeySource, error) {
-	c, err := flows.NewClient(flows.Config{Endpoints: flows.Endpoints{JWKS: u}})
+	c, err := flows.NewClient(flows.Config{Settings: settings.Settings{Endpoints: settings.Endpoints{JWKS: u}}})
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +28,7 @@ func jwksFromDiscovery(ctx context.Context, issuer string) (token.KeySource, err
 	if issuer == "" {
 		return nil, errors.New("--discover needs --issuer URL")
 	}
-	c, err := flows.NewClient(flows.Config{Issuer: issuer})
+	c, err := flows.NewClient(flows.Config{Settings: settings.Settings{Issuer: issuer}})
 	if err != nil {
 		return nil, err
 	}

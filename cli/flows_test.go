@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 func startDemo(t *testing.T) *demoidp.Server {
@@ -265,7 +266,7 @@ func TestServerTextEscapesControlCharacters(t *testing.T) {
 	evil := "x\x1b]0;pwned\x07\u009b2J"
 	var b bytes.Buffer
 	writeMembers(&b, map[string]any{evil: evil, "list": []any{evil}})
-	writeDiscovery(&b, &flows.Discovery{Issuer: evil, Endpoints: flows.Endpoints{Token: evil},
+	writeDiscovery(&b, &flows.Discovery{Issuer: evil, Endpoints: settings.Endpoints{Token: evil},
 		Lint: []flows.LintItem{{Level: flows.LintWarn, Message: evil}}})
 	writeExchange(&b, flows.Exchange{Method: "GET", URL: "https://idp.example/", Status: 200,
 		ResponseHeaders: http.Header{"X-Evil": {evil}}, ResponseBody: "line 1\r\n" + evil + "\r\n"})

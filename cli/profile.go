@@ -5,15 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 )
 
@@ -36,7 +37,7 @@ func profileConfig(name string) (flows.Config, error) {
 	if err != nil {
 		return flows.Config{}, err
 	}
-	return flows.ConfigFromProfile(p, creds), nil
+	return flows.Config{Settings: p.Settings, ClientSecret: creds.ClientSecret, PrivateKey: creds.PrivateKey}, nil
 }
 
 var profileSubcommands = []struct {
@@ -244,7 +245,7 @@ func writeProfile(w io.Writer, s *store.Store, p store.Profile) {
 	if p.AuthMethod == "" {
 		method += " (automatic)"
 	}
-	row("Authentication", method)
+	row("Authentication", string(method))
 	row("Assertion kid", p.PrivateKeyID)
 	for _, kind := range []store.SecretKind{store.SecretClient, store.SecretPrivateKey, store.SecretTokens} {
 		if loc, ok := p.Secrets[kind]; ok {
@@ -257,17 +258,17 @@ func writeProfile(w io.Writer, s *store.Store, p store.Profile) {
 	row("Audience", p.Audience)
 	row("Resources", strings.Join(p.Resources, " "))
 	if len(p.Params) > 0 {
-		row("Parameters", url.Values(p.Values()).Encode())
+		row("Parameters", p.Params.Encode())
 	}
 	host, port, path := p.RedirectHost, "random port", p.RedirectPath
 	if host == "" {
-		host = store.DefaultRedirectHost
+		host = settings.DefaultRedirectHost
 	}
 	if p.RedirectPort != 0 {
 		port = fmt.Sprint(p.RedirectPort)
 	}
 	if path == "" {
-		path = store.DefaultRedirectPath
+		path = settings.DefaultRedirectPath
 	}
 	row("Redirect", fmt.Sprintf("http://%s:%s%s", host, port, path))
 	row("CA file", p.CAFile)
@@ -461,6 +462,12 @@ func (c *profileCmd) importCmd() int {
 	return ExitOK
 }
 
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
 func writeImportResult(w io.Writer, r *store.ImportResult) {
 	for _, n := range r.Added {
 		fmt.Fprintf(w, "added     %s\n", n)
@@ -516,18 +523,16 @@ func secretOptions(toFile bool) []store.Option {
 	return nil
 }
 
-// profileFlags are the editable fields, named as the flow commands' flags.
+// profileFlags are the flags of "profile add" and "profile edit": the
+// settings flags of the flow commands, the secrets, and the profile's own.
+// A flag not given leaves the profile's value alone.
 type profileFlags struct {
-	name, newName                                string
-	issuer, clientID, clientSecret, secretFile   string
-	authMethod, privateKey, privateKeyID         string
-	scopes, resources, params                    multiFlag
-	audience, redirectHost, redirectPath, caFile string
-	redirectPort                                 int
-	insecure, rememberTokens, toFile             bool
-	timeout, skew                                time.Duration
-	authzEP, tokenEP, introEP, revokeEP          string
-	userinfoEP, deviceEP, jwksURI, notes         string
+	name, newName  string
+	settings       *settings.Flags
+	secrets        secretFlags
+	notes          *string // nil when not given
+	rememberTokens *bool
+	toFile         bool
 }
 
 func (f *profileFlags) register(fs *flag.FlagSet, edit bool) {
@@ -535,120 +540,70 @@ func (f *profileFlags) register(fs *flag.FlagSet, edit bool) {
 	if edit {
 		fs.StringVar(&f.newName, "new-name", "", "rename the profile to `NAME`")
 	}
-	fs.StringVar(&f.issuer, "issuer", "", "issuer `URL`; endpoints come from its discovery document")
-	fs.StringVar(&f.clientID, "client-id", "", "client `ID`")
-	fs.StringVar(&f.clientSecret, "client-secret", "", "client `SECRET`, or - to read it from standard input (stored in the OS keyring; \"\" deletes it)")
-	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the client secret from `FILE`")
-	fs.StringVar(&f.authMethod, "auth-method", "", "client authentication: "+strings.Join(store.AuthMethods, ", ")+" (default: automatic)")
-	fs.StringVar(&f.privateKey, "private-key", "", "private key `FILE` (PEM or JWK) for private_key_jwt, stored in the OS keyring")
-	fs.StringVar(&f.privateKeyID, "private-key-id", "", "kid header of client assertions")
-	fs.Var(&f.scopes, "scope", "scope(s), space-separated or repeated (replaces the list)")
-	fs.Var(&f.resources, "resource", "RFC 8707 resource indicator `URI` (repeatable; replaces the list)")
-	fs.Var(&f.params, "param", "extra authorization parameter `k=v` (repeatable; replaces them all)")
-	fs.StringVar(&f.audience, "audience", "", "audience to request")
-	fs.StringVar(&f.redirectHost, "redirect-host", "", "loopback redirect host: 127.0.0.1 (default) or [::1]")
-	fs.IntVar(&f.redirectPort, "redirect-port", 0, "loopback redirect `port` (0 = random)")
-	fs.StringVar(&f.redirectPath, "redirect-path", "", "loopback redirect `path` (default /callback)")
-	fs.StringVar(&f.caFile, "ca-file", "", "trust the PEM CA certificates in `FILE` as well")
-	fs.BoolVar(&f.insecure, "insecure", false, "do NOT verify TLS certificates")
-	fs.DurationVar(&f.timeout, "timeout", 0, "timeout of each HTTP call (0 = default)")
-	fs.DurationVar(&f.skew, "skew", 0, "clock skew allowed in token checks (0 = default)")
-	fs.StringVar(&f.authzEP, "authorization-endpoint", "", "authorization endpoint `URL`")
-	fs.StringVar(&f.tokenEP, "token-endpoint", "", "token endpoint `URL`")
-	fs.StringVar(&f.introEP, "introspection-endpoint", "", "introspection endpoint `URL`")
-	fs.StringVar(&f.revokeEP, "revocation-endpoint", "", "revocation endpoint `URL`")
-	fs.StringVar(&f.userinfoEP, "userinfo-endpoint", "", "userinfo endpoint `URL`")
-	fs.StringVar(&f.deviceEP, "device-endpoint", "", "device authorization endpoint `URL`")
-	fs.StringVar(&f.jwksURI, "jwks-uri", "", "JWKS `URL`")
-	fs.StringVar(&f.notes, "notes", "", "free-form notes")
-	fs.BoolVar(&f.rememberTokens, "remember-tokens", false, "keep this profile's tokens between runs (OS keyring only)")
+	f.settings = settings.BindFlags(fs)
+	f.secrets.register(fs, "; stored in the OS keyring, \"\" deletes it")
+	fs.Func("notes", "free-form notes", func(v string) error { f.notes = &v; return nil })
+	fs.BoolFunc("remember-tokens", "keep this profile's tokens between runs (OS keyring only)", func(v string) error {
+		b, err := strconv.ParseBool(v)
+		f.rememberTokens = &b
+		return err
+	})
 	fs.BoolVar(&f.toFile, "secret-in-file", false, "with no OS keyring, keep secrets UNENCRYPTED in a 0600 file next to the profiles")
 }
 
-// apply copies the flags that were given (set) onto p.
-func (f *profileFlags) apply(p *store.Profile, set map[string]bool) error {
-	str := map[string]*string{
-		"issuer": &p.Issuer, "client-id": &p.ClientID, "auth-method": &p.AuthMethod, "private-key-id": &p.PrivateKeyID,
-		"audience": &p.Audience, "redirect-host": &p.RedirectHost, "redirect-path": &p.RedirectPath, "ca-file": &p.CAFile,
-		"authorization-endpoint": &p.Endpoints.Authorization, "token-endpoint": &p.Endpoints.Token,
-		"introspection-endpoint": &p.Endpoints.Introspection, "revocation-endpoint": &p.Endpoints.Revocation,
-		"userinfo-endpoint": &p.Endpoints.UserInfo, "device-endpoint": &p.Endpoints.DeviceAuthorization,
-		"jwks-uri": &p.Endpoints.JWKS, "notes": &p.Notes,
+// apply copies the flags that were given onto p.
+func (f *profileFlags) apply(p *store.Profile) {
+	f.settings.Apply(&p.Settings)
+	if f.notes != nil {
+		p.Notes = *f.notes
 	}
-	vals := map[string]string{
-		"issuer": f.issuer, "client-id": f.clientID, "auth-method": f.authMethod, "private-key-id": f.privateKeyID,
-		"audience": f.audience, "redirect-host": f.redirectHost, "redirect-path": f.redirectPath, "ca-file": f.caFile,
-		"authorization-endpoint": f.authzEP, "token-endpoint": f.tokenEP, "introspection-endpoint": f.introEP,
-		"revocation-endpoint": f.revokeEP, "userinfo-endpoint": f.userinfoEP, "device-endpoint": f.deviceEP,
-		"jwks-uri": f.jwksURI, "notes": f.notes,
+	if f.rememberTokens != nil {
+		p.RememberTokens = *f.rememberTokens
 	}
-	for name, dst := range str {
-		if set[name] {
-			*dst = vals[name]
-		}
-	}
-	if set["scope"] {
-		p.Scopes = nil
-		for _, s := range f.scopes {
-			p.Scopes = append(p.Scopes, strings.Fields(s)...)
-		}
-	}
-	if set["resource"] {
-		p.Resources = append([]string(nil), f.resources...)
-	}
-	if set["param"] {
-		v, err := parseParams(f.params)
-		if err != nil {
-			return err
-		}
-		p.Params = v
-	}
-	if set["redirect-port"] {
-		p.RedirectPort = f.redirectPort
-	}
-	if set["insecure"] {
-		p.Insecure = f.insecure
-	}
-	if set["remember-tokens"] {
-		p.RememberTokens = f.rememberTokens
-	}
-	if set["timeout"] {
-		p.Timeout = store.Duration(f.timeout)
-	}
-	if set["skew"] {
-		p.Skew = store.Duration(f.skew)
-	}
-	return nil
 }
 
-// secrets returns the secret values given by flags (an empty string means
-// delete), reading files and standard input.
-func (f *profileFlags) secrets(set map[string]bool, stdin io.Reader) (map[store.SecretKind]string, error) {
+// secretFlags are the flags that carry a client's secrets, shared by the
+// flow commands and "profile add/edit"; nil means not given.
+type secretFlags struct {
+	clientSecret, clientSecretFile, privateKey *string
+}
+
+func (f *secretFlags) register(fs *flag.FlagSet, note string) {
+	given := func(dst **string) func(string) error {
+		return func(v string) error { *dst = &v; return nil }
+	}
+	fs.Func("client-secret", "client `SECRET`, - reads it from standard input (visible to other local users; prefer --client-secret-file"+note+")", given(&f.clientSecret))
+	fs.Func("client-secret-file", "read the client secret from `FILE`", given(&f.clientSecretFile))
+	fs.Func("private-key", "private key `FILE` (PEM or JWK; - for standard input) for private_key_jwt"+note, given(&f.privateKey))
+}
+
+// read returns the secret values given (an empty string means delete),
+// reading files and standard input.
+func (f *secretFlags) read(stdin io.Reader) (map[store.SecretKind]string, error) {
 	out := map[store.SecretKind]string{}
-	if set["client-secret"] && set["client-secret-file"] {
+	if f.clientSecret != nil && f.clientSecretFile != nil {
 		return nil, errors.New("give --client-secret or --client-secret-file, not both")
 	}
 	switch {
-	case set["client-secret"] && f.clientSecret == "-":
+	case f.clientSecret != nil && *f.clientSecret == "-":
 		data, err := readInput("-", stdin, "--client-secret -")
 		if err != nil {
 			return nil, err
 		}
 		out[store.SecretClient] = strings.TrimRight(string(data), "\r\n")
-	case set["client-secret"]:
-		out[store.SecretClient] = f.clientSecret
-	case set["client-secret-file"]:
-		data, err := readSmallFile(f.secretFile, "--client-secret-file")
+	case f.clientSecret != nil:
+		out[store.SecretClient] = *f.clientSecret
+	case f.clientSecretFile != nil:
+		data, err := readSmallFile(*f.clientSecretFile, "--client-secret-file")
 		if err != nil {
 			return nil, err
 		}
 		out[store.SecretClient] = strings.TrimRight(string(data), "\r\n")
 	}
-	if set["private-key"] {
-		if f.privateKey == "" {
-			out[store.SecretPrivateKey] = ""
-		} else {
-			data, err := readInput(f.privateKey, stdin, "--private-key")
+	if f.privateKey != nil {
+		out[store.SecretPrivateKey] = ""
+		if *f.privateKey != "" {
+			data, err := readInput(*f.privateKey, stdin, "--private-key")
 			if err != nil {
 				return nil, err
 			}
@@ -676,9 +631,7 @@ func (c *profileCmd) save(edit bool) int {
 	if f.name == "" {
 		return c.usageError("--name is required")
 	}
-	set := map[string]bool{}
-	c.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	secrets, err := f.secrets(set, c.env.Stdin)
+	secrets, err := f.secrets.read(c.env.Stdin)
 	if err != nil {
 		return c.usageError("%v", err)
 	}
@@ -694,9 +647,7 @@ func (c *profileCmd) save(edit bool) int {
 	} else {
 		p.Name = f.name
 	}
-	if err := f.apply(&p, set); err != nil {
-		return c.usageError("%v", err)
-	}
+	f.apply(&p)
 	var saved store.Profile
 	if edit {
 		oldName := p.Name

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 	"github.com/zalando/go-keyring"
 )
@@ -86,7 +88,7 @@ func TestProfileCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.ClientSecret != "s3cr3t" || cfg.ClientID != "0oa1" || cfg.RedirectHost != "[::1]" || cfg.Skew != 90*time.Second ||
+	if cfg.ClientSecret != "s3cr3t" || cfg.ClientID != "0oa1" || cfg.RedirectHost != "[::1]" || cfg.Skew.D() != 90*time.Second ||
 		cfg.Params.Get("prompt") != "login" || cfg.AuthMethod != "" || !cfg.Insecure {
 		t.Errorf("profileConfig = %+v", cfg)
 	}
@@ -203,5 +205,41 @@ func TestFlowWithProfile(t *testing.T) {
 	errs.Reset()
 	if st = Main([]string{"client-credentials", "--profile", "demo m2m"}, strings.NewReader(""), &out, &errs); st != ExitFailure {
 		t.Errorf("with a wrong stored secret: %d %s", st, errs.String())
+	}
+}
+
+// --profile must carry every setting and the secret the method needs into
+// the flows.Config (moved from flows' ConfigFromProfile test).
+func TestProfileConfigCarriesEverything(t *testing.T) {
+	keyring.MockInit()
+	path := filepath.Join(t.TempDir(), "profiles.json")
+	t.Setenv(store.EnvPath, path)
+	set := settings.Settings{
+		Issuer: "https://i", ClientID: "c", AuthMethod: settings.AuthPrivateKeyJWT, PrivateKeyID: "k1",
+		Endpoints: settings.Endpoints{Authorization: "https://i/a", Token: "https://i/t", Introspection: "https://i/in",
+			Revocation: "https://i/r", UserInfo: "https://i/u", DeviceAuthorization: "https://i/d", JWKS: "https://i/j"},
+		Scopes: []string{"openid"}, Audience: "aud", Resources: []string{"https://api"},
+		Params:       map[string][]string{"acr_values": {"gold"}},
+		RedirectHost: "[::1]", RedirectPort: 9, RedirectPath: "/cb", CAFile: "/ca.pem", Insecure: true,
+		Skew: settings.Duration(time.Minute), Timeout: settings.Duration(5 * time.Second),
+	}
+	s, _, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(store.Profile{Name: "full", Settings: set}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetSecret("full", store.SecretPrivateKey, "pk"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := profileConfig("full")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(cfg)
+	exp, _ := json.Marshal(flows.Config{Settings: set, PrivateKey: []byte("pk")})
+	if !bytes.Equal(got, exp) {
+		t.Errorf("profileConfig:\n got %s\nwant %s", got, exp)
 	}
 }

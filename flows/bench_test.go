@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"testing"
 )
 
@@ -11,7 +12,7 @@ import (
 // refresh tokens), without any network call.
 func BenchmarkInspectTokenResponse(b *testing.B) {
 	f := newFakeIdP(b)
-	c, err := NewClient(Config{Issuer: f.issuer(), ClientID: "cli", Scopes: []string{"openid"}},
+	c, err := NewClient(Config{Settings: settings.Settings{Issuer: f.issuer(), ClientID: "cli", Scopes: []string{"openid"}}},
 		WithBrowser(redirectBrowser), WithJWKSCache(NewJWKSCache(nil)))
 	if err != nil {
 		b.Fatal(err)

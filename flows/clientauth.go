@@ -19,23 +19,9 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
 	"golang.org/x/oauth2"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
-
-// AuthMethod is how the client authenticates to the token, introspection,
-// revocation and device endpoints (OIDC Core §9, RFC 7523 §2.2).
-type AuthMethod string
-
-// Client authentication methods, named as in token_endpoint_auth_methods_supported.
-const (
-	AuthNone          AuthMethod = "none"                // public client: client_id only
-	AuthSecretBasic   AuthMethod = "client_secret_basic" // HTTP Basic (RFC 6749 §2.3.1)
-	AuthSecretPost    AuthMethod = "client_secret_post"  // client_id and client_secret in the form
-	AuthPrivateKeyJWT AuthMethod = "private_key_jwt"     // JWT assertion signed with the client's private key
-	AuthSecretJWT     AuthMethod = "client_secret_jwt"   // JWT assertion signed with HMAC of the secret
-)
-
-// AuthMethods lists the supported methods, for flag help and pickers.
-var AuthMethods = []AuthMethod{AuthNone, AuthSecretBasic, AuthSecretPost, AuthPrivateKeyJWT, AuthSecretJWT}
 
 // AssertionType is the client_assertion_type of RFC 7523 §2.2.
 const AssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -46,7 +32,7 @@ const assertionLifetime = 60 * time.Second
 
 // clientAuth authenticates requests for one client.
 type clientAuth struct {
-	method AuthMethod
+	method settings.AuthMethod
 	id     string
 	secret string
 	signer jose.Signer // for the JWT methods
@@ -60,21 +46,21 @@ func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
 	}
 	var err error
 	switch a.method {
-	case AuthNone:
-	case AuthSecretBasic, AuthSecretPost:
+	case settings.AuthNone:
+	case settings.AuthSecretBasic, settings.AuthSecretPost:
 		if a.secret == "" {
 			return nil, fmt.Errorf("auth method %s needs a client secret; give one, or use auth method none for a public client", a.method)
 		}
-	case AuthSecretJWT:
+	case settings.AuthSecretJWT:
 		if a.secret == "" {
 			return nil, errors.New("auth method client_secret_jwt needs a client secret to sign the assertion")
 		}
 		a.signer, err = jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(a.secret)},
 			(&jose.SignerOptions{}).WithType("JWT"))
-	case AuthPrivateKeyJWT:
+	case settings.AuthPrivateKeyJWT:
 		a.signer, err = newKeySigner(cfg.PrivateKey, cfg.PrivateKeyID)
 	default:
-		return nil, fmt.Errorf("unknown auth method %q; use one of %v", a.method, AuthMethods)
+		return nil, fmt.Errorf("unknown auth method %q; use one of %v", a.method, settings.AuthMethods)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("client authentication: %w", err)
@@ -84,27 +70,27 @@ func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
 
 // defaultAuthMethod picks private_key_jwt when a private key is given,
 // client_secret_basic when a secret is, none otherwise.
-func defaultAuthMethod(cfg Config) AuthMethod {
+func defaultAuthMethod(cfg Config) settings.AuthMethod {
 	switch {
 	case len(cfg.PrivateKey) > 0:
-		return AuthPrivateKeyJWT
+		return settings.AuthPrivateKeyJWT
 	case cfg.ClientSecret != "":
-		return AuthSecretBasic
+		return settings.AuthSecretBasic
 	}
-	return AuthNone
+	return settings.AuthNone
 }
 
 // apply authenticates a form POST to an endpoint whose URL is aud.
 func (a *clientAuth) apply(h http.Header, form url.Values, aud string) error {
 	switch a.method {
-	case AuthSecretBasic:
+	case settings.AuthSecretBasic:
 		// RFC 6749 §2.3.1: form-urlencode both parts before Basic encoding.
 		r := http.Request{Header: h}
 		r.SetBasicAuth(url.QueryEscape(a.id), url.QueryEscape(a.secret))
-	case AuthSecretPost:
+	case settings.AuthSecretPost:
 		form.Set("client_id", a.id)
 		form.Set("client_secret", a.secret)
-	case AuthPrivateKeyJWT, AuthSecretJWT:
+	case settings.AuthPrivateKeyJWT, settings.AuthSecretJWT:
 		jwt, err := a.assertion(aud)
 		if err != nil {
 			return err
@@ -144,7 +130,7 @@ func (a *clientAuth) assertion(aud string) (string, error) {
 // oauth2Style maps the method onto x/oauth2's AuthStyle; the JWT methods send
 // client_id in the form and add the assertion through assertionParams.
 func (a *clientAuth) oauth2Style() oauth2.AuthStyle {
-	if a.method == AuthSecretBasic {
+	if a.method == settings.AuthSecretBasic {
 		return oauth2.AuthStyleInHeader
 	}
 	return oauth2.AuthStyleInParams
@@ -152,7 +138,7 @@ func (a *clientAuth) oauth2Style() oauth2.AuthStyle {
 
 // oauth2Secret is the secret x/oauth2 may send itself (basic and post only).
 func (a *clientAuth) oauth2Secret() string {
-	if a.method == AuthSecretBasic || a.method == AuthSecretPost {
+	if a.method == settings.AuthSecretBasic || a.method == settings.AuthSecretPost {
 		return a.secret
 	}
 	return ""
@@ -161,7 +147,7 @@ func (a *clientAuth) oauth2Secret() string {
 // assertionParams returns the client assertion parameters for aud, or nil
 // for the methods that do not use one.
 func (a *clientAuth) assertionParams(aud string) (url.Values, error) {
-	if a.method != AuthPrivateKeyJWT && a.method != AuthSecretJWT {
+	if a.method != settings.AuthPrivateKeyJWT && a.method != settings.AuthSecretJWT {
 		return nil, nil
 	}
 	jwt, err := a.assertion(aud)

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"net/url"
 	"strings"
@@ -30,24 +31,24 @@ func TestClientAuthMethods(t *testing.T) {
 		cfg   Config
 		check func(t *testing.T, h http.Header, form url.Values)
 	}{
-		{"none", Config{ClientID: "pub"}, func(t *testing.T, h http.Header, form url.Values) {
+		{"none", Config{Settings: settings.Settings{ClientID: "pub"}}, func(t *testing.T, h http.Header, form url.Values) {
 			if form.Get("client_id") != "pub" || h.Get("Authorization") != "" || form.Has("client_secret") {
 				t.Errorf("none: header %v form %v", h, form)
 			}
 		}},
-		{"basic encodes", Config{ClientID: "a b", ClientSecret: "p:w&"}, func(t *testing.T, h http.Header, form url.Values) {
+		{"basic encodes", Config{Settings: settings.Settings{ClientID: "a b"}, ClientSecret: "p:w&"}, func(t *testing.T, h http.Header, form url.Values) {
 			// RFC 6749 §2.3.1: form-urlencoded before Basic.
 			want := "Basic " + base64.StdEncoding.EncodeToString([]byte("a+b:p%3Aw%26"))
 			if h.Get("Authorization") != want || len(form) != 0 {
 				t.Errorf("basic: %q, form %v; want %q", h.Get("Authorization"), form, want)
 			}
 		}},
-		{"post", Config{ClientID: "c", ClientSecret: "s", AuthMethod: AuthSecretPost}, func(t *testing.T, h http.Header, form url.Values) {
+		{"post", Config{Settings: settings.Settings{ClientID: "c", AuthMethod: settings.AuthSecretPost}, ClientSecret: "s"}, func(t *testing.T, h http.Header, form url.Values) {
 			if form.Get("client_secret") != "s" || form.Get("client_id") != "c" {
 				t.Errorf("post form %v", form)
 			}
 		}},
-		{"private_key_jwt", Config{ClientID: "c", PrivateKey: pemKey, PrivateKeyID: "k1"}, func(t *testing.T, h http.Header, form url.Values) {
+		{"private_key_jwt", Config{Settings: settings.Settings{ClientID: "c", PrivateKeyID: "k1"}, PrivateKey: pemKey}, func(t *testing.T, h http.Header, form url.Values) {
 			claims := verifyAssertion(t, form, &key.PublicKey, jose.ES256)
 			if claims.Issuer != "c" || claims.Subject != "c" || !claims.Audience.Contains(aud) || claims.ID == "" {
 				t.Errorf("claims = %+v", claims)
@@ -56,7 +57,7 @@ func TestClientAuthMethods(t *testing.T) {
 				t.Errorf("exp - iat = %v", claims.Expiry.Time().Sub(now))
 			}
 		}},
-		{"client_secret_jwt", Config{ClientID: "c", ClientSecret: "0123456789abcdef0123456789abcdef", AuthMethod: AuthSecretJWT}, func(t *testing.T, h http.Header, form url.Values) {
+		{"client_secret_jwt", Config{Settings: settings.Settings{ClientID: "c", AuthMethod: settings.AuthSecretJWT}, ClientSecret: "0123456789abcdef0123456789abcdef"}, func(t *testing.T, h http.Header, form url.Values) {
 			verifyAssertion(t, form, []byte("0123456789abcdef0123456789abcdef"), jose.HS256)
 		}},
 	}
@@ -93,10 +94,10 @@ func verifyAssertion(t *testing.T, form url.Values, key any, alg jose.SignatureA
 
 func TestClientAuthErrors(t *testing.T) {
 	for _, cfg := range []Config{
-		{ClientID: "c", AuthMethod: AuthSecretBasic},
-		{ClientID: "c", AuthMethod: AuthPrivateKeyJWT},
-		{ClientID: "c", AuthMethod: AuthPrivateKeyJWT, PrivateKey: []byte("garbage")},
-		{ClientID: "c", AuthMethod: "magic"},
+		{Settings: settings.Settings{ClientID: "c", AuthMethod: settings.AuthSecretBasic}},
+		{Settings: settings.Settings{ClientID: "c", AuthMethod: settings.AuthPrivateKeyJWT}},
+		{Settings: settings.Settings{ClientID: "c", AuthMethod: settings.AuthPrivateKeyJWT}, PrivateKey: []byte("garbage")},
+		{Settings: settings.Settings{ClientID: "c", AuthMethod: "magic"}},
 	} {
 		if _, err := newClientAuth(cfg, time.Now); err == nil {
 			t.Errorf("newClientAuth(%+v) accepted", cfg)

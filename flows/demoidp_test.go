@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func checkStatus(t *testing.T, r *token.Report, id string, want token.CheckStatu
 
 func TestDemoIdPDiscovery(t *testing.T) {
 	s := startIdP(t)
-	d, err := demoClient(t, s, flows.Config{ClientID: demoidp.NativeClientID}, nil).Discover(context.Background())
+	d, err := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID}}, nil).Discover(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,8 +72,7 @@ func TestDemoIdPDiscovery(t *testing.T) {
 func TestDemoIdPWebClient(t *testing.T) {
 	s := startIdP(t)
 	cache := flows.NewJWKSCache(nil)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.WebClientID, ClientSecret: demoidp.WebClientSecret,
-		Scopes: []string{"openid", "profile", "email", "offline_access"}, Audience: demoidp.APIAudience}, cache)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.WebClientID, Scopes: []string{"openid", "profile", "email", "offline_access"}, Audience: demoidp.APIAudience}, ClientSecret: demoidp.WebClientSecret}, cache)
 	ctx := context.Background()
 	res, err := c.Login(ctx, flows.LoginOptions{})
 	if err != nil {
@@ -118,7 +118,7 @@ func TestDemoIdPWebClient(t *testing.T) {
 
 func TestDemoIdPNativeClient(t *testing.T) {
 	s := startIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "offline_access"}}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "offline_access"}}}, nil)
 	res, err := c.Login(context.Background(), flows.LoginOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -133,8 +133,7 @@ func TestDemoIdPNativeClient(t *testing.T) {
 
 func TestDemoIdPClientCredentials(t *testing.T) {
 	s := startIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.M2MClientID, ClientSecret: demoidp.M2MClientSecret,
-		Scopes: []string{"api.read"}, Audience: demoidp.APIAudience}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.M2MClientID, Scopes: []string{"api.read"}, Audience: demoidp.APIAudience}, ClientSecret: demoidp.M2MClientSecret}, nil)
 	res, err := c.ClientCredentials(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -149,8 +148,7 @@ func TestDemoIdPClientCredentials(t *testing.T) {
 // RFC 7523 client assertion.
 func TestDemoIdPPrivateKeyJWT(t *testing.T) {
 	s := startIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.JWTClientID, AuthMethod: flows.AuthPrivateKeyJWT,
-		PrivateKey: s.ClientKeyPEM(), PrivateKeyID: s.ClientKeyID(), Scopes: []string{"openid", "offline_access"}}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.JWTClientID, AuthMethod: settings.AuthPrivateKeyJWT, PrivateKeyID: s.ClientKeyID(), Scopes: []string{"openid", "offline_access"}}, PrivateKey: s.ClientKeyPEM()}, nil)
 	ctx := context.Background()
 	res, err := c.Login(ctx, flows.LoginOptions{})
 	if err != nil {
@@ -169,7 +167,7 @@ func TestDemoIdPPrivateKeyJWT(t *testing.T) {
 
 func TestDemoIdPWrongSecret(t *testing.T) {
 	s := startIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.M2MClientID, ClientSecret: "wrong"}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.M2MClientID}, ClientSecret: "wrong"}, nil)
 	_, err := c.ClientCredentials(context.Background())
 	var oe *flows.OAuthError
 	if !errors.As(err, &oe) || oe.Code != "invalid_client" || oe.Status != 401 {
@@ -182,7 +180,7 @@ func TestDemoIdPWrongSecret(t *testing.T) {
 func TestDemoIdPKeyRotation(t *testing.T) {
 	s := startIdP(t)
 	cache := flows.NewJWKSCache(nil)
-	cfg := flows.Config{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}}
+	cfg := flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}}}
 	if _, err := demoClient(t, s, cfg, cache).Login(context.Background(), flows.LoginOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +209,7 @@ func TestDemoIdPKeyRotation(t *testing.T) {
 // TestDemoIdPFlaws: the flawed tokens the demo IdP can issue are caught.
 func TestDemoIdPFlaws(t *testing.T) {
 	s := startIdP(t)
-	cfg := flows.Config{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}, Audience: demoidp.APIAudience}
+	cfg := flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}, Audience: demoidp.APIAudience}}
 	for _, flaw := range []demoidp.Flaw{demoidp.FlawWrongAudience, demoidp.FlawBadSignature, demoidp.FlawExpired} {
 		t.Run(string(flaw), func(t *testing.T) {
 			s.SetFlaw(flaw)
@@ -235,7 +233,7 @@ func TestDemoIdPFlaws(t *testing.T) {
 func BenchmarkLoginClientSide(b *testing.B) {
 	s := startIdP(b)
 	cache := flows.NewJWKSCache(nil)
-	c := demoClient(b, s, flows.Config{ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "offline_access"}}, cache)
+	c := demoClient(b, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "offline_access"}}}, cache)
 	var client, total time.Duration
 	for b.Loop() {
 		start := time.Now()

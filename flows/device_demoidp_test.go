@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"sync"
 	"testing"
@@ -29,8 +30,7 @@ func startShortIdP(t *testing.T) *demoidp.Server {
 // the demo IdP, approved by demoidp.ApproveDevice from the onCode callback.
 func TestDemoIdPDeviceFlow(t *testing.T) {
 	s := startShortIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.NativeClientID,
-		Scopes: []string{"openid", "profile", "offline_access", "api.read"}, Audience: demoidp.APIAudience}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "profile", "offline_access", "api.read"}, Audience: demoidp.APIAudience}}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -77,7 +77,7 @@ func TestDemoIdPDeviceFlow(t *testing.T) {
 // sees authorization_pending, then gets the tokens.
 func TestDemoIdPDeviceFlowPending(t *testing.T) {
 	s := startShortIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}}}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var uri string
@@ -108,7 +108,7 @@ func TestDemoIdPDeviceFlowPending(t *testing.T) {
 
 func TestDemoIdPDeviceFlowDenied(t *testing.T) {
 	s := startShortIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.NativeClientID, Scopes: []string{"openid"}}}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, err := c.Device(ctx, func(dc flows.DeviceCode) {

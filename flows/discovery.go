@@ -2,11 +2,14 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // Discovery is a server's metadata: OpenID Connect Discovery 1.0 or
@@ -16,12 +19,28 @@ type Discovery struct {
 	Requested string `json:"requested"` // the issuer asked for
 	URL       string `json:"url"`       // the metadata document fetched: its final URL after any redirect
 	// RedirectedFrom is the URL asked for when a same-origin redirect led to URL.
-	RedirectedFrom string         `json:"redirected_from,omitempty"`
-	Kind           string         `json:"kind"`      // "openid-configuration" or "oauth-authorization-server"
-	Endpoints      Endpoints      `json:"endpoints"` // from the metadata
-	Metadata       map[string]any `json:"metadata"`  // the document as received
-	Lint           []LintItem     `json:"lint"`      // findings, worst first
-	Insecure       bool           `json:"insecure"`  // fetched without TLS verification
+	RedirectedFrom string             `json:"redirected_from,omitempty"`
+	Kind           string             `json:"kind"`     // "openid-configuration" or "oauth-authorization-server"
+	Endpoints      settings.Endpoints `json:"-"`        // from the metadata; in JSON under their metadata names
+	Metadata       map[string]any     `json:"metadata"` // the document as received
+	Lint           []LintItem         `json:"lint"`     // findings, worst first
+	Insecure       bool               `json:"insecure"` // fetched without TLS verification
+}
+
+// MarshalJSON writes the discovery with its endpoints under their metadata
+// names ("token_endpoint", "jwks_uri", ...).
+func (d *Discovery) MarshalJSON() ([]byte, error) {
+	type plain Discovery
+	endpoints := map[string]string{}
+	for _, ep := range settings.EndpointList {
+		if v := ep.Get(d.Endpoints); v != "" {
+			endpoints[ep.Metadata] = v
+		}
+	}
+	return json.Marshal(struct {
+		*plain
+		Endpoints map[string]string `json:"endpoints"`
+	}{(*plain)(d), endpoints})
 }
 
 // Strings returns a string-array member of the metadata (nil if absent).
@@ -82,7 +101,7 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	}
 	c.mu.Lock()
 	c.discovery = d
-	c.endpoints = c.cfg.Endpoints.merge(d.Endpoints)
+	c.endpoints = c.cfg.Endpoints.Merge(d.Endpoints)
 	c.mu.Unlock()
 	return d, nil
 }
@@ -138,17 +157,9 @@ func (c *Client) getMetadata(ctx context.Context, u string) (*Discovery, int, er
 		return nil, resp.StatusCode, err
 	}
 	str := func(k string) string { s, _ := obj[k].(string); return s }
-	d := &Discovery{
-		Issuer: str("issuer"), URL: u, Metadata: obj,
-		Endpoints: Endpoints{
-			Authorization:       str("authorization_endpoint"),
-			Token:               str("token_endpoint"),
-			Introspection:       str("introspection_endpoint"),
-			Revocation:          str("revocation_endpoint"),
-			UserInfo:            str("userinfo_endpoint"),
-			DeviceAuthorization: str("device_authorization_endpoint"),
-			JWKS:                str("jwks_uri"),
-		},
+	d := &Discovery{Issuer: str("issuer"), URL: u, Metadata: obj}
+	for _, ep := range settings.EndpointList {
+		ep.Set(&d.Endpoints, str(ep.Metadata))
 	}
 	if final := finalURL(resp); final != "" && final != redactURL(u) {
 		d.URL, d.RedirectedFrom = final, redactURL(u)

@@ -21,58 +21,16 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
-// Endpoints are the server's URLs, given by hand or filled by discovery.
-type Endpoints struct {
-	Authorization       string `json:"authorization_endpoint,omitempty"`
-	Token               string `json:"token_endpoint,omitempty"`
-	Introspection       string `json:"introspection_endpoint,omitempty"`
-	Revocation          string `json:"revocation_endpoint,omitempty"`
-	UserInfo            string `json:"userinfo_endpoint,omitempty"`
-	DeviceAuthorization string `json:"device_authorization_endpoint,omitempty"`
-	JWKS                string `json:"jwks_uri,omitempty"`
-}
-
-// merge fills the empty fields of e from d: manual endpoints win.
-func (e Endpoints) merge(d Endpoints) Endpoints {
-	pick := func(a, b string) string {
-		if a != "" {
-			return a
-		}
-		return b
-	}
-	return Endpoints{
-		Authorization:       pick(e.Authorization, d.Authorization),
-		Token:               pick(e.Token, d.Token),
-		Introspection:       pick(e.Introspection, d.Introspection),
-		Revocation:          pick(e.Revocation, d.Revocation),
-		UserInfo:            pick(e.UserInfo, d.UserInfo),
-		DeviceAuthorization: pick(e.DeviceAuthorization, d.DeviceAuthorization),
-		JWKS:                pick(e.JWKS, d.JWKS),
-	}
-}
-
-// Config is one profile: the server, the client and the request options.
+// Config is one profile's settings, the client's secrets and the login
+// timeout: everything a [Client] needs.
 type Config struct {
-	Issuer       string
-	Endpoints    Endpoints // manual endpoints; empty ones are filled by discovery
-	ClientID     string
+	settings.Settings
 	ClientSecret string
-	AuthMethod   AuthMethod // "" => private_key_jwt with a key, client_secret_basic with a secret, else none
-	PrivateKey   []byte     // PEM or JWK, for private_key_jwt
-	PrivateKeyID string     // kid header of client assertions ("" => the JWK's kid, or none)
-	Scopes       []string
-	Audience     string
-	Resources    []string   // RFC 8707 resource indicators
-	Params       url.Values // extra authorization parameters: prompt, login_hint, max_age, acr_values, free-form
-	RedirectHost string     // "127.0.0.1" (default) or "[::1]"
-	RedirectPort int        // 0 = random
-	RedirectPath string     // default "/callback"
-	CAFile       string
-	Insecure     bool          // skip TLS verification: every result says so
-	Skew         time.Duration // clock skew for token checks (see token.Options.Skew)
-	Timeout      time.Duration // per HTTP call; 0 => DefaultTimeout
+	PrivateKey   []byte        // PEM or JWK, for private_key_jwt
 	LoginTimeout time.Duration // whole login; 0 => DefaultLoginTimeout
 }
 
@@ -119,14 +77,14 @@ type Client struct {
 	after      func(d time.Duration) <-chan time.Time // device polling; tests shorten it
 
 	mu        sync.Mutex // guards endpoints and discovery
-	endpoints Endpoints
+	endpoints settings.Endpoints
 	discovery *Discovery
 }
 
 // NewClient checks cfg and builds its client.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	cfg.Issuer = strings.TrimSpace(cfg.Issuer)
-	if cfg.Issuer == "" && cfg.Endpoints == (Endpoints{}) {
+	if cfg.Issuer == "" && cfg.Endpoints.IsZero() {
 		return nil, errors.New("no issuer and no endpoints: give an issuer URL (for discovery) or the endpoints by hand")
 	}
 	c := &Client{cfg: cfg, endpoints: cfg.Endpoints, browser: OpenBrowser, now: time.Now, jwks: DefaultJWKSCache, after: time.After}
@@ -167,7 +125,7 @@ func (c *Client) HTTPClient() *http.Client { return c.hc }
 // Insecure reports whether TLS verification is off for this client.
 func (c *Client) Insecure() bool { return c.cfg.Insecure }
 
-func (c *Client) currentEndpoints() Endpoints {
+func (c *Client) currentEndpoints() settings.Endpoints {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.endpoints
@@ -176,14 +134,9 @@ func (c *Client) currentEndpoints() Endpoints {
 // endpointName names an endpoint by its URL, for the transcript.
 func (c *Client) endpointName(u *url.URL) string {
 	e := c.currentEndpoints()
-	s := u.String()
-	names := []struct{ url, name string }{
-		{e.Token, "token"}, {e.Introspection, "introspection"}, {e.Revocation, "revocation"},
-		{e.UserInfo, "userinfo"}, {e.DeviceAuthorization, "device_authorization"}, {e.JWKS, "jwks"},
-	}
-	for _, n := range names {
-		if n.url != "" && n.url == s {
-			return n.name
+	for _, ep := range settings.EndpointList[1:] { // not the authorization endpoint: the browser goes there
+		if v := ep.Get(e); v != "" && v == u.String() {
+			return ep.Name
 		}
 	}
 	if strings.Contains(u.Path, "/.well-known/") {
@@ -195,33 +148,14 @@ func (c *Client) endpointName(u *url.URL) string {
 // endpoint returns the URL of the named endpoint, discovering it when the
 // profile has an issuer and the endpoint was not given by hand.
 func (c *Client) endpoint(ctx context.Context, name string) (string, error) {
-	get := func(e Endpoints) string {
-		switch name {
-		case "authorization":
-			return e.Authorization
-		case "token":
-			return e.Token
-		case "introspection":
-			return e.Introspection
-		case "revocation":
-			return e.Revocation
-		case "userinfo":
-			return e.UserInfo
-		case "device_authorization":
-			return e.DeviceAuthorization
-		case "jwks":
-			return e.JWKS
-		}
-		return ""
-	}
-	if u := get(c.currentEndpoints()); u != "" {
+	if u := c.currentEndpoints().Get(name); u != "" {
 		return u, nil
 	}
 	if c.cfg.Issuer != "" && c.discovered() == nil {
 		if _, err := c.Discover(ctx); err != nil {
 			return "", fmt.Errorf("find the %s endpoint: %w", name, err)
 		}
-		if u := get(c.currentEndpoints()); u != "" {
+		if u := c.currentEndpoints().Get(name); u != "" {
 			return u, nil
 		}
 	}

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"strings"
 	"testing"
@@ -133,7 +134,7 @@ func TestBrokenResponses(t *testing.T) {
 			if tt.name == "stalled" {
 				timeout = 300 * time.Millisecond
 			}
-			c := newTestClient(t, f, Config{ClientSecret: "s", Timeout: timeout})
+			c := newTestClient(t, f, Config{ClientSecret: "s", Settings: settings.Settings{Timeout: settings.Duration(timeout)}})
 			_, err := c.ClientCredentials(context.Background())
 			if err == nil {
 				t.Fatal("no error")
@@ -141,7 +142,7 @@ func TestBrokenResponses(t *testing.T) {
 			tt.check(t, err)
 			// The same server as discovery: a clear error too.
 			f.hook("/.well-known/openid-configuration", tt.handler)
-			c2 := newTestClient(t, f, Config{Timeout: timeout})
+			c2 := newTestClient(t, f, Config{Settings: settings.Settings{Timeout: settings.Duration(timeout)}})
 			if _, err := c2.Discover(context.Background()); err == nil {
 				t.Error("discovery: no error")
 			}
@@ -160,7 +161,7 @@ func wantResponseError(status int, text string) func(t *testing.T, err error) {
 
 func TestClientCredentialsRaw(t *testing.T) {
 	f := newFakeIdP(t)
-	c := newTestClient(t, f, Config{ClientSecret: "s3cret", Audience: "https://api", Scopes: []string{"read"}})
+	c := newTestClient(t, f, Config{ClientSecret: "s3cret", Settings: settings.Settings{Audience: "https://api", Scopes: []string{"read"}}})
 	res, err := c.ClientCredentials(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -218,7 +219,7 @@ func TestSignedUserInfo(t *testing.T) {
 
 func TestManualEndpointsWithoutIssuer(t *testing.T) {
 	f := newFakeIdP(t)
-	c, err := NewClient(Config{ClientID: "cli", ClientSecret: "s", Endpoints: Endpoints{Token: f.issuer() + "/token"}})
+	c, err := NewClient(Config{Settings: settings.Settings{ClientID: "cli", Endpoints: settings.Endpoints{Token: f.issuer() + "/token"}}, ClientSecret: "s"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,10 +232,10 @@ func TestManualEndpointsWithoutIssuer(t *testing.T) {
 }
 
 func TestCAFileAndInsecure(t *testing.T) {
-	if _, err := NewClient(Config{Issuer: "https://x", CAFile: "/nonexistent"}); err == nil {
+	if _, err := NewClient(Config{Settings: settings.Settings{Issuer: "https://x", CAFile: "/nonexistent"}}); err == nil {
 		t.Error("missing CA file accepted")
 	}
-	c, err := NewClient(Config{Issuer: "https://x", Insecure: true})
+	c, err := NewClient(Config{Settings: settings.Settings{Issuer: "https://x", Insecure: true}})
 	if err != nil || !c.Insecure() {
 		t.Errorf("insecure client = %v, %v", c, err)
 	}

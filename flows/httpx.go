@@ -41,7 +41,7 @@ func newHTTPClient(cfg Config, rec *recorder) (*http.Client, error) {
 	}
 	base.TLSClientConfig = tc
 	rec.base = base
-	timeout := cfg.Timeout
+	timeout := cfg.Timeout.D()
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}

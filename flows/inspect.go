@@ -47,7 +47,7 @@ func (c *Client) trust() string {
 }
 
 func (c *Client) baseOptions(keys token.KeySource) token.Options {
-	return token.Options{Keys: keys, Issuer: c.issuer(), Skew: c.cfg.Skew, Clock: c.now}
+	return token.Options{Keys: keys, Issuer: c.issuer(), Skew: c.cfg.Skew.D(), Clock: c.now}
 }
 
 // requestedAudience is what the access token's aud must contain: the

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ import (
 // key had been asked for.
 func TestNoJWKSSaysWhy(t *testing.T) {
 	f := newFakeIdP(t)
-	c, err := NewClient(Config{ClientID: "cli", Endpoints: Endpoints{Token: f.srv.URL + "/token"}},
+	c, err := NewClient(Config{Settings: settings.Settings{ClientID: "cli", Endpoints: settings.Endpoints{Token: f.srv.URL + "/token"}}},
 		WithJWKSCache(NewJWKSCache(nil)))
 	if err != nil {
 		t.Fatal(err)

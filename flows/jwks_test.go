@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"strings"
 	"sync"
@@ -196,7 +197,7 @@ func TestJWKSCacheKeepsTrustApart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	insecure := newTestClient(t, f, Config{Insecure: true}, WithJWKSCache(cache))
+	insecure := newTestClient(t, f, Config{Settings: settings.Settings{Insecure: true}}, WithJWKSCache(cache))
 	lookup(insecure)
 	verified := newTestClient(t, f, Config{}, WithJWKSCache(cache))
 	lookup(verified)

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,7 +16,7 @@ import (
 
 func TestLoginFakeIdP(t *testing.T) {
 	f := newFakeIdP(t)
-	c := newTestClient(t, f, Config{Scopes: []string{"openid"}, Params: url.Values{"prompt": {"login"}}, Resources: []string{"https://api.a", "https://api.b"}},
+	c := newTestClient(t, f, Config{Settings: settings.Settings{Scopes: []string{"openid"}, Params: url.Values{"prompt": {"login"}}, Resources: []string{"https://api.a", "https://api.b"}}},
 		WithBrowser(redirectBrowser))
 	var shown string
 	res, err := c.Login(context.Background(), LoginOptions{OnURL: func(u string) { shown = u }})
@@ -175,7 +176,7 @@ func TestLoopbackHosts(t *testing.T) {
 
 func TestReservedParamRefused(t *testing.T) {
 	f := newFakeIdP(t)
-	c := newTestClient(t, f, Config{Params: url.Values{"state": {"fixed"}}}, WithBrowser(redirectBrowser))
+	c := newTestClient(t, f, Config{Settings: settings.Settings{Params: url.Values{"state": {"fixed"}}}}, WithBrowser(redirectBrowser))
 	if _, err := c.Login(context.Background(), LoginOptions{}); err == nil || !strings.Contains(err.Error(), "cannot be overridden") {
 		t.Errorf("err = %v; want a refusal to override state", err)
 	}
@@ -234,7 +235,7 @@ func TestLoginIssWithoutIssuer(t *testing.T) {
 	browser := callbackBrowser(func(q url.Values) url.Values {
 		return url.Values{"code": {"c"}, "state": q["state"], "iss": {i}}
 	})
-	c, err := NewClient(Config{ClientID: "cli", Endpoints: Endpoints{Authorization: i + "/authorize", Token: i + "/token"}},
+	c, err := NewClient(Config{Settings: settings.Settings{ClientID: "cli", Endpoints: settings.Endpoints{Authorization: i + "/authorize", Token: i + "/token"}}},
 		WithBrowser(browser), WithJWKSCache(NewJWKSCache(nil)))
 	if err != nil {
 		t.Fatal(err)

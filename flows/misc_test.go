@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func TestDeviceDenied(t *testing.T) {
 
 func TestTranscriptRedaction(t *testing.T) {
 	f := newFakeIdP(t)
-	c := newTestClient(t, f, Config{ClientSecret: "hunter2", AuthMethod: AuthSecretPost})
+	c := newTestClient(t, f, Config{ClientSecret: "hunter2", Settings: settings.Settings{AuthMethod: settings.AuthSecretPost}})
 	var live []Exchange
 	unsub := c.TranscriptLog().Subscribe(func(x Exchange) { live = append(live, x) })
 	defer unsub()
@@ -157,7 +158,7 @@ func TestDeviceStopReasons(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newTestClient(t, f, Config{Endpoints: Endpoints{DeviceAuthorization: f.issuer() + "/device", Token: f.issuer() + "/token"}})
+			c := newTestClient(t, f, Config{Settings: settings.Settings{Endpoints: settings.Endpoints{DeviceAuthorization: f.issuer() + "/device", Token: f.issuer() + "/token"}}})
 			c.after = block
 			ctx, cancel := tt.ctx()
 			defer cancel()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,12 +51,12 @@ func TestLoadsTodaysFile(t *testing.T) {
 		{"jwks endpoint", kc.Endpoints.JWKS, "https://sso.example.com/certs"},
 		{"device endpoint", kc.Endpoints.DeviceAuthorization, "https://sso.example.com/device"},
 		{"client id", kc.ClientID, "inspector"},
-		{"method", kc.Method(), AuthPrivateKeyJWT},
+		{"method", kc.Method(), settings.AuthPrivateKeyJWT},
 		{"kid", kc.PrivateKeyID, "key-2026"},
 		{"scopes", slices.Clone(kc.Scopes), []string{"openid", "profile", "email", "offline_access"}},
 		{"audience", kc.Audience, "https://api.example.com"},
 		{"resources", slices.Clone(kc.Resources), []string{"https://api.example.com/", "https://files.example.com/"}},
-		{"acr_values", kc.Values()["acr_values"], []string{"urn:mace:incommon:iap:silver", "mfa"}},
+		{"acr_values", kc.Params["acr_values"], []string{"urn:mace:incommon:iap:silver", "mfa"}},
 		{"redirect", [3]any{kc.RedirectHost, kc.RedirectPort, kc.RedirectPath}, [3]any{"[::1]", 8765, "/oidc/cb"}},
 		{"ca file", kc.CAFile, "/etc/ssl/dev-ca.pem"},
 		{"insecure", kc.Insecure, true},

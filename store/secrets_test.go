@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"os"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,7 @@ func TestSecretsInKeyring(t *testing.T) {
 func TestCredentialsMissing(t *testing.T) {
 	s := openTemp(t)
 	pk := sample("jwt")
-	pk.AuthMethod = AuthPrivateKeyJWT
+	pk.AuthMethod = settings.AuthPrivateKeyJWT
 	p, err := s.Create(pk)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +86,7 @@ func TestCredentialsMissing(t *testing.T) {
 		t.Errorf("Credentials = %+v, %v", c, err)
 	}
 	public := sample("public")
-	public.AuthMethod = AuthNone
+	public.AuthMethod = settings.AuthNone
 	p, _ = s.Create(public)
 	if c, err := s.Credentials(p); err != nil || c.ClientSecret != "" || c.PrivateKey != nil {
 		t.Errorf("public client: %+v, %v", c, err)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,19 +37,9 @@ func openTemp(t *testing.T, opts ...Option) *Store {
 
 func sample(name string) Profile {
 	return Profile{
-		Name:         name,
-		Issuer:       "https://idp.example.com/realms/demo",
-		ClientID:     "client-" + name,
-		AuthMethod:   AuthClientSecretBasic,
-		Scopes:       []string{"openid", "profile"},
-		Audience:     "api://default",
-		Resources:    []string{"https://api.example.com/"},
-		Params:       map[string][]string{"prompt": {"login"}},
-		RedirectHost: "[::1]",
-		RedirectPort: 8765,
-		RedirectPath: "/cb",
-		Skew:         Duration(90 * time.Second),
-		Notes:        "from the admin console",
+		Name:     name,
+		Settings: settings.Settings{Issuer: "https://idp.example.com/realms/demo", ClientID: "client-" + name, AuthMethod: settings.AuthSecretBasic, Scopes: []string{"openid", "profile"}, Audience: "api://default", Resources: []string{"https://api.example.com/"}, Params: map[string][]string{"prompt": {"login"}}, RedirectHost: "[::1]", RedirectPort: 8765, RedirectPath: "/cb", Skew: settings.Duration(90 * time.Second)},
+		Notes:    "from the admin console",
 	}
 }
 
@@ -209,7 +200,7 @@ func TestValidate(t *testing.T) {
 		t.Fatalf("the sample profile has issues: %+v", is)
 	}
 	manual := sample("manual")
-	manual.Issuer, manual.Endpoints = "", Endpoints{Authorization: "https://idp/auth", Token: "https://idp/token"}
+	manual.Issuer, manual.Endpoints = "", settings.Endpoints{Authorization: "https://idp/auth", Token: "https://idp/token"}
 	if is := manual.Validate(); len(is) != 0 {
 		t.Errorf("manual endpoints without issuer: %+v", is)
 	}

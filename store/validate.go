@@ -10,26 +10,28 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // Field keys used in Issue.Field: the JSON member names of Profile, and
-// "endpoints.<name>" for an endpoint.
+// "endpoints.<name>" for an endpoint (the settings' Field.Key).
 const (
 	FieldName         = "name"
-	FieldIssuer       = "issuer"
-	FieldClientID     = "client_id"
-	FieldAuthMethod   = "auth_method"
-	FieldScopes       = "scopes"
-	FieldAudience     = "audience"
-	FieldResources    = "resources"
-	FieldParams       = "params"
-	FieldRedirectHost = "redirect_host"
-	FieldRedirectPort = "redirect_port"
-	FieldRedirectPath = "redirect_path"
-	FieldCAFile       = "ca_file"
-	FieldInsecure     = "insecure"
-	FieldSkew         = "skew"
-	FieldTimeout      = "timeout"
+	FieldIssuer       = settings.KeyIssuer
+	FieldClientID     = settings.KeyClientID
+	FieldAuthMethod   = settings.KeyAuthMethod
+	FieldScopes       = settings.KeyScopes
+	FieldAudience     = settings.KeyAudience
+	FieldResources    = settings.KeyResources
+	FieldParams       = settings.KeyParams
+	FieldRedirectHost = settings.KeyRedirectHost
+	FieldRedirectPort = settings.KeyRedirectPort
+	FieldRedirectPath = settings.KeyRedirectPath
+	FieldCAFile       = settings.KeyCAFile
+	FieldInsecure     = settings.KeyInsecure
+	FieldSkew         = settings.KeySkew
+	FieldTimeout      = settings.KeyTimeout
 )
 
 // Severity of an Issue.
@@ -101,16 +103,16 @@ func (p Profile) Validate() Issues {
 	var v validator
 	v.name(p.Name)
 	v.issuer(p)
-	for _, e := range endpointFields(p.Endpoints) {
-		v.url("endpoints."+e.key, e.label, e.value)
+	for _, e := range settings.EndpointList {
+		v.url("endpoints."+e.Name, e.Label, e.Get(p.Endpoints))
 	}
 	if strings.TrimSpace(p.ClientID) == "" {
 		v.add(FieldClientID, SeverityError, "enter the client ID registered at the provider")
 	} else if p.ClientID != strings.TrimSpace(p.ClientID) {
 		v.add(FieldClientID, SeverityError, "remove the spaces at the start or end of the client ID")
 	}
-	if p.AuthMethod != "" && !slices.Contains(AuthMethods, p.AuthMethod) {
-		v.add(FieldAuthMethod, SeverityError, fmt.Sprintf("unknown method %q; use one of %s", p.AuthMethod, strings.Join(AuthMethods, ", ")))
+	if p.AuthMethod != "" && !slices.Contains(settings.AuthMethods, p.AuthMethod) {
+		v.add(FieldAuthMethod, SeverityError, fmt.Sprintf("unknown method %q; use one of %s", p.AuthMethod, settings.MethodList()))
 	}
 	v.scopes(p.Scopes)
 	for _, r := range p.Resources {
@@ -255,20 +257,6 @@ func (v *validator) duration(field, label string, d, warnAbove time.Duration) {
 		v.add(field, SeverityError, fmt.Sprintf("the %s cannot be negative", label))
 	case warnAbove > 0 && d > warnAbove:
 		v.add(field, SeverityWarning, fmt.Sprintf("a %s of %s accepts tokens long expired; usual values are under 5 minutes", label, d))
-	}
-}
-
-type endpointField struct{ key, label, value string }
-
-func endpointFields(e Endpoints) []endpointField {
-	return []endpointField{
-		{"authorization", "authorization endpoint", e.Authorization},
-		{"token", "token endpoint", e.Token},
-		{"introspection", "introspection endpoint", e.Introspection},
-		{"revocation", "revocation endpoint", e.Revocation},
-		{"userinfo", "userinfo endpoint", e.UserInfo},
-		{"device_authorization", "device authorization endpoint", e.DeviceAuthorization},
-		{"jwks", "JWKS URL", e.JWKS},
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
-	"github.com/tokeninspector/tokeninspector/store"
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // actionBar holds the flow buttons; update enables only those that can work.
@@ -51,7 +51,7 @@ func (b *actionBar) update() {
 			btn.Disable()
 		}
 	}
-	var ep store.Endpoints
+	var ep settings.Endpoints
 	if s != nil {
 		ep = s.profile.Endpoints
 	}

@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 )
 
@@ -48,10 +46,11 @@ type editor struct {
 	caFile   *widget.Entry
 	insecure *widget.Check
 	skew     *widget.Entry
-	endpts   map[string]*widget.Entry
-	other    *widget.Label // issues of fields without their own row (endpoints)
+	endpts   map[string]*widget.Entry // by settings.Endpoint.Name
+	other    *widget.Label            // issues of fields without their own row (endpoints)
 	save     *widget.Button
 	content  fyne.CanvasObject
+	settings map[string]textWidget // settings.Field.Key -> the widget showing it
 }
 
 func newEditor(w *window) *editor {
@@ -67,7 +66,11 @@ func newEditor(w *window) *editor {
 	e.lint = widget.NewLabel("")
 	e.lint.Wrapping = fyne.TextWrapWord
 	e.clientID = entry("the client_id registered at the IdP")
-	e.method = widget.NewSelect(append([]string{authAutomatic}, store.AuthMethods...), func(string) { e.changed() })
+	methods := []string{authAutomatic}
+	for _, m := range settings.AuthMethods {
+		methods = append(methods, string(m))
+	}
+	e.method = widget.NewSelect(methods, func(string) { e.changed() })
 	e.secret = widget.NewPasswordEntry()
 	e.secret.SetPlaceHolder("unchanged (leave empty to keep the stored secret)")
 	e.secret.OnChanged = func(string) { e.changed() }
@@ -91,9 +94,10 @@ func newEditor(w *window) *editor {
 	e.caFile = entry("PEM file of an extra CA to trust (optional)")
 	e.insecure = widget.NewCheck("Skip TLS verification (insecure: every result will say so)", func(bool) { e.changed() })
 	e.skew = entry("60s")
-	for _, n := range []string{"authorization", "token", "introspection", "revocation", "userinfo", "device_authorization", "jwks"} {
-		e.endpts[n] = entry("from discovery")
+	for _, ep := range settings.EndpointList {
+		e.endpts[ep.Name] = entry("from discovery")
 	}
+	e.bindSettings()
 	discover := widget.NewButtonWithIcon("Discover", theme.SearchIcon(), e.onDiscover)
 	copyRedirect := newCopyButton(w.app, "Copy", func() string { return e.redirect.Text })
 	e.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), e.onSave)
@@ -125,8 +129,8 @@ func (e *editor) layout(discover, copyRedirect, revert *widget.Button) fyne.Canv
 		e.item("Clock skew", store.FieldSkew, e.skew),
 	)
 	epForm := widget.NewForm()
-	for _, n := range []string{"authorization", "token", "introspection", "revocation", "userinfo", "device_authorization", "jwks"} {
-		epForm.Append(n, e.endpts[n])
+	for _, ep := range settings.EndpointList {
+		epForm.Append(ep.Name, e.endpts[ep.Name])
 	}
 	endpoints := widget.NewAccordion(widget.NewAccordionItem("Endpoints (filled by Discover; set by hand when there is no discovery)", epForm))
 	e.other = widget.NewLabel("")
@@ -146,50 +150,78 @@ func (e *editor) item(label, field string, obj fyne.CanvasObject) *widget.FormIt
 	return widget.NewFormItem(label, container.NewVBox(obj, msg))
 }
 
+// bindSettings is the one mapping between the settings and the editor's
+// widgets, keyed by settings.Field.Key; each setting converts itself to and
+// from text (settings.Field).
+func (e *editor) bindSettings() {
+	e.settings = map[string]textWidget{
+		settings.KeyIssuer: entryText{e.issuer}, settings.KeyClientID: entryText{e.clientID},
+		settings.KeyAuthMethod: selectText{e.method, authAutomatic},
+		settings.KeyScopes:     entryText{e.scopes}, settings.KeyAudience: entryText{e.audience},
+		settings.KeyResources: entryText{e.resource}, settings.KeyParams: entryText{e.params},
+		settings.KeyRedirectHost: selectText{e.host, settings.DefaultRedirectHost},
+		settings.KeyRedirectPort: entryText{e.port}, settings.KeyRedirectPath: entryText{e.path},
+		settings.KeyCAFile: entryText{e.caFile}, settings.KeyInsecure: checkText{e.insecure}, settings.KeySkew: entryText{e.skew},
+	}
+	for name, en := range e.endpts {
+		e.settings["endpoints."+name] = entryText{en}
+	}
+}
+
 // load fills the fields from p.
 func (e *editor) load(p store.Profile, isNew bool) {
 	e.loading = true
 	defer func() { e.loading = false; e.changed() }()
 	e.orig, e.isNew = p.Clone(), isNew
 	e.name.SetText(p.Name)
-	e.issuer.SetText(p.Issuer)
 	e.lint.SetText("")
-	e.clientID.SetText(p.ClientID)
-	m := p.AuthMethod
-	if m == "" {
-		m = authAutomatic
-	}
-	e.method.SetSelected(m)
 	e.secret.SetText("")
 	e.key.SetText("")
 	e.secretAt.SetText(secretPlace(p))
-	e.scopes.SetText(strings.Join(p.Scopes, " "))
-	e.audience.SetText(p.Audience)
-	e.resource.SetText(strings.Join(p.Resources, " "))
-	e.params.SetText(paramsText(p.Params))
-	host := p.RedirectHost
-	if host == "" {
-		host = "127.0.0.1"
-	}
-	e.host.SetSelected(host)
-	e.port.SetText(strconv.Itoa(p.RedirectPort))
-	e.path.SetText(p.RedirectPath)
-	e.caFile.SetText(p.CAFile)
-	e.insecure.SetChecked(p.Insecure)
-	e.skew.SetText("")
-	if p.Skew != 0 {
-		e.skew.SetText(p.Skew.String())
-	}
-	for n, v := range endpointFields(p.Endpoints) {
-		e.endpts[n].SetText(v)
+	for _, f := range settings.Fields {
+		if w := e.settings[f.Key]; w != nil {
+			w.setText(f.Text(&p.Settings))
+		}
 	}
 }
 
-// endpointFields maps the names of the endpoint entries to their values in ep.
-func endpointFields(ep store.Endpoints) map[string]string {
-	return map[string]string{"authorization": ep.Authorization, "token": ep.Token, "introspection": ep.Introspection,
-		"revocation": ep.Revocation, "userinfo": ep.UserInfo, "device_authorization": ep.DeviceAuthorization, "jwks": ep.JWKS}
+// textWidget is a widget that shows one setting as text.
+type textWidget interface {
+	text() string
+	setText(string)
 }
+
+// entryText is an entry; surrounding spaces are not part of the value.
+type entryText struct{ *widget.Entry }
+
+func (t entryText) text() string     { return strings.TrimSpace(t.Text) }
+func (t entryText) setText(v string) { t.SetText(v) }
+
+// selectText is a select whose option empty stands for "".
+type selectText struct {
+	*widget.Select
+	empty string
+}
+
+func (t selectText) text() string {
+	if t.Selected == t.empty {
+		return ""
+	}
+	return t.Selected
+}
+
+func (t selectText) setText(v string) {
+	if v == "" {
+		v = t.empty
+	}
+	t.SetSelected(v)
+}
+
+// checkText is a check box: "true" or "false".
+type checkText struct{ *widget.Check }
+
+func (t checkText) text() string     { return strconv.FormatBool(t.Checked) }
+func (t checkText) setText(v string) { t.SetChecked(v == "true") }
 
 // secretPlace says where the profile's secrets are kept.
 func secretPlace(p store.Profile) string {
@@ -215,74 +247,19 @@ func locationName(l store.Location) string {
 	return string(l)
 }
 
-func paramsText(p map[string][]string) string {
-	var lines []string
-	for _, k := range slices.Sorted(maps.Keys(p)) {
-		for _, v := range p[k] {
-			lines = append(lines, k+"="+v)
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
-// profile builds a profile from the fields; field-level parse problems are
-// returned as issues too.
+// profile builds a profile from the fields; a value a setting cannot read
+// is returned as an issue of its field.
 func (e *editor) profile() (store.Profile, store.Issues) {
 	p := e.orig.Clone()
 	var extra store.Issues
 	p.Name = strings.TrimSpace(e.name.Text)
-	p.Issuer = strings.TrimSpace(e.issuer.Text)
-	p.ClientID = strings.TrimSpace(e.clientID.Text)
-	p.AuthMethod = e.method.Selected
-	if p.AuthMethod == authAutomatic {
-		p.AuthMethod = ""
+	for _, f := range settings.Fields {
+		if w := e.settings[f.Key]; w != nil {
+			if err := f.SetText(&p.Settings, w.text()); err != nil {
+				extra = append(extra, store.Issue{Field: f.Key, Severity: store.SeverityError, Message: err.Error()})
+			}
+		}
 	}
-	p.Scopes = strings.Fields(e.scopes.Text)
-	p.Audience = strings.TrimSpace(e.audience.Text)
-	p.Resources = strings.Fields(e.resource.Text)
-	p.Params = nil
-	for _, line := range strings.Split(e.params.Text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			extra = append(extra, store.Issue{Field: store.FieldParams, Severity: store.SeverityError,
-				Message: fmt.Sprintf("%q is not name=value", line)})
-			continue
-		}
-		if p.Params == nil {
-			p.Params = map[string][]string{}
-		}
-		k = strings.TrimSpace(k)
-		p.Params[k] = append(p.Params[k], strings.TrimSpace(v))
-	}
-	p.RedirectHost = e.host.Selected
-	p.RedirectPort = 0
-	if t := strings.TrimSpace(e.port.Text); t != "" {
-		n, err := strconv.Atoi(t)
-		if err != nil {
-			extra = append(extra, store.Issue{Field: store.FieldRedirectPort, Severity: store.SeverityError,
-				Message: "The port must be a number (0 picks a free port)."})
-		}
-		p.RedirectPort = n
-	}
-	p.RedirectPath = strings.TrimSpace(e.path.Text)
-	p.CAFile = strings.TrimSpace(e.caFile.Text)
-	p.Insecure = e.insecure.Checked
-	p.Skew = 0
-	if t := strings.TrimSpace(e.skew.Text); t != "" {
-		d, err := time.ParseDuration(t)
-		if err != nil {
-			extra = append(extra, store.Issue{Field: store.FieldSkew, Severity: store.SeverityError,
-				Message: "Write the skew as a duration such as 60s or 2m."})
-		}
-		p.Skew = store.Duration(d)
-	}
-	g := func(n string) string { return strings.TrimSpace(e.endpts[n].Text) }
-	p.Endpoints = store.Endpoints{Authorization: g("authorization"), Token: g("token"), Introspection: g("introspection"),
-		Revocation: g("revocation"), UserInfo: g("userinfo"), DeviceAuthorization: g("device_authorization"), JWKS: g("jwks")}
 	return p, append(extra, p.Validate()...)
 }
 
@@ -331,11 +308,11 @@ func issueText(is store.Issue) string {
 func redirectURI(p store.Profile) string {
 	host := p.RedirectHost
 	if host == "" {
-		host = store.DefaultRedirectHost
+		host = settings.DefaultRedirectHost
 	}
 	path := p.RedirectPath
 	if path == "" {
-		path = "/callback"
+		path = settings.DefaultRedirectPath
 	}
 	if p.RedirectPort == 0 {
 		return "http://" + host + path + "   (any port: RFC 8252 §7.3)"
@@ -408,8 +385,8 @@ func (e *editor) onDiscover() {
 		e.lint.SetText("Type the issuer URL first.")
 		return
 	}
-	cfg := flows.ConfigFromProfile(p, store.Credentials{})
-	cfg.Endpoints = flows.Endpoints{}
+	cfg := flows.Config{Settings: p.Settings}
+	cfg.Endpoints = settings.Endpoints{}
 	e.lint.SetText("Discovering…")
 	tr := e.w.transcriptOf(e.w.cur)
 	e.w.run(nil, "Discovering "+p.Issuer, func(ctx context.Context) (func(), error) {
@@ -428,9 +405,9 @@ func (e *editor) onDiscover() {
 
 func (e *editor) fillDiscovery(d *flows.Discovery, mismatch error) {
 	if mismatch == nil {
-		for n, v := range endpointFields(store.Endpoints(d.Endpoints)) {
-			if e.endpts[n].Text == "" {
-				e.endpts[n].SetText(v)
+		for _, ep := range settings.EndpointList {
+			if en := e.endpts[ep.Name]; en.Text == "" {
+				en.SetText(ep.Get(d.Endpoints))
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 	"time"
@@ -106,7 +107,7 @@ func TestDiscoverFillsEndpoints(t *testing.T) {
 // and the window size, and a new window restores the profile.
 func TestRemembersLastProfileAndSize(t *testing.T) {
 	st := testStore(t)
-	if _, err := st.Create(store.Profile{Name: "Work", Issuer: "https://idp.example.com", ClientID: "app"}); err != nil {
+	if _, err := st.Create(store.Profile{Name: "Work", Settings: settings.Settings{Issuer: "https://idp.example.com", ClientID: "app"}}); err != nil {
 		t.Fatal(err)
 	}
 	w := newTestWindow(t, st)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func overlayRadio(t *testing.T, w *window, option string) *widget.RadioGroup {
 func importFixture(t *testing.T) (*store.Store, *store.Bundle) {
 	t.Helper()
 	st := testStore(t)
-	p := store.Profile{Name: "Corp", Issuer: "https://corp.example.com", ClientID: "corp-app", RedirectHost: "127.0.0.1"}
+	p := store.Profile{Name: "Corp", Settings: settings.Settings{Issuer: "https://corp.example.com", ClientID: "corp-app", RedirectHost: "127.0.0.1"}}
 	if _, err := st.Create(p); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestImportWithoutQuestionsWhenNothingToDecide(t *testing.T) {
 	st := testStore(t)
 	w := newTestWindow(t, st)
 	b := &store.Bundle{Profiles: []store.BundleProfile{{Profile: store.Profile{Name: "Solo",
-		Issuer: "https://solo.example.com", ClientID: "solo", RedirectHost: "127.0.0.1"}}}}
+		Settings: settings.Settings{Issuer: "https://solo.example.com", ClientID: "solo", RedirectHost: "127.0.0.1"}}}}}
 	w.confirmImport("export.json", b, st.Conflicts(b))
 	if top := w.win.Canvas().Overlays().Top(); top != nil {
 		t.Fatalf("a dialog is shown with no secrets and no name conflicts")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"io"
 	"strings"
 
@@ -284,12 +285,12 @@ func (p *pastePanel) keyOptions(ctx context.Context, opts *token.Options, raw, m
 		if iss == "" {
 			return errors.New("the token has no iss claim: type the issuer URL in the key box, or choose another way to verify")
 		}
-		return p.remoteKeys(ctx, opts, flows.Config{Issuer: iss})
+		return p.remoteKeys(ctx, opts, flows.Config{Settings: settings.Settings{Issuer: iss}})
 	case verifyJWKSURL:
 		if key == "" {
 			return errors.New("type the JWKS URL in the key box")
 		}
-		return p.remoteKeys(ctx, opts, flows.Config{Endpoints: flows.Endpoints{JWKS: key}})
+		return p.remoteKeys(ctx, opts, flows.Config{Settings: settings.Settings{Endpoints: settings.Endpoints{JWKS: key}}})
 	case verifyKey:
 		ks, err := parseKeyText([]byte(key), from)
 		if err != nil {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"sync"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
@@ -115,8 +116,7 @@ func (w *window) m2mClientFor(s *session) (*flows.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := flows.Config{Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID, ClientSecret: demoidp.M2MClientSecret,
-		AuthMethod: flows.AuthSecretBasic, Scopes: []string{"api.read"}}
+	cfg := flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID, AuthMethod: settings.AuthSecretBasic, Scopes: []string{"api.read"}}, ClientSecret: demoidp.M2MClientSecret}
 	return flows.NewClient(cfg, w.clientOptions(s)...)
 }
 
@@ -130,7 +130,7 @@ func (w *window) deviceClientFor(s *session) (*flows.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := flows.Config{Issuer: srv.Issuer(), ClientID: demoidp.NativeClientID, AuthMethod: flows.AuthNone, Scopes: demoScopes}
+	cfg := flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.NativeClientID, AuthMethod: settings.AuthNone, Scopes: demoScopes}}
 	return flows.NewClient(cfg, w.clientOptions(s)...)
 }
 
@@ -140,8 +140,7 @@ func (w *window) configFor(s *session) (flows.Config, error) {
 		if err != nil {
 			return flows.Config{}, err
 		}
-		return flows.Config{Issuer: srv.Issuer(), ClientID: demoidp.WebClientID, ClientSecret: demoidp.WebClientSecret,
-			AuthMethod: flows.AuthSecretBasic, Scopes: demoScopes}, nil
+		return flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.WebClientID, AuthMethod: settings.AuthSecretBasic, Scopes: demoScopes}, ClientSecret: demoidp.WebClientSecret}, nil
 	}
 	st, err := w.profiles()
 	if err != nil {
@@ -151,7 +150,7 @@ func (w *window) configFor(s *session) (flows.Config, error) {
 	if err != nil {
 		return flows.Config{}, fmt.Errorf("could not read the secrets of profile %q: %w", s.name, err)
 	}
-	return flows.ConfigFromProfile(s.profile, creds), nil
+	return flows.Config{Settings: s.profile.Settings, ClientSecret: creds.ClientSecret, PrivateKey: creds.PrivateKey}, nil
 }
 
 // tokenOf returns the inspected token of a result, nil-safe.

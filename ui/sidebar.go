@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -134,7 +135,7 @@ func (s *sidebar) onAdd() {
 	w.cur = newSession("", false, store.Profile{})
 	w.title.SetText("New profile")
 	w.setTabContent(tabProfile, w.editorView().content)
-	w.editor.load(store.Profile{Name: "New profile", RedirectHost: "127.0.0.1"}, true)
+	w.editor.load(store.Profile{Name: "New profile", Settings: settings.Settings{RedirectHost: "127.0.0.1"}}, true)
 	w.render()
 	w.selectTab(tabProfile)
 }

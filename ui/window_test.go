@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -197,8 +198,7 @@ func TestErrorShownInWindow(t *testing.T) {
 	}
 	defer srv.Close()
 	st := testStore(t)
-	p, err := st.Create(store.Profile{Name: "m2m", Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID,
-		AuthMethod: store.AuthClientSecretBasic})
+	p, err := st.Create(store.Profile{Name: "m2m", Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID, AuthMethod: settings.AuthSecretBasic}})
 	if err != nil {
 		t.Fatal(err)
 	}
