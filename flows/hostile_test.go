@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -65,9 +66,9 @@ func TestHostileRedirectsCarryNothing(t *testing.T) {
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	for _, status := range []int{http.StatusTemporaryRedirect, http.StatusPermanentRedirect, http.StatusFound} {
 		for _, auth := range []Config{
-			{AuthMethod: AuthSecretBasic, ClientSecret: "s3cret-basic"},
-			{AuthMethod: AuthSecretPost, ClientSecret: "s3cret-post"},
-			{AuthMethod: AuthPrivateKeyJWT, PrivateKey: keyPEM},
+			{Settings: settings.Settings{AuthMethod: settings.AuthSecretBasic}, ClientSecret: "s3cret-basic"},
+			{Settings: settings.Settings{AuthMethod: settings.AuthSecretPost}, ClientSecret: "s3cret-post"},
+			{Settings: settings.Settings{AuthMethod: settings.AuthPrivateKeyJWT}, PrivateKey: keyPEM},
 		} {
 			t.Run(http.StatusText(status)+"/"+string(auth.AuthMethod), func(t *testing.T) {
 				evil := newRecordingServer(t)
@@ -77,7 +78,7 @@ func TestHostileRedirectsCarryNothing(t *testing.T) {
 				defer idp.Close()
 				cfg := auth
 				cfg.Issuer, cfg.ClientID = idp.URL, "cli"
-				cfg.Endpoints = Endpoints{Token: idp.URL + "/token", Introspection: idp.URL + "/introspect", Revocation: idp.URL + "/revoke",
+				cfg.Endpoints = settings.Endpoints{Token: idp.URL + "/token", Introspection: idp.URL + "/introspect", Revocation: idp.URL + "/revoke",
 					UserInfo: idp.URL + "/userinfo", DeviceAuthorization: idp.URL + "/device", JWKS: idp.URL + "/jwks"}
 				c, err := NewClient(cfg, WithJWKSCache(NewJWKSCache(nil)))
 				if err != nil {
@@ -191,7 +192,7 @@ func TestSameOriginRedirects(t *testing.T) {
 		"too many":      {loop.URL + "/jwks", "more than 5 redirects"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := newTestClient(t, f, Config{Insecure: true, Endpoints: Endpoints{JWKS: tt.url}})
+			c := newTestClient(t, f, Config{Settings: settings.Settings{Insecure: true, Endpoints: settings.Endpoints{JWKS: tt.url}}})
 			ks, _ := c.KeySource(context.Background())
 			_, err := ks.Lookup(context.Background(), "")
 			var re *RedirectError
@@ -311,7 +312,7 @@ func TestFetchedHMACKeyNeverVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := NewClient(Config{Endpoints: Endpoints{JWKS: jwks.URL}}, WithJWKSCache(NewJWKSCache(nil)))
+	c, err := NewClient(Config{Settings: settings.Settings{Endpoints: settings.Endpoints{JWKS: jwks.URL}}}, WithJWKSCache(NewJWKSCache(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
