@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 

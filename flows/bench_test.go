@@ -2,8 +2,9 @@ package flows
 
 import (
 	"context"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"testing"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // BenchmarkInspectTokenResponse is the purely local part of a login's end:

@@ -3,13 +3,13 @@ package flows_test
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 

@@ -3,7 +3,6 @@ package flows_test
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 

@@ -3,11 +3,12 @@ package flows
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 func TestDiscovery(t *testing.T) {

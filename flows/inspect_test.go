@@ -2,10 +2,10 @@ package flows
 
 import (
 	"context"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"context"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"strings"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 

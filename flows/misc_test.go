@@ -3,13 +3,14 @@ package flows
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 func TestDevicePolling(t *testing.T) {

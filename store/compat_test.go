@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // TestLoadsTodaysFile loads a profiles.json written by the code of

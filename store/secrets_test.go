@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // noBus is the error go-keyring returns on a Linux box without a session

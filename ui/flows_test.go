@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 	"github.com/tokeninspector/tokeninspector/token"
 )

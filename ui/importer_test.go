@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 )
 

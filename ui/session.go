@@ -3,11 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"sync"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 	"github.com/tokeninspector/tokeninspector/token"
 )

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 )
 

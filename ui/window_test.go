@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 	"github.com/zalando/go-keyring"
 )
