@@ -18,7 +18,6 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
-	"golang.org/x/oauth2"
 
 	"github.com/tokeninspector/tokeninspector/settings"
 )
@@ -125,36 +124,6 @@ func (a *clientAuth) assertion(aud string) (string, error) {
 		return "", fmt.Errorf("sign client assertion: %w", err)
 	}
 	return s, nil
-}
-
-// oauth2Style maps the method onto x/oauth2's AuthStyle; the JWT methods send
-// client_id in the form and add the assertion through assertionParams.
-func (a *clientAuth) oauth2Style() oauth2.AuthStyle {
-	if a.method == settings.AuthSecretBasic {
-		return oauth2.AuthStyleInHeader
-	}
-	return oauth2.AuthStyleInParams
-}
-
-// oauth2Secret is the secret x/oauth2 may send itself (basic and post only).
-func (a *clientAuth) oauth2Secret() string {
-	if a.method == settings.AuthSecretBasic || a.method == settings.AuthSecretPost {
-		return a.secret
-	}
-	return ""
-}
-
-// assertionParams returns the client assertion parameters for aud, or nil
-// for the methods that do not use one.
-func (a *clientAuth) assertionParams(aud string) (url.Values, error) {
-	if a.method != settings.AuthPrivateKeyJWT && a.method != settings.AuthSecretJWT {
-		return nil, nil
-	}
-	jwt, err := a.assertion(aud)
-	if err != nil {
-		return nil, err
-	}
-	return url.Values{"client_assertion_type": {AssertionType}, "client_assertion": {jwt}}, nil
 }
 
 // newKeySigner parses a PEM private key (PKCS#8, PKCS#1, SEC 1) or a private

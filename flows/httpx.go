@@ -79,9 +79,6 @@ func checkRedirect(next *http.Request, via []*http.Request) error {
 	if next.Response != nil {
 		err.Status = next.Response.StatusCode
 	}
-	if c, ok := first.Context().Value(captureKey).(*capture); ok {
-		c.redirect = err // x/oauth2 flattens the error it gets; keep ours
-	}
 	return err
 }
 
@@ -141,7 +138,7 @@ func loadCAFile(path string) (*x509.CertPool, error) {
 
 // recorder is the transport of every profile client: it reads each response
 // body eagerly up to MaxResponseBytes (failing past that), records the
-// exchange, and hands the body to a capture slot in the request context.
+// exchange, and hands the body on.
 type recorder struct {
 	base       http.RoundTripper
 	transcript *Transcript
@@ -150,28 +147,11 @@ type recorder struct {
 
 type ctxKey int
 
-const (
-	endpointKey ctxKey = iota
-	captureKey
-)
+const endpointKey ctxKey = 0
 
 // withEndpoint names the endpoint of the requests made with ctx.
 func withEndpoint(ctx context.Context, name string) context.Context {
 	return context.WithValue(ctx, endpointKey, name)
-}
-
-// capture receives the raw response of a request made through a library
-// (x/oauth2) that does not hand it back.
-type capture struct {
-	status   int
-	header   http.Header
-	body     []byte
-	redirect *RedirectError // a redirect refused by checkRedirect
-}
-
-func withCapture(ctx context.Context) (context.Context, *capture) {
-	c := &capture{}
-	return context.WithValue(ctx, captureKey, c), c
 }
 
 func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -206,9 +186,6 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.transcript.Add(x)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
-	if c, ok := req.Context().Value(captureKey).(*capture); ok {
-		c.status, c.header, c.body = resp.StatusCode, resp.Header, body
-	}
 	return resp, nil
 }
 

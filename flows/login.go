@@ -74,7 +74,7 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	conf := c.oauth2Config(authURL, tokenURL, lb.redirectURI)
+	conf := c.oauth2Config(authURL, lb.redirectURI)
 	if len(conf.Scopes) == 0 {
 		// Without scopes this would be a bare OAuth login with no ID token;
 		// ask for an OpenID Connect one (OIDC Core 3.1.2.1: scope must contain openid).
@@ -94,7 +94,7 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	if opts.OnCallback != nil {
 		opts.OnCallback()
 	}
-	raw, err := c.exchange(lctx, conf, code, sec.verifier)
+	raw, err := c.exchange(lctx, tokenURL, lb.redirectURI, code, sec.verifier)
 	if err != nil {
 		return nil, fmt.Errorf("login: exchange the code: %w", annotate(err, "authorization_code", lb.redirectURI))
 	}

@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"github.com/tokeninspector/tokeninspector/settings"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -41,6 +41,13 @@ func TestLoginFakeIdP(t *testing.T) {
 	}
 	if f.jwksCount() != 1 {
 		t.Errorf("JWKS fetched %d times; want 1", f.jwksCount())
+	}
+	// RFC 8707 §2.2: the code exchange carries every resource indicator.
+	f.mu.Lock()
+	form := f.lastForm
+	f.mu.Unlock()
+	if got := form["resource"]; len(got) != 2 || got[0] != "https://api.a" || got[1] != "https://api.b" {
+		t.Errorf("token request resources = %q; want both", got)
 	}
 	if got := res.IDToken.Report.Signature.Skipped; len(got) != 1 {
 		t.Errorf("skipped keys = %v; want the one unusable key", got)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/tokeninspector/tokeninspector/token"
 )
@@ -76,66 +75,25 @@ func (in *Inspected) MarshalJSON() ([]byte, error) {
 	return json.Marshal(in.Report)
 }
 
-// oauth2Config is the x/oauth2 view of the client.
-func (c *Client) oauth2Config(authURL, tokenURL, redirect string) *oauth2.Config {
+// oauth2Config is the x/oauth2 view of the client, for the authorization
+// request and PKCE; token requests go through tokenRequest.
+func (c *Client) oauth2Config(authURL, redirect string) *oauth2.Config {
 	return &oauth2.Config{
-		ClientID:     c.cfg.ClientID,
-		ClientSecret: c.auth.oauth2Secret(),
-		Endpoint:     oauth2.Endpoint{AuthURL: authURL, TokenURL: tokenURL, AuthStyle: c.auth.oauth2Style()},
-		RedirectURL:  redirect,
-		Scopes:       c.cfg.Scopes,
+		ClientID:    c.cfg.ClientID,
+		Endpoint:    oauth2.Endpoint{AuthURL: authURL},
+		RedirectURL: redirect,
+		Scopes:      c.cfg.Scopes,
 	}
-}
-
-// oauth2Context makes x/oauth2 use the profile's client and captures the raw answer.
-func (c *Client) oauth2Context(ctx context.Context, endpoint string) (context.Context, *capture) {
-	ctx = context.WithValue(withEndpoint(ctx, endpoint), oauth2.HTTPClient, c.hc)
-	return withCapture(ctx)
 }
 
 // exchange redeems an authorization code (RFC 6749 §4.1.3) with the PKCE
-// verifier (RFC 7636 §4.5).
-func (c *Client) exchange(ctx context.Context, conf *oauth2.Config, code, verifier string) (map[string]any, error) {
-	opts := []oauth2.AuthCodeOption{oauth2.VerifierOption(verifier)}
-	if len(c.cfg.Resources) == 1 {
-		// RFC 8707 §2.2; with several, the authorization request carried them.
-		opts = append(opts, oauth2.SetAuthURLParam("resource", c.cfg.Resources[0]))
+// verifier (RFC 7636 §4.5) and every resource indicator (RFC 8707 §2.2).
+func (c *Client) exchange(ctx context.Context, tokenURL, redirectURI, code, verifier string) (map[string]any, error) {
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirectURI}, "code_verifier": {verifier}}
+	if len(c.cfg.Resources) > 0 {
+		form["resource"] = c.cfg.Resources
 	}
-	extra, err := c.auth.assertionParams(conf.Endpoint.TokenURL)
-	if err != nil {
-		return nil, err
-	}
-	for k := range extra {
-		opts = append(opts, oauth2.SetAuthURLParam(k, extra.Get(k)))
-	}
-	octx, cp := c.oauth2Context(ctx, "token")
-	_, err = conf.Exchange(octx, code, opts...)
-	return c.oauth2Answer("token", conf.Endpoint.TokenURL, err, cp)
-}
-
-// oauth2Answer turns what x/oauth2 did into the raw response or a clear error.
-func (c *Client) oauth2Answer(endpoint, u string, err error, cp *capture) (map[string]any, error) {
-	if err == nil {
-		return parseObject(cp.body)
-	}
-	if cp.redirect != nil {
-		return nil, cp.redirect
-	}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.ErrorCode != "" {
-		return nil, &OAuthError{Code: re.ErrorCode, Description: re.ErrorDescription, URI: re.ErrorURI, Status: re.Response.StatusCode, Endpoint: endpoint}
-	}
-	if cp.status == 0 {
-		return nil, transportError(endpoint, u, err)
-	}
-	obj, derr := decodeObject(endpoint, u, cp.status, cp.header, cp.body)
-	if derr != nil {
-		return nil, derr
-	}
-	if _, ok := obj["access_token"].(string); !ok {
-		return nil, &ResponseError{Endpoint: endpoint, URL: u, Status: cp.status, Err: errors.New("the token response has no access_token")}
-	}
-	return nil, fmt.Errorf("%s endpoint %s: %w", endpoint, u, err)
+	return c.tokenRequest(ctx, tokenURL, form)
 }
 
 // Refresh redeems a refresh token (RFC 6749 §6). original is the result the
@@ -151,18 +109,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string, original *Res
 	if err != nil {
 		return nil, err
 	}
-	var raw map[string]any
-	if c.auth.signer != nil {
-		// x/oauth2's TokenSource cannot add a per-request client assertion
-		// (RFC 7523), so the JWT methods post the grant themselves.
-		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
-		raw, err = c.tokenRequest(ctx, tokenURL, form)
-	} else {
-		conf := c.oauth2Config("", tokenURL, "")
-		octx, cp := c.oauth2Context(ctx, "token")
-		_, err = conf.TokenSource(octx, &oauth2.Token{RefreshToken: refreshToken, Expiry: c.now().Add(-time.Hour)}).Token()
-		raw, err = c.oauth2Answer("token", tokenURL, err, cp)
-	}
+	raw, err := c.tokenRequest(ctx, tokenURL, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}})
 	if err != nil {
 		return nil, fmt.Errorf("refresh: %w", annotate(err, "refresh_token", ""))
 	}
@@ -175,35 +122,27 @@ func (c *Client) ClientCredentials(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	params := url.Values{}
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(c.cfg.Scopes) > 0 {
+		form.Set("scope", strings.Join(c.cfg.Scopes, " "))
+	}
 	if c.cfg.Audience != "" {
-		params.Set("audience", c.cfg.Audience)
+		form.Set("audience", c.cfg.Audience)
 	}
 	if len(c.cfg.Resources) > 0 {
-		params["resource"] = c.cfg.Resources
+		form["resource"] = c.cfg.Resources // RFC 8707 §2: one parameter per resource
 	}
-	extra, err := c.auth.assertionParams(tokenURL)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range extra {
-		params[k] = v
-	}
-	conf := clientcredentials.Config{
-		ClientID: c.cfg.ClientID, ClientSecret: c.auth.oauth2Secret(), TokenURL: tokenURL,
-		Scopes: c.cfg.Scopes, EndpointParams: params, AuthStyle: c.auth.oauth2Style(),
-	}
-	octx, cp := c.oauth2Context(ctx, "token")
-	_, err = conf.Token(octx)
-	raw, err := c.oauth2Answer("token", tokenURL, err, cp)
+	raw, err := c.tokenRequest(ctx, tokenURL, form)
 	if err != nil {
 		return nil, fmt.Errorf("client credentials: %w", annotate(err, "client_credentials", ""))
 	}
 	return c.result(ctx, "client_credentials", raw, resultExtra{}), nil
 }
 
-// tokenRequest posts a grant to the token endpoint with client
-// authentication and returns the raw token response.
+// tokenRequest is the one path of every grant to the token endpoint
+// (RFC 6749 §3.2): it posts the form with the client's authentication (a
+// fresh assertion each time for the JWT methods, RFC 7523) and returns the
+// raw token response, or an *OAuthError (RFC 6749 §5.2) or *ResponseError.
 func (c *Client) tokenRequest(ctx context.Context, tokenURL string, form url.Values) (map[string]any, error) {
 	resp, body, err := c.post(ctx, "token", tokenURL, form, true)
 	if err != nil {
