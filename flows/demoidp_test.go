@@ -257,8 +257,7 @@ func BenchmarkLoginClientSide(b *testing.B) {
 // invalid_grant the explanation calls a revoked or reused refresh token.
 func TestDemoIdPRefreshTokenByHint(t *testing.T) {
 	s := startIdP(t)
-	c := demoClient(t, s, flows.Config{ClientID: demoidp.WebClientID, ClientSecret: demoidp.WebClientSecret,
-		Scopes: []string{"openid", "offline_access"}}, nil)
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.WebClientID, Scopes: []string{"openid", "offline_access"}}, ClientSecret: demoidp.WebClientSecret}, nil)
 	ctx := context.Background()
 	res, err := c.Login(ctx, flows.LoginOptions{})
 	if err != nil {
