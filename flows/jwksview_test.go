@@ -20,6 +20,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -161,7 +162,7 @@ func TestJWKSSnapshotKeysAndRotation(t *testing.T) {
 // the jwks_uri is known, without fetching anything itself.
 func TestClientJWKSSnapshot(t *testing.T) {
 	f := newFakeIdP(t)
-	c, err := NewClient(Config{Issuer: f.issuer(), ClientID: "cli"}, WithJWKSCache(NewJWKSCache(nil)))
+	c, err := NewClient(Config{Settings: settings.Settings{Issuer: f.issuer(), ClientID: "cli"}}, WithJWKSCache(NewJWKSCache(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // TestLifetimes: exp claims win; an opaque access token uses expires_in, an
@@ -24,7 +26,7 @@ func TestLifetimes(t *testing.T) {
 		}
 		writeJSONResp(w, 200, resp)
 	})
-	c, err := NewClient(Config{Issuer: f.issuer(), ClientID: "cli"}, WithClock(clock.now), WithJWKSCache(NewJWKSCache(clock.now)))
+	c, err := NewClient(Config{Settings: settings.Settings{Issuer: f.issuer(), ClientID: "cli"}}, WithClock(clock.now), WithJWKSCache(NewJWKSCache(clock.now)))
 	if err != nil {
 		t.Fatal(err)
 	}
