@@ -28,6 +28,7 @@ type sidebar struct {
 	profiles []store.Profile
 	list     *widget.List
 	dup, del *widget.Button
+	about    *widget.Button // opens the About dialog
 	content  fyne.CanvasObject
 }
 
@@ -63,7 +64,10 @@ func newSidebar(w *window) *sidebar {
 	exp := widget.NewButton("Export…", s.onExport)
 	s.dup.Disable()
 	s.del.Disable()
-	header := widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.about = widget.NewButtonWithIcon("", theme.InfoIcon(), func() { showAbout(w.app, w.win) })
+	s.about.Importance = widget.LowImportance
+	header := container.NewBorder(nil, nil, nil, s.about, title)
 	bar := container.NewVBox(container.NewGridWithColumns(3, add, s.dup, s.del), container.NewGridWithColumns(2, imp, exp))
 	s.content = container.NewBorder(header, bar, nil, nil, s.list)
 	s.list.Select(entryDemo)
