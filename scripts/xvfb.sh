@@ -1,12 +1,15 @@
 # Sourced by smoke.sh, screenshots.sh and perf-ui.sh.
 # start_xvfb LOG: starts Xvfb (1280x800x24) on a free display that Xvfb picks
-# itself (-displayfd, so parallel runs never collide), waits until it
+# itself (-displayfd, so parallel runs never collide), with -noreset (by
+# default the server resets each time its last client disconnects, and a
+# client connecting during a reset is dropped: "unable to open display" in
+# about 1 of 30 starts after an xdotool call), waits until it
 # answers, and sets d (the display number) and xvfb_pid. Returns 1, with
 # Xvfb's log on stderr, when it does not start.
 start_xvfb() {
 	local log=$1 dfile
 	dfile=$(mktemp)
-	Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$dfile" >"$log" 2>&1 &
+	Xvfb -displayfd 3 -noreset -screen 0 1280x800x24 -nolisten tcp 3>"$dfile" >"$log" 2>&1 &
 	xvfb_pid=$!
 	d=
 	for _ in $(seq 100); do
