@@ -36,12 +36,14 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 var jweNames = []string{"header", "encrypted_key", "iv", "ciphertext", "tag"}
 
 // cleanToken strips what people paste around a token: surrounding
-// whitespace, quotes, a "Bearer " prefix and line breaks inside.
-func cleanToken(raw string) string {
+// whitespace, quotes, a "Bearer " prefix and line breaks inside (with the
+// indentation around them). spaced is true when spaces remain inside a line:
+// that is text, not a token, and is never squeezed into one.
+func cleanToken(raw string) (s string, spaced bool) {
 	if isCompactClean(raw) {
-		return raw
+		return raw, false
 	}
-	s := strings.TrimSpace(raw)
+	s = strings.TrimSpace(raw)
 	for {
 		before := s
 		if len(s) >= 2 && (s[0] == '"' || s[0] == '\'' || s[0] == '`') && s[len(s)-1] == s[0] {
@@ -54,16 +56,16 @@ func cleanToken(raw string) string {
 			break
 		}
 	}
-	if strings.ContainsAny(s, " \t\r\n\\") {
-		s = strings.Map(func(r rune) rune {
-			switch r {
-			case ' ', '\t', '\r', '\n', '\\':
-				return -1
-			}
-			return r
-		}, s)
+	if !strings.ContainsAny(s, " \t\r\n\\") {
+		return s, false
 	}
-	return s
+	lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		spaced = spaced || strings.ContainsAny(l, " \t")
+		lines[i] = strings.ReplaceAll(l, "\\", "")
+	}
+	return strings.Join(lines, ""), spaced
 }
 
 // isCompactClean reports whether raw holds only base64url characters and

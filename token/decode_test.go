@@ -231,3 +231,23 @@ func TestUnknownClaims(t *testing.T) {
 		t.Fatalf("unknown claims %v", r.UnknownClaims)
 	}
 }
+
+// TestTextWithSpacesIsNotAToken: words are an error, never squeezed into
+// an opaque token or a JWT.
+func TestTextWithSpacesIsNotAToken(t *testing.T) {
+	for name, in := range map[string]string{
+		"sentence":           "this is not a token",
+		"spaced JWT":         rfc7515A1Token[:40] + " " + rfc7515A1Token[40:],
+		"two tokens":         rfc7515A1Token + " " + rfc7515A1Token,
+		"tab inside a line":  "abc\tdef",
+		"quoted with spaces": `"hello world"`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := Inspect(context.Background(), in, Options{})
+			var de *DecodeError
+			if !errors.As(err, &de) || !strings.Contains(de.Reason, "contains spaces") {
+				t.Fatalf("Inspect(%q) = %+v, %v; want a decode error about spaces", in, r, err)
+			}
+		})
+	}
+}

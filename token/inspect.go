@@ -74,9 +74,12 @@ var commonValues = func() map[string]string {
 // breaks), then verifies, checks and lints it. Opaque tokens return a Report
 // with Kind "opaque" and a nil error. A broken JWT returns a *DecodeError.
 func Inspect(ctx context.Context, raw string, opts Options) (*Report, error) {
-	s := cleanToken(raw)
+	s, spaced := cleanToken(raw)
 	if s == "" {
 		return nil, &DecodeError{Segment: "token", Index: -1, Reason: "the input is empty: paste a JWT (eyJ...) or an opaque token"}
+	}
+	if spaced {
+		return nil, &DecodeError{Segment: "token", Index: -1, Reason: "the text contains spaces, so it is not a token: paste the token alone (quotes, \"Bearer \" and line breaks are fine)"}
 	}
 	now := opts.now()
 	r := &Report{

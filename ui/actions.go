@@ -17,7 +17,8 @@ import (
 type actionBar struct {
 	w                                            *window
 	login, refresh, introspect, revoke, userinfo *widget.Button
-	clientCreds, device, cancel                  *widget.Button
+	clientCreds, device, cancel                  *widget.Button // clientCreds and device are offered by more
+	more                                         *widget.Button
 	content                                      fyne.CanvasObject
 }
 
@@ -32,8 +33,39 @@ func newActionBar(w *window) *actionBar {
 	b.clientCreds = widget.NewButtonWithIcon("Client credentials", theme.ComputerIcon(), w.onClientCredentials)
 	b.device = widget.NewButtonWithIcon("Device login", theme.MailSendIcon(), w.onDevice)
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), w.onCancel)
-	b.content = container.NewHBox(b.login, b.refresh, b.introspect, b.revoke, b.userinfo, b.clientCreds, b.device, b.cancel)
+	b.cancel.Hide() // shown on the status line while something can be cancelled
+	b.more = widget.NewButtonWithIcon("More", theme.MoreVerticalIcon(), b.showMore)
+	// The buttons wrap onto a second row when the window is narrow.
+	b.content = container.New(&wrapLayout{}, b.login, b.refresh, b.introspect, b.revoke, b.userinfo, b.more)
 	return b
+}
+
+// buttons are the buttons on the bar, in order (the rarer grants are in
+// the More menu).
+func (b *actionBar) buttons() []*widget.Button {
+	return []*widget.Button{b.login, b.refresh, b.introspect, b.revoke, b.userinfo, b.more, b.cancel}
+}
+
+// moreItems are the actions of the More menu: each is enabled when its
+// button is.
+func (b *actionBar) moreItems() []*fyne.MenuItem {
+	var items []*fyne.MenuItem
+	for _, btn := range []*widget.Button{b.clientCreds, b.device} {
+		it := fyne.NewMenuItem(btn.Text, btn.OnTapped)
+		it.Icon = btn.Icon
+		it.Disabled = btn.Disabled()
+		items = append(items, it)
+	}
+	return items
+}
+
+// showMore pops the More menu up under its button.
+func (b *actionBar) showMore() {
+	c := fyne.CurrentApp().Driver().CanvasForObject(b.more)
+	if c == nil {
+		return
+	}
+	widget.ShowPopUpMenuAtRelativePosition(fyne.NewMenu("", b.moreItems()...), c, fyne.NewPos(0, b.more.Size().Height), b.more)
 }
 
 // update enables each button only when its action can work now.
@@ -62,7 +94,10 @@ func (b *actionBar) update() {
 	set(b.userinfo, ready && has("access") && endpoint(ep.UserInfo))
 	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
 	set(b.device, ready && endpoint(ep.DeviceAuthorization))
-	set(b.cancel, busy || (s == nil && b.w.paste != nil && b.w.paste.running()))
+	set(b.more, !b.clientCreds.Disabled() || !b.device.Disabled())
+	canCancel := busy || (s == nil && b.w.paste != nil && b.w.paste.running())
+	set(b.cancel, canCancel)
+	show(b.cancel, canCancel)
 }
 
 func (w *window) onLogin() {
@@ -264,4 +299,17 @@ func (w *window) setResult(s *session, res *flows.Result, refreshed bool) {
 	} else {
 		w.selectTab(tabAccess)
 	}
+}
+
+// openAgain opens the URL a flow waits on in the browser again (the first
+// try showed nothing); it was checked when the flow first opened it.
+func (w *window) openAgain(u string) {
+	if u == "" {
+		return
+	}
+	go func() {
+		if err := w.d.browser(context.Background(), u); err != nil {
+			fyne.Do(func() { w.status.notice("The browser did not open (" + err.Error() + "): use Copy URL and paste it in a browser.") })
+		}
+	}()
 }

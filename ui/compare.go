@@ -29,6 +29,8 @@ type verdictPanel struct {
 func newVerdictPanel() *verdictPanel {
 	p := &verdictPanel{localIcon: widget.NewIcon(nil), remoteIcon: widget.NewIcon(nil),
 		local: widget.NewLabel(""), remote: widget.NewLabel(""), sum: widget.NewLabel("")}
+	p.local.Truncation = fyne.TextTruncateEllipsis
+	p.remote.Truncation = fyne.TextTruncateEllipsis
 	p.sum.Wrapping = fyne.TextWrapWord
 	p.sum.TextStyle.Bold = true
 	p.content = container.NewVBox(

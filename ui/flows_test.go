@@ -34,8 +34,8 @@ func TestCancelLogin(t *testing.T) {
 	// only read after it ends (w.wait), except the cancel func set before.
 	w.onCancel()
 	w.wait()
-	if got := w.status.errorText(); !strings.Contains(got, "Cancelled") {
-		t.Errorf("after Cancel the status says %q", got)
+	if got := w.status.message.Text; got != cancelledText || w.status.errorText() != "" {
+		t.Errorf("after Cancel the status says %q (error %q); want a neutral %q", got, w.status.errorText(), cancelledText)
 	}
 	if w.actions.login.Disabled() || !w.actions.cancel.Disabled() {
 		t.Errorf("after Cancel: login disabled %v, cancel disabled %v", w.actions.login.Disabled(), w.actions.cancel.Disabled())

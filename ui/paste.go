@@ -22,12 +22,15 @@ import (
 // How a pasted token is verified.
 const (
 	verifyNone      = "Don't verify (decode only)"
-	verifyDiscovery = "Issuer discovery (iss claim, or the issuer below)"
+	verifyDiscovery = "Issuer discovery"
 	verifyJWKSURL   = "JWKS URL"
-	verifyKey       = "Key text: JWKS, JWK or PEM public key / certificate"
+	verifyKey       = "Key text (JWKS, JWK, PEM)"
 	verifySecret    = "HMAC secret"
-	verifyDecrypt   = "JWE decryption key (PEM or JWK private key)"
+	verifyDecrypt   = "JWE decryption key"
 )
+
+// pasteHint is shown where the token will be, until one is inspected.
+const pasteHint = "Paste a token on the left and press Inspect."
 
 // pastePanel inspects any token without a profile.
 type pastePanel struct {
@@ -49,29 +52,34 @@ type pastePanel struct {
 func newPastePanel(w *window) *pastePanel {
 	p := &pastePanel{w: w}
 	p.input = widget.NewMultiLineEntry()
-	p.input.SetPlaceHolder("Paste a JWT, JWE or opaque token here (or drop a file on the window). Quotes, \"Bearer \" and line breaks are fine.")
-	p.input.Wrapping = fyne.TextWrapBreak
-	p.input.SetMinRowsVisible(6)
+	p.input.SetPlaceHolder("eyJ…")
+	p.input.Wrapping = fyne.TextWrapBreak // a token has no spaces to wrap at
+	p.input.SetMinRowsVisible(5)
+	hint := widget.NewLabel("A JWT, JWE or opaque token; quotes, \"Bearer \" and line breaks are fine. Or drop a file on the window.")
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
 	p.key = widget.NewMultiLineEntry()
 	p.key.SetMinRowsVisible(2)
-	p.key.Wrapping = fyne.TextWrapBreak
+	p.key.Wrapping = fyne.TextWrapWord
 	p.mode = widget.NewSelect([]string{verifyNone, verifyDiscovery, verifyJWKSURL, verifyKey, verifySecret, verifyDecrypt}, p.onMode)
 	p.issuer = widget.NewEntry()
-	p.issuer.SetPlaceHolder("expected iss (optional)")
+	p.issuer.SetPlaceHolder("optional")
 	p.audience = widget.NewEntry()
-	p.audience.SetPlaceHolder("expected aud (optional)")
+	p.audience.SetPlaceHolder("optional")
 	p.nonce = widget.NewEntry()
-	p.nonce.SetPlaceHolder("expected nonce (optional)")
+	p.nonce.SetPlaceHolder("optional")
 	inspect := widget.NewButtonWithIcon("Inspect", theme.SearchIcon(), p.inspect)
 	inspect.Importance = widget.HighImportance
 	openFile := widget.NewButtonWithIcon("Key file…", theme.FolderOpenIcon(), p.onKeyFile)
 	openToken := widget.NewButtonWithIcon("Token file…", theme.FolderOpenIcon(), p.onTokenFile)
-	p.view = newTokenView(w.app, w.d.now, "Paste a token above and press Inspect.")
+	p.view = newTokenView(w.app, w.d.now, pasteHint)
 	form := widget.NewForm(
-		widget.NewFormItem("Token", container.NewBorder(nil, container.NewHBox(openToken), nil, nil, p.input)),
+		widget.NewFormItem("Token", container.NewVBox(p.input, hint, container.NewHBox(openToken))),
 		widget.NewFormItem("Verify with", p.mode),
 		widget.NewFormItem("Key, URL or secret", container.NewBorder(nil, container.NewHBox(openFile), nil, nil, p.key)),
-		widget.NewFormItem("Expect", container.NewVBox(p.issuer, p.audience, p.nonce)),
+		widget.NewFormItem("Expected issuer (iss)", p.issuer),
+		widget.NewFormItem("Expected audience (aud)", p.audience),
+		widget.NewFormItem("Expected nonce", p.nonce),
 	)
 	form.Orientation = widget.Vertical
 	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, container.NewVScroll(form))
@@ -227,7 +235,7 @@ func (p *pastePanel) inspect() {
 			p.w.status.stop("")
 			p.w.actions.update()
 		}
-		p.view.Clear("Paste a token above and press Inspect.")
+		p.view.Clear(pasteHint)
 		return
 	}
 	p.start("Inspecting the pasted token", false, func() (string, error) { return raw, nil })
@@ -263,7 +271,13 @@ func (p *pastePanel) start(what string, fromFile bool, source func() (string, er
 		if err != nil && !errors.As(err, &de) {
 			return nil, err
 		}
-		return func() { p.view.Show(raw, r, err) }, nil
+		return func() {
+			p.view.Show(raw, r, err)
+			if err != nil { // a broken token is an error, not "done"
+				p.w.status.stop("")
+				p.w.status.showError(err)
+			}
+		}, nil
 	}, func() bool { return p.finish(gen) })
 }
 

@@ -67,7 +67,6 @@ type tokenView struct {
 	keyBox    fyne.CanvasObject // keyLabel, shown by keyToggle
 	keyToggle *widget.Button
 	expiry    *widget.Label
-	summary   *widget.Label
 	rawText   *widget.RichText
 	rawToggle *widget.Button
 	rawScroll *container.Scroll
@@ -97,8 +96,6 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.keyToggle = widget.NewButtonWithIcon("Key details", theme.MenuDropDownIcon(), v.toggleKey)
 	v.keyToggle.Importance = widget.LowImportance
 	v.expiry = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-	v.summary = widget.NewLabel("")
-	v.summary.Truncation = fyne.TextTruncateEllipsis
 	v.rawText = widget.NewRichText()
 	v.rawText.Truncation = fyne.TextTruncateEllipsis
 	v.rawScroll = container.NewVScroll(v.rawText)
@@ -114,9 +111,8 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
-		container.NewBorder(nil, nil, nil, container.NewHBox(v.keyToggle, v.copyBtn), v.summary),
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
-		container.NewBorder(nil, nil, nil, v.rawToggle, v.rawScroll),
 	)
 	v.inner = container.NewAppTabs(
 		container.NewTabItem("Claims", v.claims),
@@ -209,7 +205,8 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.claimRows = claimRows(r)
 	v.headRows = headerRows(r)
 	v.checks = checkItems(r, v.kind)
-	v.summary.SetText(checkSummary(r))
+	v.inner.Items[2].Text = checkSummary(r)
+	v.inner.Refresh()
 	v.claims.Refresh()
 	v.header.Refresh()
 	v.checkTbl.Refresh()
@@ -444,20 +441,27 @@ func keyText(r *token.Report) string {
 	return line
 }
 
-// checkSummary counts the checklist outcomes.
+// checkSummary is the title of the Checks tab: the checklist outcomes
+// that need attention ("Checks: 1 failed, 2 warnings").
 func checkSummary(r *token.Report) string {
 	if r.Kind == token.KindOpaque {
-		return ""
+		return "Checks"
 	}
 	n := map[token.CheckStatus]int{}
 	for _, c := range r.Checks {
 		n[c.Status]++
 	}
-	s := fmt.Sprintf("Checks: %d passed, %d failed, %d warnings, %d skipped", n[token.Pass], n[token.Fail], n[token.Warn], n[token.Skip])
-	if len(r.Warnings) > 0 {
-		s += fmt.Sprintf(" · %d lint findings", len(r.Warnings))
+	var parts []string
+	if n[token.Fail] > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", n[token.Fail]))
 	}
-	return s
+	if w := n[token.Warn] + len(r.Warnings); w > 0 {
+		parts = append(parts, plural(w, "warning"))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("Checks: %d passed", n[token.Pass])
+	}
+	return "Checks: " + strings.Join(parts, ", ")
 }
 
 // rawSegments colours the token's parts as jwt.io does.

@@ -99,8 +99,8 @@ func newWindow(a fyne.App, d deps) *window {
 }
 
 func (w *window) build() {
-	w.status = newStatusBar(w.app, w.onCancel)
 	w.actions = newActionBar(w)
+	w.status = newStatusBar(w.app, w.win, w.actions.cancel, w.openAgain)
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.demoPanel = newDemoPanel(w)
 
@@ -115,7 +115,7 @@ func (w *window) build() {
 	w.profileTab = w.tabs.Items[0]
 	w.tabs.OnSelected = func(it *container.TabItem) { w.ensureTab(it.Text) }
 	w.sidebar = newSidebar(w)
-	top := container.NewVBox(w.title, w.actions.content, w.status.content)
+	top := container.NewVBox(container.NewBorder(nil, nil, w.title, nil, w.actions.content), w.status.content)
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
 	split := container.NewHSplit(w.sidebar.content, right)
 	split.Offset = 0.18
@@ -385,7 +385,7 @@ func (w *window) selectProfile(p store.Profile) {
 func (w *window) selectPaste() {
 	w.cur = nil
 	w.follow(nil)
-	w.title.SetText("Paste a token: inspect any token without a profile")
+	w.title.SetText("Paste a token")
 	w.render()
 	w.selectTab(tabPasted)
 }
@@ -394,11 +394,11 @@ func (w *window) show(s *session) {
 	w.cur = s
 	w.follow(s)
 	if s.demo {
-		w.title.SetText(demoProfileName + ": the built-in demo identity provider (starts on first use)")
+		w.title.SetText(demoProfileName)
 		w.setTabContent(tabProfile, w.demoPanel.content)
 		w.demoPanel.refresh()
 	} else {
-		w.title.SetText("Profile " + s.name)
+		w.title.SetText(s.name)
 		w.setTabContent(tabProfile, w.editorView().content)
 		w.editor.load(s.profile, false)
 	}
@@ -540,10 +540,13 @@ func (w *window) runIn(parent context.Context, s *session, what string, op func(
 			if s != nil {
 				s.busy, s.cancel = "", nil
 			}
-			if err != nil {
+			switch {
+			case cancelled(err): // the user's choice, not a failure
+				w.status.stop(cancelledText)
+			case err != nil:
 				w.status.stop("")
 				w.status.showError(err)
-			} else {
+			default:
 				w.status.stop(doneText(what))
 				if apply != nil {
 					apply()

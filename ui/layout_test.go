@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// small is the smallest window the app is laid out for.
+var small = fyne.NewSize(900, 600)
+
+// fitsSmall fails when the window's content needs more than 900x600 (a real
+// window would then grow by itself) or an action button is hidden or clipped.
+func fitsSmall(t *testing.T, w *window, state string) {
+	t.Helper()
+	w.win.Resize(small)
+	if min := w.win.Content().MinSize(); min.Width > small.Width || min.Height > small.Height {
+		t.Errorf("%s: the content needs %v, more than %v: the window would resize itself", state, min, small)
+	}
+	c := w.win.Canvas()
+	for _, b := range w.actions.buttons() {
+		if !b.Visible() {
+			continue
+		}
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		end := pos.Add(fyne.NewPos(b.Size().Width, b.Size().Height))
+		if b.Size().Width < b.MinSize().Width || pos.X < 0 || pos.Y < 0 || end.X > c.Size().Width || end.Y > c.Size().Height {
+			t.Errorf("%s: action %q at %v size %v is outside the %v window or clipped", state, b.Text, pos, b.Size(), c.Size())
+		}
+	}
+}
+
+// TestLayoutAt900x600: every action reachable, nothing forcing the window
+// to grow, and the claims table showing at least 6 rows, in each state.
+func TestLayoutAt900x600(t *testing.T) {
+	w := newTestWindow(t, nil)
+	fitsSmall(t, w, "start")
+	test.Tap(w.actions.login)
+	w.wait()
+	for _, tab := range []string{tabAccess, tabID, tabRefresh, tabChanges, tabResponses, tabTranscript, tabProfile} {
+		w.selectTab(tab)
+		fitsSmall(t, w, "logged in, "+tab)
+	}
+	w.selectTab(tabAccess)
+	w.win.Resize(small)
+	v := w.accessView()
+	v.inner.SelectIndex(0)
+	w.win.Resize(fyne.NewSize(900, 601))
+	w.win.Resize(small)
+	row := v.claims.CreateCell().MinSize().Height
+	if rows := (v.claims.Size().Height - row) / row; rows < 6 {
+		t.Errorf("the claims table shows %.1f rows at 900x600 (%v high); want at least 6", rows, v.claims.Size().Height)
+	}
+	test.Tap(w.actions.more)
+	top := w.win.Canvas().Overlays().Top()
+	menu := findMenu(top)
+	if menu == nil {
+		t.Fatalf("More shows %T; want a menu", top)
+	}
+	var items []string
+	for _, it := range w.actions.moreItems() {
+		if !it.Disabled {
+			items = append(items, it.Label)
+		}
+	}
+	if len(menu.Items) != 2 || strings.Join(items, ",") != "Client credentials,Device login" {
+		t.Errorf("More menu: %d items, enabled %v", len(menu.Items), items)
+	}
+	w.win.Canvas().Overlays().Remove(top)
+	w.status.showError(errors.New(strings.Repeat("a long error message that goes on and on ", 12)))
+	fitsSmall(t, w, "long error")
+	w.sidebar.selectPaste()
+	fitsSmall(t, w, "paste panel")
+	p := w.pastePanel()
+	p.input.SetText(hsToken(t, testPayload))
+	p.inspect()
+	w.wait()
+	fitsSmall(t, w, "pasted token")
+}
+
+// findMenu finds the menu in an overlay.
+func findMenu(o fyne.CanvasObject) *widget.Menu {
+	switch x := o.(type) {
+	case *widget.Menu:
+		return x
+	case *widget.PopUpMenu:
+		return x.Menu
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if m := findMenu(c); m != nil {
+				return m
+			}
+		}
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if m := findMenu(c); m != nil {
+				return m
+			}
+		}
+	}
+	return nil
+}
