@@ -309,7 +309,9 @@ func (w *window) openAgain(u string) {
 	}
 	go func() {
 		if err := w.d.browser(context.Background(), u); err != nil {
-			fyne.Do(func() { w.status.notice("The browser did not open (" + err.Error() + "): use Copy URL and paste it in a browser.") })
+			fyne.Do(func() {
+				w.status.notice("The browser did not open (" + err.Error() + "): use Copy URL and paste it in a browser.")
+			})
 		}
 	}()
 }

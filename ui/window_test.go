@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -232,8 +232,8 @@ func TestPlainError(t *testing.T) {
 		"refresh reuse": {fmt.Errorf("refresh: %w", &flows.OAuthError{Code: "invalid_grant", Status: 400, Endpoint: "token", Grant: "refresh_token"}),
 			[]string{"refresh token was refused", "reuse"}},
 		"invalid_request": {&flows.OAuthError{Code: "invalid_request", Status: 400, Endpoint: "token"}, []string{"transcript shows the request"}},
-		"cancel":  {flows.ErrLoginCancelled, []string{"Cancelled"}},
-		"wrapped": {errors.New("no issuer"), []string{"No issuer"}},
+		"cancel":          {flows.ErrLoginCancelled, []string{"Cancelled"}},
+		"wrapped":         {errors.New("no issuer"), []string{"No issuer"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
