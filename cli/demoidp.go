@@ -32,6 +32,8 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 	short := fs.Bool("short-lifetimes", false, "issue 30 s access and ID tokens and 5 min refresh tokens")
 	flawName := fs.String("flaw", "none", "issue deliberately flawed tokens: "+flawNames())
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	requirePAR := fs.Bool("require-par", false, "require pushed authorization requests (RFC 9126)")
+	dpopNonce := fs.Bool("dpop-nonce", false, "require server nonces in DPoP proofs (RFC 9449 sections 8 and 9)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: tokeninspector demo-idp [flags]\n\n"+
 			"Runs the built-in OAuth 2.0 / OpenID Connect demo provider on loopback until interrupted (Ctrl+C).\n\n")
@@ -57,7 +59,8 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 	if *ipv6 {
 		host = "::1"
 	}
-	opts := demoidp.Options{Addr: net.JoinHostPort(host, strconv.Itoa(*port)), ShortLifetimes: *short, Flaw: flaw}
+	opts := demoidp.Options{Addr: net.JoinHostPort(host, strconv.Itoa(*port)), ShortLifetimes: *short, Flaw: flaw,
+		RequirePAR: *requirePAR, DPoPNonce: *dpopNonce}
 	if !*quiet {
 		opts.Log = env.Stderr
 	}
@@ -100,6 +103,9 @@ func writeDemoIDP(w io.Writer, s *demoidp.Server) {
 	fmt.Fprintf(w, "Issuer     %s\nDiscovery  %s/.well-known/openid-configuration\nJWKS       %s/jwks\n", iss, iss, iss)
 	fmt.Fprintf(w, "Device     %s/device (RFC 8628: device authorization at %s/device_authorization, codes last %s, poll every %s)\n",
 		iss, iss, demoidp.DeviceCodeLifetime, s.DeviceInterval())
+	fmt.Fprintf(w, "PAR        %s/par (required: %v)\nDPoP       nonces required: %v\nLogout     %s/logout (post-logout redirect http://127.0.0.1:PORT%s)\n",
+		iss, s.RequirePAR(), s.DPoPNonce(), iss, demoidp.PostLogoutRedirectPath)
+	fmt.Fprintf(w, "External   %s (mint a token: curl -s -d sub=%s %s/external/token)\n", s.ExternalIssuer(), demoidp.WorkloadSubject, iss)
 	l := s.Lifetimes()
 	fmt.Fprintf(w, "Lifetimes  access %s, ID %s, refresh %s\nFlaw       %s (%s)\n\n", l.AccessToken, l.IDToken, l.RefreshToken, s.Flaw(), s.Flaw().Description())
 	fmt.Fprintln(w, "Clients")

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +45,13 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, http.StatusBadRequest, "The request could not be read: "+err.Error())
 		return
 	}
+	if r.Form.Get("request_uri") == "" {
+		if err := s.checkExactRedirect(r.Form); err != nil {
+			// Like Ory Hydra: an error page in the browser, no redirect.
+			s.renderError(w, http.StatusBadRequest, "invalid_request: "+fosite.ErrorToRFC6749Error(err).GetDescription())
+			return
+		}
+	}
 	ar, err := s.provider.NewAuthorizeRequest(ctx, r)
 	if err != nil {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
@@ -59,7 +67,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prompt := fosite.Arguments(fosite.RemoveEmpty(strings.Split(ar.GetRequestForm().Get("prompt"), " ")))
-	page := pageData{Action: "/authorize?" + ar.GetRequestForm().Encode(), ClientID: ar.GetClient().GetID(), Scopes: scopeList(ar.GetRequestedScopes())}
+	page := pageData{Action: "/authorize?" + pageQuery(ar.GetRequestForm()), ClientID: ar.GetClient().GetID(), Scopes: scopeList(ar.GetRequestedScopes())}
 	page.ClientDescription = s.clientDescription(page.ClientID)
 
 	fresh := false
@@ -97,6 +105,7 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 	page.User = user.Name
 	if step.step == "consent" {
 		if step.decision != "allow" {
+			s.store.consume(ar.GetRequestForm().Get("request_uri"))
 			s.provider.WriteAuthorizeError(ctx, w, ar, fosite.ErrAccessDenied.WithHint("The user denied the request on the consent page."))
 			return
 		}
@@ -127,12 +136,25 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request, ar fosite.Authori
 		requestedAt = authTime
 	}
 	sess := userSession(s.issuer, u, ar.GetClient().GetID(), authTime, requestedAt, ar.GetGrantedScopes())
+	// RFC 9449 section 10: the code may be redeemed only with this key.
+	sess.DPoPJKT = ar.GetRequestForm().Get("dpop_jkt")
 	resp, err := s.provider.NewAuthorizeResponse(ctx, ar, sess)
+	s.store.consume(ar.GetRequestForm().Get("request_uri"))
 	if err != nil {
 		s.provider.WriteAuthorizeError(ctx, w, ar, err)
 		return
 	}
 	s.provider.WriteAuthorizeResponse(ctx, w, ar, resp)
+}
+
+// pageQuery is the query our login and consent forms post back to: for a
+// pushed request only client_id and request_uri (the parameters stay off the
+// front channel, RFC 9126 section 4), otherwise the request as received.
+func pageQuery(form url.Values) string {
+	if uri := form.Get("request_uri"); uri != "" {
+		return url.Values{"client_id": {form.Get("client_id")}, "request_uri": {uri}}.Encode()
+	}
+	return form.Encode()
 }
 
 // checkPKCE reports PKCE errors before the login page rather than after it

@@ -21,10 +21,32 @@ const (
 	JWTClientID      = "demo-jwt"  // private_key_jwt (RFC 7523); key pair generated at start
 	PostClientID     = "demo-post" // confidential: client_secret_post
 	PostClientSecret = "demo-post-secret"
+	DPoPClientID     = "demo-dpop"     // public native app that must use DPoP (dpop_bound_access_tokens)
+	ExactClientID    = "demo-exact"    // public native app registered with one exact redirect URI (no port variance)
+	WorkloadClientID = "demo-workload" // authenticates with an assertion from the external issuer (workload identity federation)
 )
 
-// APIAudience is the aud of access tokens when the client asks for none.
-const APIAudience = "demo-api"
+// WorkloadSubject is the sub the external issuer's assertions must carry to
+// authenticate WorkloadClientID: its "federated credential", in the form a
+// GitHub Actions token has.
+const WorkloadSubject = "repo:demo/app:ref:refs/heads/main"
+
+// DefaultExactRedirectURI is ExactClientID's redirect URI unless
+// Options.ExactRedirectURI says otherwise.
+const DefaultExactRedirectURI = "http://127.0.0.1:53682/callback"
+
+// Grant types beyond RFC 6749's.
+const (
+	JWTBearerGrantType     = "urn:ietf:params:oauth:grant-type:jwt-bearer"     // RFC 7523 section 2.1
+	TokenExchangeGrantType = "urn:ietf:params:oauth:grant-type:token-exchange" // RFC 8693 section 2.1
+)
+
+// APIAudience is the aud of access tokens when the client asks for none;
+// ReportsAudience is a second API, for token exchange to a narrower audience.
+const (
+	APIAudience     = "demo-api"
+	ReportsAudience = "demo-reports"
+)
 
 // Auth methods (token_endpoint_auth_method values, RFC 7591 section 2).
 const (
@@ -46,16 +68,22 @@ const (
 
 // Client describes one registered client.
 type Client struct {
-	ID           string
-	Secret       string // "" for the public and private_key_jwt clients
-	AuthMethod   string // token_endpoint_auth_method: none, client_secret_basic, client_secret_post, private_key_jwt
-	Kind         ClientKind
-	RedirectURIs []string // loopback: any port is accepted (RFC 8252 section 7.3)
-	GrantTypes   []string
-	Scopes       []string
-	Audience     []string // audiences the client may request (the audience parameter)
-	Description  string
-	KeyID        string // kid of the private_key_jwt client's key
+	ID            string
+	Secret        string // "" for the public and private_key_jwt clients
+	AuthMethod    string // token_endpoint_auth_method: none, client_secret_basic, client_secret_post, private_key_jwt
+	Kind          ClientKind
+	RedirectURIs  []string // loopback: any port is accepted (RFC 8252 section 7.3)
+	GrantTypes    []string
+	Scopes        []string
+	Audience      []string // audiences the client may request (the audience parameter)
+	Description   string
+	KeyID         string // kid of the private_key_jwt client's key
+	DPoPBound     bool   // dpop_bound_access_tokens (RFC 9449 section 5.2): token requests without a proof are refused
+	ExactRedirect bool   // redirect URIs are compared exactly, port included (no RFC 8252 port variance)
+	// FederatedIssuer and FederatedSubject name the assertions that
+	// authenticate the client (workload identity federation): iss and sub of
+	// a client_assertion issued by someone else.
+	FederatedIssuer, FederatedSubject string
 }
 
 // User is a demo user; every user's password is "secret".
@@ -74,6 +102,11 @@ type User struct {
 // LoopbackRedirectURIs are registered for every interactive client. Any port
 // matches (RFC 8252 section 7.3); the path must be /callback.
 var LoopbackRedirectURIs = []string{"http://127.0.0.1/callback", "http://[::1]/callback"}
+
+// PostLogoutRedirectPath is the path of the post_logout_redirect_uri
+// registered for every interactive client, on a loopback address with any
+// port (OIDC RP-Initiated Logout 1.0 section 3).
+const PostLogoutRedirectPath = "/logged-out"
 
 var (
 	userScopes = []string{"openid", "profile", "email", "groups", "offline_access", "api.read"}
@@ -100,15 +133,17 @@ func demoUsers() []User {
 	}
 }
 
-func demoClients(jwtKid string) []Client {
+func demoClients(jwtKid, exactRedirect, externalIssuer string) []Client {
 	interactive := []string{"authorization_code", "refresh_token"}
+	delegating := []string{JWTBearerGrantType, TokenExchangeGrantType}
+	audiences := []string{APIAudience, ReportsAudience}
 	return []Client{
 		{ID: NativeClientID, AuthMethod: AuthNone, Kind: KindNative, RedirectURIs: LoopbackRedirectURIs,
 			GrantTypes: append(slices.Clone(interactive), DeviceGrantType), Scopes: userScopes, Audience: []string{APIAudience},
 			Description: "Public native app: authorization code with PKCE S256, loopback redirect on any port, no secret; device authorization"},
 		{ID: WebClientID, Secret: WebClientSecret, AuthMethod: AuthClientSecretBasic, Kind: KindConfidential,
-			RedirectURIs: LoopbackRedirectURIs, GrantTypes: interactive, Scopes: userScopes, Audience: []string{APIAudience},
-			Description: "Confidential app: authorization code, client_secret_basic (HTTP Basic); may introspect"},
+			RedirectURIs: LoopbackRedirectURIs, GrantTypes: append(slices.Clone(interactive), delegating...), Scopes: userScopes, Audience: audiences,
+			Description: "Confidential app: authorization code, client_secret_basic (HTTP Basic); may introspect; JWT bearer grant and token exchange"},
 		{ID: PostClientID, Secret: PostClientSecret, AuthMethod: AuthClientSecretPost, Kind: KindConfidential,
 			RedirectURIs: LoopbackRedirectURIs, GrantTypes: interactive, Scopes: userScopes, Audience: []string{APIAudience},
 			Description: "Confidential app: authorization code, client_secret_post (secret in the form body)"},
@@ -116,9 +151,18 @@ func demoClients(jwtKid string) []Client {
 			GrantTypes: []string{"client_credentials"}, Scopes: apiScopes, Audience: []string{APIAudience},
 			Description: "Machine to machine: client credentials grant, client_secret_basic; may introspect"},
 		{ID: JWTClientID, AuthMethod: AuthPrivateKeyJWT, Kind: KindConfidential, RedirectURIs: LoopbackRedirectURIs,
-			GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials", DeviceGrantType},
-			Scopes:     append(slices.Clone(userScopes), "api.write"), Audience: []string{APIAudience}, KeyID: jwtKid,
-			Description: "private_key_jwt (RFC 7523): signs a client assertion with RS256; key pair generated at start"},
+			GrantTypes: append([]string{"authorization_code", "refresh_token", "client_credentials", DeviceGrantType}, delegating...),
+			Scopes:     append(slices.Clone(userScopes), "api.write"), Audience: audiences, KeyID: jwtKid,
+			Description: "private_key_jwt (RFC 7523): signs a client assertion with RS256; key pair generated at start; may also issue JWT bearer grant assertions for users"},
+		{ID: DPoPClientID, AuthMethod: AuthNone, Kind: KindNative, RedirectURIs: LoopbackRedirectURIs,
+			GrantTypes: append(slices.Clone(interactive), DeviceGrantType), Scopes: userScopes, Audience: []string{APIAudience}, DPoPBound: true,
+			Description: "Public native app that must use DPoP (RFC 9449): every token request needs a proof; tokens and refresh tokens are bound to its key"},
+		{ID: ExactClientID, AuthMethod: AuthNone, Kind: KindNative, RedirectURIs: []string{exactRedirect}, ExactRedirect: true,
+			GrantTypes: interactive, Scopes: userScopes, Audience: []string{APIAudience},
+			Description: "Public native app registered with exactly " + exactRedirect + ": no loopback port variance, like Ory Hydra or many SaaS tenants"},
+		{ID: WorkloadClientID, AuthMethod: AuthPrivateKeyJWT, Kind: KindMachine, FederatedIssuer: externalIssuer, FederatedSubject: WorkloadSubject,
+			GrantTypes: append([]string{"client_credentials"}, delegating...), Scopes: append(slices.Clone(apiScopes), "openid", "profile", "email"), Audience: audiences,
+			Description: "Workload identity federation: authenticates with a client_assertion issued by the external issuer (" + externalIssuer + ") for sub " + WorkloadSubject + "; client credentials, JWT bearer grant, token exchange"},
 	}
 }
 
@@ -161,7 +205,7 @@ func fositeClient(c Client, pub any) (fosite.Client, error) {
 		dc.Secret = h
 	}
 	oc := &fosite.DefaultOpenIDConnectClient{DefaultClient: dc, TokenEndpointAuthMethod: c.AuthMethod}
-	if c.AuthMethod == AuthPrivateKeyJWT {
+	if c.AuthMethod == AuthPrivateKeyJWT && c.FederatedIssuer == "" {
 		oc.TokenEndpointAuthSigningAlgorithm = "RS256"
 		oc.JSONWebKeys = &josev3.JSONWebKeySet{Keys: []josev3.JSONWebKey{
 			{Key: pub, KeyID: c.KeyID, Algorithm: "RS256", Use: "sig"},

@@ -4,8 +4,12 @@
 // authorization code with PKCE, refresh with rotation, client credentials,
 // device authorization (RFC 8628),
 // introspection (RFC 7662), revocation (RFC 7009), userinfo, RFC 9068 JWT
-// access tokens and teaching switches (key rotation, short lifetimes,
-// deliberately flawed tokens).
+// access tokens, pushed authorization requests (RFC 9126, optionally
+// required), DPoP (RFC 9449), RP-initiated logout, token exchange
+// (RFC 8693), JWT bearer grants and client assertions from a trusted
+// external issuer (RFC 7523), a client that accepts only its exact redirect
+// URI, and teaching switches (key rotation, short lifetimes, deliberately
+// flawed tokens).
 package demoidp
 
 import (
@@ -52,6 +56,12 @@ type Options struct {
 	ShortLifetimes bool          // start with short lifetimes (see SetShortLifetimes)
 	Flaw           Flaw          // start with this flaw (see SetFlaw)
 	KeyGrace       time.Duration // how long a rotated-out key stays published; zero => DefaultKeyGrace
+	RequirePAR     bool          // start requiring pushed authorization requests (see SetRequirePAR)
+	DPoPNonce      bool          // start requiring DPoP server nonces (see SetDPoPNonce)
+
+	// ExactRedirectURI is the one redirect URI registered for ExactClientID,
+	// compared exactly (port included); "" => DefaultExactRedirectURI.
+	ExactRedirectURI string
 
 	// Log, when set, receives one line per request: method, path (no query) and status. Nothing secret.
 	Log io.Writer
@@ -80,9 +90,15 @@ type Server struct {
 	clientKid string
 	csrfKey   []byte
 	devices   *deviceStore
+	store     *parStore
+	dpop      *dpopState
+	external  *signingKey // the trusted external issuer's key (workload identity, RFC 7523)
+	usedJTIs  *jtiCache   // client assertions of the federated client, used once
 
-	short atomic.Bool
-	flaw  atomic.Value // Flaw
+	short      atomic.Bool
+	flaw       atomic.Value // Flaw
+	requirePAR atomic.Bool
+	dpopNonce  atomic.Bool
 
 	mu       sync.Mutex
 	browsers map[string]*browser // sign-in sessions by cookie value
@@ -100,6 +116,9 @@ func Start(opts Options) (*Server, error) {
 	if opts.KeyGrace == 0 {
 		opts.KeyGrace = DefaultKeyGrace
 	}
+	if opts.ExactRedirectURI == "" {
+		opts.ExactRedirectURI = DefaultExactRedirectURI
+	}
 	if err := checkLoopback(opts.Addr); err != nil {
 		return nil, err
 	}
@@ -108,9 +127,11 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, users: demoUsers(), browsers: map[string]*browser{}, served: make(chan struct{}),
-		devices: newDeviceStore()}
+		devices: newDeviceStore(), dpop: newDPoPState(opts.Clock), usedJTIs: &jtiCache{seen: map[string]time.Time{}}}
 	s.flaw.Store(flaw)
 	s.short.Store(opts.ShortLifetimes)
+	s.requirePAR.Store(opts.RequirePAR)
+	s.dpopNonce.Store(opts.DPoPNonce)
 	if err := s.initKeys(); err != nil {
 		return nil, err
 	}
@@ -163,6 +184,9 @@ func (s *Server) initKeys() error {
 		return err
 	}
 	s.clientKey, s.clientKid = ck.priv, ck.kid
+	if s.external, err = newRSAKey(); err != nil {
+		return err
+	}
 	s.csrfKey = make([]byte, 32)
 	_, err = rand.Read(s.csrfKey)
 	return err
@@ -188,7 +212,20 @@ func (c *config) GetRefreshTokenLifespan(context.Context) time.Duration {
 // updated by later drafts) and the other endpoints that take assertions.
 func (c *config) GetTokenURLs(context.Context) []string {
 	i := c.s.issuer
-	return []string{i + "/token", i, i + "/introspect", i + "/revoke", i + "/device_authorization"}
+	return []string{i + "/token", i, i + "/introspect", i + "/revoke", i + "/device_authorization", i + "/par"}
+}
+
+// EnforcePushedAuthorize makes the authorization endpoint refuse requests
+// that were not pushed first (RFC 9126 section 5), while SetRequirePAR is on.
+func (c *config) EnforcePushedAuthorize(context.Context) bool { return c.s.RequirePAR() }
+
+// GetPushedAuthorizeContextLifespan is the request_uri lifetime (expires_in).
+func (c *config) GetPushedAuthorizeContextLifespan(context.Context) time.Duration { return parLifetime }
+
+// GetClientAuthenticationStrategy authenticates the federated client with an
+// assertion from the external issuer, every other client as fosite does.
+func (c *config) GetClientAuthenticationStrategy(context.Context) fosite.ClientAuthenticationStrategy {
+	return c.s.authenticateClientStrategy
 }
 
 func (s *Server) initProvider() error {
@@ -212,8 +249,9 @@ func (s *Server) initProvider() error {
 	fc.ClientSecretsHasher = &fosite.BCrypt{Config: fc}
 	cfg := &config{Config: fc, s: s}
 
-	store := storage.NewMemoryStore()
-	s.clients = demoClients(s.clientKid)
+	store := &parStore{MemoryStore: storage.NewMemoryStore(), used: map[string]time.Time{}}
+	s.store = store
+	s.clients = demoClients(s.clientKid, s.opts.ExactRedirectURI, s.ExternalIssuer())
 	for _, c := range s.clients {
 		fcl, err := fositeClient(c, &s.clientKey.PublicKey)
 		if err != nil {
@@ -221,6 +259,7 @@ func (s *Server) initProvider() error {
 		}
 		store.Clients[c.ID] = fcl
 	}
+	s.trustAssertionIssuers(store.MemoryStore)
 
 	idSigner := &signer{keys: s.keys, kind: idToken, flaw: s.Flaw}
 	atSigner := &signer{keys: s.keys, kind: accessToken, flaw: s.Flaw}
@@ -242,7 +281,10 @@ func (s *Server) initProvider() error {
 		compose.OAuth2TokenIntrospectionFactory,
 		compose.OAuth2TokenRevocationFactory,
 		compose.OAuth2PKCEFactory,
-		s.deviceTokenFactory, // RFC 8628: fosite v0.49.0 has no handler of its own
+		compose.PushedAuthorizeHandlerFactory,
+		compose.RFC7523AssertionGrantFactory,
+		s.deviceTokenFactory,   // RFC 8628: fosite v0.49.0 has no handler of its own
+		s.exchangeTokenFactory, // RFC 8693: nor for token exchange
 	)
 	return nil
 }
@@ -263,6 +305,9 @@ func composeProvider(cfg *config, store any, strategy any, factories ...compose.
 		}
 		if h, ok := res.(fosite.RevocationHandler); ok {
 			cfg.RevocationHandlers.Append(h)
+		}
+		if h, ok := res.(fosite.PushedAuthorizeEndpointHandler); ok {
+			cfg.PushedAuthorizeEndpointHandlers.Append(h)
 		}
 	}
 	return p
@@ -376,6 +421,21 @@ func (s *Server) SetFlaw(f Flaw) {
 
 // Flaw returns the flaw in effect.
 func (s *Server) Flaw() Flaw { return s.flaw.Load().(Flaw) }
+
+// SetRequirePAR makes the authorization endpoint accept only pushed
+// authorization requests (RFC 9126 section 5:
+// require_pushed_authorization_requests), or lifts that requirement.
+func (s *Server) SetRequirePAR(on bool) { s.requirePAR.Store(on) }
+
+// RequirePAR reports whether pushed authorization requests are required.
+func (s *Server) RequirePAR() bool { return s.requirePAR.Load() }
+
+// SetDPoPNonce makes the token, PAR and userinfo endpoints require a server
+// nonce in DPoP proofs (RFC 9449 sections 8 and 9), or stops requiring it.
+func (s *Server) SetDPoPNonce(on bool) { s.dpopNonce.Store(on) }
+
+// DPoPNonce reports whether DPoP proofs must carry a server nonce.
+func (s *Server) DPoPNonce() bool { return s.dpopNonce.Load() }
 
 // endpoint returns the absolute URL of path.
 func (s *Server) endpoint(path string) string { return s.issuer + path }

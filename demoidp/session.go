@@ -14,6 +14,13 @@ type session struct {
 	*openid.DefaultSession
 	ClientID string
 	Issuer   string
+	// JKT binds the access token to a DPoP key: cnf.jkt (RFC 9449 section 6.1).
+	JKT string
+	// DPoPJKT is the dpop_jkt of the authorization request: the code may be
+	// redeemed only with a proof by that key (RFC 9449 section 10).
+	DPoPJKT string
+	// Act is the actor claim of an exchanged token (RFC 8693 section 4.1).
+	Act map[string]any
 }
 
 func newSession(issuer string) *session {
@@ -56,10 +63,17 @@ func (s *session) Clone() fosite.Session {
 // exp, scope, aud, iat and jti. A fresh value also avoids fosite reusing the
 // first token's iat after a refresh.
 func (s *session) GetJWTClaims() jwt.JWTClaimsContainer {
+	extra := map[string]any{"client_id": s.ClientID}
+	if s.JKT != "" {
+		extra["cnf"] = map[string]any{"jkt": s.JKT}
+	}
+	if s.Act != nil {
+		extra["act"] = s.Act
+	}
 	return &jwt.JWTClaims{
 		Subject: s.Subject,
 		Issuer:  s.Issuer,
-		Extra:   map[string]any{"client_id": s.ClientID},
+		Extra:   extra,
 	}
 }
 
