@@ -344,31 +344,18 @@ func (h *deviceTokenHandler) PopulateTokenEndpointResponse(ctx context.Context, 
 	if !h.CanHandleTokenEndpointRequest(ctx, r) {
 		return fosite.ErrUnknownRequest
 	}
-	access, accessSig, err := h.tokens.GenerateAccessToken(ctx, r)
+	accessSig, err := issueAccessToken(ctx, h.tokens, h.store, r, resp)
 	if err != nil {
-		return fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
+		return err
 	}
-	var refresh, refreshSig string
 	if r.GetGrantedScopes().HasOneOf(h.config.GetRefreshTokenScopes(ctx)...) && r.GetClient().GetGrantTypes().Has("refresh_token") {
-		if refresh, refreshSig, err = h.tokens.GenerateRefreshToken(ctx, r); err != nil {
+		refresh, refreshSig, err := h.tokens.GenerateRefreshToken(ctx, r)
+		if err != nil {
 			return fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
 		}
-	}
-	if err := h.store.CreateAccessTokenSession(ctx, accessSig, r.Sanitize(nil)); err != nil {
-		return fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
-	}
-	if refreshSig != "" {
 		if err := h.store.CreateRefreshTokenSession(ctx, refreshSig, accessSig, r.Sanitize(nil)); err != nil {
 			return fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
 		}
-	}
-	resp.SetAccessToken(access)
-	resp.SetTokenType("bearer")
-	if exp := r.GetSession().GetExpiresAt(fosite.AccessToken); !exp.IsZero() {
-		resp.SetExpiresIn(time.Until(exp).Round(time.Second))
-	}
-	resp.SetScopes(r.GetGrantedScopes())
-	if refresh != "" {
 		resp.SetExtra("refresh_token", refresh)
 	}
 	if !r.GetGrantedScopes().Has("openid") {
@@ -378,4 +365,24 @@ func (h *deviceTokenHandler) PopulateTokenEndpointResponse(ctx context.Context, 
 	sess.IDTokenClaims().AccessTokenHash = h.idToken.GetAccessTokenHash(ctx, r, resp)
 	lifespan := fosite.GetEffectiveLifespan(r.GetClient(), fosite.GrantType(DeviceGrantType), fosite.IDToken, h.config.GetIDTokenLifespan(ctx))
 	return h.idToken.IssueExplicitIDToken(ctx, lifespan, r, resp)
+}
+
+// issueAccessToken generates and stores the access token of r and writes
+// it, its type, lifetime and scopes into resp; it returns the token's
+// signature (the key of its stored session).
+func issueAccessToken(ctx context.Context, tokens oauth2.CoreStrategy, store oauth2.CoreStorage, r fosite.AccessRequester, resp fosite.AccessResponder) (string, error) {
+	access, sig, err := tokens.GenerateAccessToken(ctx, r)
+	if err != nil {
+		return "", fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
+	}
+	if err := store.CreateAccessTokenSession(ctx, sig, r.Sanitize(nil)); err != nil {
+		return "", fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
+	}
+	resp.SetAccessToken(access)
+	resp.SetTokenType("bearer")
+	if exp := r.GetSession().GetExpiresAt(fosite.AccessToken); !exp.IsZero() {
+		resp.SetExpiresIn(time.Until(exp).Round(time.Second))
+	}
+	resp.SetScopes(r.GetGrantedScopes())
+	return sig, nil
 }

@@ -65,13 +65,12 @@ func badProof(format string, args ...any) *dpopError {
 // values seen (replay cache) and one nonce source per server role.
 type dpopState struct {
 	clock  func() time.Time
-	mu     sync.Mutex
-	seen   map[string]time.Time // jti -> when it may be forgotten
+	jtis   *jtiCache
 	as, rs *nonceSource
 }
 
 func newDPoPState(clock func() time.Time) *dpopState {
-	return &dpopState{clock: clock, seen: map[string]time.Time{},
+	return &dpopState{clock: clock, jtis: newJTICache(clock),
 		as: &nonceSource{clock: clock}, rs: &nonceSource{clock: clock}}
 }
 
@@ -207,23 +206,11 @@ func (d *dpopState) check(r *http.Request, endpoint, accessToken string, nonces 
 // remember records jti; false when it was already used. Entries are kept
 // while a proof with that iat would still be accepted.
 func (d *dpopState) remember(jti string, issued time.Time) bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	now := d.clock()
-	for k, until := range d.seen {
-		if now.After(until) {
-			delete(d.seen, k)
-		}
-	}
-	if _, used := d.seen[jti]; used {
-		return false
-	}
 	until := issued.Add(dpopMaxAge)
-	if until.Before(now.Add(dpopFutureSkew)) {
-		until = now.Add(dpopFutureSkew)
+	if now := d.clock(); until.Before(now) {
+		until = now
 	}
-	d.seen[jti] = until.Add(dpopFutureSkew)
-	return true
+	return d.jtis.use(jti, until.Add(dpopFutureSkew))
 }
 
 // sameHTU compares a proof's htu with the endpoint URL after RFC 3986

@@ -208,19 +208,9 @@ func (h *exchangeHandler) PopulateTokenEndpointResponse(ctx context.Context, r f
 	if !h.CanHandleTokenEndpointRequest(ctx, r) {
 		return fosite.ErrUnknownRequest
 	}
-	access, sig, err := h.tokens.GenerateAccessToken(ctx, r)
-	if err != nil {
-		return fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
+	if _, err := issueAccessToken(ctx, h.tokens, h.store, r, resp); err != nil {
+		return err
 	}
-	if err := h.store.CreateAccessTokenSession(ctx, sig, r.Sanitize(nil)); err != nil {
-		return fosite.ErrServerError.WithWrap(err).WithDebug(err.Error())
-	}
-	resp.SetAccessToken(access)
-	resp.SetTokenType("bearer")
-	if exp := r.GetSession().GetExpiresAt(fosite.AccessToken); !exp.IsZero() {
-		resp.SetExpiresIn(time.Until(exp).Round(time.Second))
-	}
-	resp.SetScopes(r.GetGrantedScopes())
 	issued := TokenTypeAccessToken
 	if r.GetRequestForm().Get("requested_token_type") == TokenTypeJWT {
 		issued = TokenTypeJWT

@@ -178,31 +178,37 @@ func (s *Server) checkFederatedAssertion(c Client, raw string) error {
 	if claims.Expiry.Time().Sub(claims.IssuedAt.Time()) > maxAssertionLifetime {
 		return fmt.Errorf("the client assertion lives longer than %s (exp - iat); ask the issuer for a shorter-lived token", maxAssertionLifetime)
 	}
-	if !s.usedJTIs.use(claims.ID, claims.Expiry.Time()) {
+	if !s.usedJTIs.use(claims.ID, claims.Expiry.Time().Add(time.Minute)) {
 		return fmt.Errorf("the client assertion was already used (jti %q seen before); get a fresh one from the issuer", claims.ID)
 	}
 	return nil
 }
 
-// jtiCache remembers used assertion IDs until the assertion expires.
+// jtiCache remembers used jti values (of DPoP proofs, of client
+// assertions) until they could no longer be accepted anyway.
 type jtiCache struct {
-	mu   sync.Mutex
-	seen map[string]time.Time
+	clock func() time.Time
+	mu    sync.Mutex
+	seen  map[string]time.Time // jti -> when it may be forgotten
 }
 
-// use records jti; false when it was seen before.
-func (j *jtiCache) use(jti string, exp time.Time) bool {
+func newJTICache(clock func() time.Time) *jtiCache {
+	return &jtiCache{clock: clock, seen: map[string]time.Time{}}
+}
+
+// use records jti until the given time; false when it was seen before.
+func (j *jtiCache) use(jti string, until time.Time) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	now := time.Now()
-	for k, until := range j.seen {
-		if now.After(until) {
+	now := j.clock()
+	for k, t := range j.seen {
+		if now.After(t) {
 			delete(j.seen, k)
 		}
 	}
 	if _, ok := j.seen[jti]; ok {
 		return false
 	}
-	j.seen[jti] = exp.Add(time.Minute)
+	j.seen[jti] = until
 	return true
 }

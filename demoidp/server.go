@@ -127,7 +127,7 @@ func Start(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{opts: opts, users: demoUsers(), browsers: map[string]*browser{}, served: make(chan struct{}),
-		devices: newDeviceStore(), dpop: newDPoPState(opts.Clock), usedJTIs: &jtiCache{seen: map[string]time.Time{}}}
+		devices: newDeviceStore(), dpop: newDPoPState(opts.Clock), usedJTIs: newJTICache(opts.Clock)}
 	s.flaw.Store(flaw)
 	s.short.Store(opts.ShortLifetimes)
 	s.requirePAR.Store(opts.RequirePAR)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -70,17 +69,7 @@ func (c *Client) deviceAuthorization(ctx context.Context) (*DeviceCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	form := url.Values{}
-	if len(c.cfg.Scopes) > 0 {
-		form.Set("scope", strings.Join(c.cfg.Scopes, " "))
-	}
-	if c.cfg.Audience != "" {
-		form.Set("audience", c.cfg.Audience)
-	}
-	if len(c.cfg.Resources) > 0 {
-		form["resource"] = c.cfg.Resources
-	}
-	resp, body, err := c.post(ctx, "device_authorization", u, form, true)
+	resp, body, err := c.post(ctx, "device_authorization", u, c.accessRequest(url.Values{}), true)
 	if err != nil {
 		return nil, err
 	}

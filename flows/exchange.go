@@ -101,7 +101,13 @@ func (c *Client) JWTBearer(ctx context.Context, assertion string) (*Result, erro
 	if assertion == "" {
 		return nil, errors.New("JWT bearer grant: no assertion: give the JWT to present")
 	}
-	form := url.Values{"grant_type": {JWTBearerGrantType}, "assertion": {assertion}}
+	form := c.accessRequest(url.Values{"grant_type": {JWTBearerGrantType}, "assertion": {assertion}})
+	return c.grant(ctx, "jwt_bearer", form)
+}
+
+// accessRequest adds the profile's scopes, audience and resource indicators
+// (RFC 8707) to form and returns it.
+func (c *Client) accessRequest(form url.Values) url.Values {
 	if len(c.cfg.Scopes) > 0 {
 		form.Set("scope", strings.Join(c.cfg.Scopes, " "))
 	}
@@ -111,7 +117,7 @@ func (c *Client) JWTBearer(ctx context.Context, assertion string) (*Result, erro
 	if len(c.cfg.Resources) > 0 {
 		form["resource"] = c.cfg.Resources
 	}
-	return c.grant(ctx, "jwt_bearer", form)
+	return form
 }
 
 // grant posts form to the token endpoint and inspects the answer.
