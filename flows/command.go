@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"github.com/tokeninspector/tokeninspector/settings"
+
 	"fmt"
 	"net/url"
 	"slices"
@@ -164,9 +166,9 @@ func OAuth2cCommand(cfg Config, g GrantCommand) string {
 	}
 	args = append(args, "--auth-method "+string(method))
 	switch method {
-	case AuthSecretBasic, AuthSecretPost, AuthSecretJWT:
+	case settings.AuthSecretBasic, settings.AuthSecretPost, settings.AuthSecretJWT:
 		args = append(args, "--client-secret "+use("CLIENT_SECRET"))
-	case AuthPrivateKeyJWT:
+	case settings.AuthPrivateKeyJWT:
 		args = append(args, "--signing-key "+use("SIGNING_KEY"))
 	}
 	args = append(args, "--grant-type "+g.GrantType)

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"strings"
 	"testing"
@@ -50,7 +51,7 @@ func TestShellQuote(t *testing.T) {
 }
 
 func TestOAuth2cCommand(t *testing.T) {
-	cfg := Config{Issuer: "https://idp.example", ClientID: "c1", ClientSecret: "s3cret", Scopes: []string{"openid", "api.read"}, Audience: "api"}
+	cfg := Config{Settings: settings.Settings{Issuer: "https://idp.example", ClientID: "c1", Scopes: []string{"openid", "api.read"}, Audience: "api"}, ClientSecret: "s3cret"}
 	got := OAuth2cCommand(cfg, GrantCommand{GrantType: TokenExchangeGrantType, SubjectTokenType: TokenTypeAccessToken, ActorTokenType: TokenTypeJWT, DPoP: true})
 	for _, want := range []string{"oauth2c 'https://idp.example'", "--client-id 'c1'", "--auth-method client_secret_basic", `--client-secret "$CLIENT_SECRET"`,
 		"--grant-type " + TokenExchangeGrantType, `--subject-token "$SUBJECT_TOKEN"`, "--subject-token-type " + TokenTypeAccessToken,
@@ -62,7 +63,7 @@ func TestOAuth2cCommand(t *testing.T) {
 	if strings.Contains(got, "s3cret") {
 		t.Errorf("secret literal in:\n%s", got)
 	}
-	code := OAuth2cCommand(Config{Issuer: "https://idp.example", ClientID: "pub"}, GrantCommand{GrantType: "authorization_code", PAR: true})
+	code := OAuth2cCommand(Config{Settings: settings.Settings{Issuer: "https://idp.example", ClientID: "pub"}}, GrantCommand{GrantType: "authorization_code", PAR: true})
 	for _, want := range []string{"--auth-method none", "--pkce", "--par", "--response-types code"} {
 		if !strings.Contains(code, want) {
 			t.Errorf("lacks %q:\n%s", want, code)
