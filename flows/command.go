@@ -1,12 +1,12 @@
 package flows
 
 import (
-	"github.com/tokeninspector/tokeninspector/settings"
-
 	"fmt"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // Copy as command: an exchange of the transcript, or a grant, written as a

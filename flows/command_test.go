@@ -1,10 +1,11 @@
 package flows
 
 import (
-	"github.com/tokeninspector/tokeninspector/settings"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 func TestCurlCommand(t *testing.T) {
