@@ -44,7 +44,7 @@ func FuzzRedact(f *testing.F) {
 			return
 		}
 		form := prefix + "&client_secret=" + secret
-		got := redactBody("application/x-www-form-urlencoded", []byte(form))
+		got := redactBody("application/x-www-form-urlencoded", []byte(form), secretFields)
 		for _, pair := range strings.Split(got, "&") {
 			if pair == "client_secret="+secret {
 				t.Fatalf("form secret leaked: %q", got)

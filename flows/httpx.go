@@ -163,11 +163,11 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	x := Exchange{
 		Endpoint:       r.endpoint(req),
 		Method:         req.Method,
-		URL:            redactURL(req.URL.String()),
+		URL:            redactQuery(req.URL),
 		RequestHeaders: redactHeaders(req.Header),
-		RequestBody:    redactBody(req.Header.Get("Content-Type"), reqBody),
 		Started:        start,
 	}
+	x.setBodies(req.Header.Get("Content-Type"), reqBody, "", nil)
 	resp, err := r.base.RoundTrip(req)
 	if err != nil {
 		x.Err, x.Duration = err.Error(), time.Since(start)
@@ -182,7 +182,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.transcript.Add(x)
 		return nil, err
 	}
-	x.ResponseBody = redactBody(resp.Header.Get("Content-Type"), body)
+	x.setBodies(req.Header.Get("Content-Type"), reqBody, resp.Header.Get("Content-Type"), body)
 	r.transcript.Add(x)
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))

@@ -226,7 +226,7 @@ func (s *jwksSource) fetch(ctx context.Context, now time.Time) error {
 	}
 	req, err := http.NewRequestWithContext(withEndpoint(ctx, "jwks"), http.MethodGet, e.url, nil)
 	if err != nil {
-		return fmt.Errorf("jwks_uri %q: %w", e.url, err)
+		return fmt.Errorf("jwks_uri %q: %w", redactURL(e.url), err)
 	}
 	req.Header.Set("Accept", "application/json, application/jwk-set+json")
 	e.fetches++

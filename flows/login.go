@@ -85,7 +85,8 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 		return nil, err
 	}
 	d := c.discovered()
-	lb.start(u, sec.state, c.issuer(), d != nil && d.Bool("authorization_response_iss_parameter_supported"))
+	lb.transcript = c.transcript
+	lb.start(sec.state, c.issuer(), d != nil && d.Bool("authorization_response_iss_parameter_supported"))
 	code, err := c.awaitCallback(lctx, ctx, lb, u, opts)
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", annotate(err, "", lb.redirectURI))

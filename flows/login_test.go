@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -73,7 +74,6 @@ func TestLoginCallbackFailures(t *testing.T) {
 		want    error
 		wantErr string
 	}{
-		{"state mismatch", func(q url.Values) url.Values { return url.Values{"code": {"c"}, "state": {"forged"}} }, ErrStateMismatch, ""},
 		{"error callback", func(q url.Values) url.Values {
 			return url.Values{"error": {"access_denied"}, "error_description": {"<b>nope</b>"}, "state": q["state"]}
 		}, nil, `authorization endpoint returned OAuth error "access_denied": <b>nope</b>`},
@@ -250,5 +250,62 @@ func TestLoginIssWithoutIssuer(t *testing.T) {
 	_, err = c.Login(context.Background(), LoginOptions{})
 	if !errors.Is(err, ErrIssuerMismatch) || !strings.Contains(err.Error(), "set the profile's issuer") {
 		t.Errorf("err = %v; want an issuer mismatch that says to set the issuer", err)
+	}
+}
+
+// TestLoopbackIgnoresForgedCallbacks: a callback with a wrong or missing
+// state gets a 400 page and is recorded, and the login goes on to finish
+// with the genuine callback; "/" reveals nothing (no authorization URL, no
+// state) to other local processes.
+func TestLoopbackIgnoresForgedCallbacks(t *testing.T) {
+	f := newFakeIdP(t)
+	var problems []string
+	browser := func(ctx context.Context, u string) error {
+		q := mustQuery(t, u)
+		cb, _ := url.Parse(q.Get("redirect_uri"))
+		root := *cb
+		root.Path = "/"
+		for _, forged := range []string{root.String(), cb.String() + "?code=c-forged&state=forged", cb.String() + "?code=c-forged"} {
+			resp, err := http.Get(forged)
+			if err != nil {
+				return err
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if want := http.StatusBadRequest; forged == root.String() {
+				want = http.StatusNotFound
+				if resp.StatusCode != want || strings.Contains(string(body), q.Get("state")) || resp.Header.Get("Location") != "" {
+					problems = append(problems, fmt.Sprintf("GET / answered %d %q", resp.StatusCode, body))
+				}
+			} else if resp.StatusCode != want {
+				problems = append(problems, fmt.Sprintf("%s answered %d; want %d", forged, resp.StatusCode, want))
+			}
+		}
+		return redirectBrowser(ctx, u)
+	}
+	c := newTestClient(t, f, Config{}, WithBrowser(browser))
+	if _, err := c.Login(context.Background(), LoginOptions{}); err != nil {
+		t.Fatalf("a forged callback ended the login: %v", err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	var refused, genuine int
+	for _, x := range c.Transcript() {
+		if x.Endpoint != "callback" {
+			continue
+		}
+		if strings.Contains(x.URL, "c-forged") {
+			t.Errorf("the transcript shows the callback's code: %s", x.URL)
+		}
+		switch x.Status {
+		case http.StatusBadRequest:
+			refused++
+		case http.StatusOK:
+			genuine++
+		}
+	}
+	if refused != 2 || genuine != 1 {
+		t.Errorf("transcript has %d refused and %d genuine callbacks; want 2 and 1", refused, genuine)
 	}
 }

@@ -28,7 +28,9 @@ type callbackResult struct {
 }
 
 // loopback is the RFC 8252 §7.3 redirect listener: bound on a loopback IP
-// literal before the browser opens, it serves exactly one callback.
+// literal before the browser opens, it serves exactly one callback with
+// this login's state. A request with a wrong or missing state gets a 400
+// page and is recorded; the listener keeps waiting for the genuine one.
 type loopback struct {
 	ln          net.Listener
 	srv         *http.Server
@@ -36,9 +38,9 @@ type loopback struct {
 	redirectURI string
 	results     chan callbackResult
 	once        sync.Once
+	transcript  *Transcript // records every request to the callback path
 
 	// set by start, read by the handler
-	authURL     string
 	state       string
 	issuer      string
 	issRequired bool
@@ -79,8 +81,8 @@ func loopbackLiteral(host string) (string, error) {
 }
 
 // start serves the callback in the background.
-func (l *loopback) start(authURL, state, issuer string, issRequired bool) {
-	l.authURL, l.state, l.issuer, l.issRequired = authURL, state, issuer, issRequired
+func (l *loopback) start(state, issuer string, issRequired bool) {
+	l.state, l.issuer, l.issRequired = state, issuer, issRequired
 	l.srv = &http.Server{Handler: http.HandlerFunc(l.handle), ReadHeaderTimeout: 10 * time.Second}
 	go l.srv.Serve(l.ln) // returns ErrServerClosed on close
 }
@@ -104,28 +106,42 @@ func (l *loopback) handle(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer") // the URL holds the code
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	switch {
-	case r.URL.Path == "/" && r.Method == http.MethodGet:
-		// Convenience: opening the listener's root starts the login.
-		http.Redirect(w, r, l.authURL, http.StatusFound)
-		return
 	case r.URL.Path != l.path:
+		// Nothing else is served: not even the authorization URL (with its
+		// state) at "/", which any local process could read.
 		http.NotFound(w, r)
 		return
 	case r.Method != http.MethodGet:
 		http.Error(w, "the callback takes GET", http.StatusMethodNotAllowed)
 		return
 	}
+	start := time.Now()
+	res := l.check(r)
+	if errors.Is(res.err, ErrStateMismatch) {
+		// Not this login's callback (RFC 6749 §10.12): refuse it, keep waiting.
+		writePage(w, http.StatusBadRequest, res, "")
+		l.record(r, start, http.StatusBadRequest, res.err.Error()+"; still waiting for the genuine callback")
+		return
+	}
 	handled := false
 	l.once.Do(func() {
 		handled = true
-		res := l.check(r)
-		writePage(w, res, l.issuer)
+		writePage(w, http.StatusOK, res, l.issuer)
+		l.record(r, start, http.StatusOK, "")
 		l.results <- res
 	})
 	if !handled {
-		w.WriteHeader(http.StatusGone)
-		writePage(w, callbackResult{err: errors.New("this login has already received its callback")}, "")
+		writePage(w, http.StatusGone, callbackResult{err: errors.New("this login has already received its callback")}, "")
+		l.record(r, start, http.StatusGone, "a second callback with this login's state")
 	}
+}
+
+// record adds a callback request to the transcript, its code redacted.
+func (l *loopback) record(r *http.Request, start time.Time, status int, problem string) {
+	u := *r.URL
+	u.Scheme, u.Host = "http", r.Host
+	l.transcript.Add(Exchange{Endpoint: "callback", Method: r.Method, URL: redactQuery(&u), Status: status,
+		Err: problem, Started: start, Duration: time.Since(start)})
 }
 
 // check validates the callback (RFC 6749 §4.1.2, RFC 9207 §2.4).
@@ -160,8 +176,9 @@ type pageData struct {
 	Issuer, Code, Description, URI, Message string
 }
 
-func writePage(w http.ResponseWriter, res callbackResult, issuer string) {
+func writePage(w http.ResponseWriter, status int, res callbackResult, issuer string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	if res.err == nil {
 		pages.ExecuteTemplate(w, "success.html", pageData{Issuer: issuer})
 		return

@@ -3,7 +3,9 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,7 +93,7 @@ func TestTranscriptRedaction(t *testing.T) {
 }
 
 func TestRedactJSONAndHeaders(t *testing.T) {
-	got := redactBody("application/json", []byte(`{"client_secret":"x","name":"n"}`))
+	got := redactBody("application/json", []byte(`{"client_secret":"x","name":"n"}`), secretFields)
 	if got != `{"client_secret":"[redacted]","name":"n"}` {
 		t.Errorf("redactJSON = %s", got)
 	}
@@ -176,5 +178,49 @@ func TestDeviceStopReasons(t *testing.T) {
 	c.after = block
 	if _, err := c.pollDevice(ctx, &DeviceCode{deviceCode: "dev-1", Interval: time.Second}, nil); !errors.Is(err, errDeviceExpired) {
 		t.Errorf("err = %v; want the expiry", err)
+	}
+}
+
+// TestTranscriptRedactsTokensByDefault: codes, verifiers, refresh and
+// device codes, assertions and the tokens sent to introspection or
+// revocation are redacted unless revealed; client secrets never are; a
+// password in a URL is hidden in the transcript and in error text.
+func TestTranscriptRedactsTokensByDefault(t *testing.T) {
+	f := newFakeIdP(t)
+	c := newTestClient(t, f, Config{ClientSecret: "hunter2", AuthMethod: AuthSecretPost})
+	ctx := context.Background()
+	if _, err := c.Refresh(ctx, "rt-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Introspect(ctx, "introspected-SECRET", "")
+	c.Revoke(ctx, "revoked-SECRET", "")
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {"code-SECRET"}, "code_verifier": {"verifier-SECRET"},
+		"client_assertion": {"assertion-SECRET"}, "device_code": {"device-SECRET"}, "subject_token": {"subject-SECRET"}}
+	c.tokenRequest(ctx, f.issuer()+"/token", form)
+	var all, revealed strings.Builder
+	for _, x := range c.Transcript() {
+		fmt.Fprintf(&all, "%s %s %s\n", x.URL, x.RequestBody, x.ResponseBody)
+		r := x.Revealed()
+		fmt.Fprintf(&revealed, "%s %s\n", r.RequestBody, r.ResponseBody)
+	}
+	for _, secret := range []string{"rt-1", "introspected-SECRET", "revoked-SECRET", "code-SECRET", "verifier-SECRET", "assertion-SECRET", "device-SECRET", "subject-SECRET", "hunter2"} {
+		if strings.Contains(all.String(), secret) {
+			t.Errorf("the transcript shows %q by default", secret)
+		}
+		if want := secret != "hunter2"; strings.Contains(revealed.String(), secret) != want {
+			t.Errorf("revealed transcript shows %q: %v; want %v", secret, !want, want)
+		}
+	}
+
+	withPassword := "http://user:pa55word@" + strings.TrimPrefix(f.issuer(), "http://")
+	c2 := newTestClient(t, f, Config{Issuer: withPassword + "/nowhere", Endpoints: Endpoints{Token: withPassword + "/missing"}})
+	_, err := c2.ClientCredentials(ctx)
+	for _, x := range c2.Transcript() {
+		if strings.Contains(x.URL, "pa55word") {
+			t.Errorf("transcript URL %q shows the password", x.URL)
+		}
+	}
+	if err == nil || strings.Contains(err.Error(), "pa55word") {
+		t.Errorf("error %v; want one without the URL's password", err)
 	}
 }

@@ -174,7 +174,7 @@ func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, 
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s endpoint %q: %w", endpoint, u, err)
+		return nil, nil, fmt.Errorf("%s endpoint %q: %w", endpoint, redactURL(u), err)
 	}
 	for k, v := range h {
 		req.Header[k] = v

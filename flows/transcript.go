@@ -14,8 +14,9 @@ import (
 const Redacted = "[redacted]"
 
 // Exchange is one HTTP request and its response, with secrets redacted:
-// Authorization and cookie headers, and the client_secret, client_assertion
-// and password form or JSON fields.
+// Authorization and cookie headers, passwords in URLs, the client_secret and
+// password fields, and (unless revealed with [Exchange.Revealed]) the
+// codes, verifiers, assertions and tokens of [TokenFields].
 type Exchange struct {
 	Endpoint        string        `json:"endpoint"` // "token", "discovery", "jwks", ...
 	Method          string        `json:"method"`
@@ -28,6 +29,38 @@ type Exchange struct {
 	Duration        time.Duration `json:"duration_ns"`
 	Err             string        `json:"error,omitempty"` // transport error or size limit
 	Started         time.Time     `json:"started"`
+
+	// The bodies with TokenFields shown, kept in memory only ("" when the
+	// body holds none of them); see Revealed.
+	revealedRequest, revealedResponse string
+}
+
+// Revealed returns x with the values of [TokenFields] shown, for teaching
+// (the GUI's "show secrets"). Client secrets, passwords and credentials in
+// headers stay redacted.
+func (x Exchange) Revealed() Exchange {
+	if x.revealedRequest != "" {
+		x.RequestBody = x.revealedRequest
+	}
+	if x.revealedResponse != "" {
+		x.ResponseBody = x.revealedResponse
+	}
+	return x
+}
+
+// setBodies records the request and response bodies, redacted, and keeps
+// the revealable versions when they differ.
+func (x *Exchange) setBodies(reqType string, req []byte, respType string, resp []byte) {
+	x.RequestBody, x.revealedRequest = redactBoth(reqType, req)
+	x.ResponseBody, x.revealedResponse = redactBoth(respType, resp)
+}
+
+func redactBoth(contentType string, body []byte) (redacted, revealed string) {
+	redacted = redactBody(contentType, body, secretFields)
+	if r := redactBody(contentType, body, alwaysSecret); r != redacted {
+		revealed = r
+	}
+	return redacted, revealed
 }
 
 // Transcript records exchanges in order. It is safe for concurrent use; a
@@ -95,12 +128,30 @@ func (t *Transcript) Subscribe(f func(Exchange)) (unsubscribe func()) {
 	}
 }
 
-// secretFields are form and JSON members whose values never enter a transcript.
-var secretFields = map[string]bool{
-	"client_secret":    true,
-	"client_assertion": true,
-	"password":         true,
+// alwaysSecret are form and JSON members whose values never enter a
+// transcript, not even revealed.
+var alwaysSecret = map[string]bool{
+	"client_secret": true,
+	"password":      true,
 }
+
+// TokenFields are form and JSON members redacted by default: codes,
+// verifiers, assertions, refresh and device codes, and the tokens sent to be
+// introspected, revoked or exchanged. [Exchange.Revealed] shows them.
+var TokenFields = []string{"refresh_token", "code", "code_verifier", "device_code", "assertion", "client_assertion",
+	"subject_token", "actor_token", "token"}
+
+// secretFields is what the transcript redacts by default.
+var secretFields = func() map[string]bool {
+	m := map[string]bool{}
+	for k := range alwaysSecret {
+		m[k] = true
+	}
+	for _, k := range TokenFields {
+		m[k] = true
+	}
+	return m
+}()
 
 // redactURL hides the password of a URL with userinfo (url.URL.Redacted);
 // text that does not parse is returned as it is.
@@ -136,22 +187,30 @@ func redactHeaders(h http.Header) http.Header {
 	return out
 }
 
-// redactBody redacts secret fields of a form or JSON body; other bodies are
-// kept as they are.
-func redactBody(contentType string, body []byte) string {
+// redactBody redacts the secret fields of a form or JSON body; other
+// bodies are kept as they are.
+func redactBody(contentType string, body []byte, secret map[string]bool) string {
 	ct := strings.ToLower(contentType)
 	switch {
 	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
-		return redactForm(string(body))
+		return redactForm(string(body), secret)
 	case strings.Contains(ct, "json"):
-		return redactJSON(body)
+		return redactJSON(body, secret)
 	}
 	return string(body)
 }
 
+// redactQuery redacts the secret parameters of a URL's query (the code of
+// a login callback) and any password in it.
+func redactQuery(u *url.URL) string {
+	c := *u
+	c.RawQuery = redactForm(u.RawQuery, secretFields)
+	return redactURL(c.String())
+}
+
 // redactForm replaces secret values pair by pair, keeping the order and
 // working on malformed forms too (a parse failure must not leak a secret).
-func redactForm(s string) string {
+func redactForm(s string, secretFields map[string]bool) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
 		k, _, found := strings.Cut(p, "=")
@@ -166,7 +225,7 @@ func redactForm(s string) string {
 	return strings.Join(parts, "&")
 }
 
-func redactJSON(body []byte) string {
+func redactJSON(body []byte, secretFields map[string]bool) string {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil {
 		return string(body)

@@ -27,16 +27,20 @@ type transcriptView struct {
 	detail  *widget.Label // read-only, selectable
 	shown   string        // the selected exchange's details ("" when none)
 	copyBtn *widget.Button
-	content fyne.CanvasObject
+	// reveal shows the codes, verifiers, refresh tokens and assertions that
+	// are redacted by default (for teaching). Off at every start.
+	reveal   *widget.Check
+	selected int // index in items of the selected exchange, -1 when none
+	content  fyne.CanvasObject
 }
 
 const (
-	transcriptHint = "Select an exchange to see its request and response (secrets redacted)."
+	transcriptHint = "Select an exchange to see its request and response (secrets redacted; codes and tokens only with \"Show secrets\")."
 	allEndpoints   = "All endpoints"
 )
 
 func newTranscriptView(a fyne.App) *transcriptView {
-	v := &transcriptView{app: a}
+	v := &transcriptView{app: a, selected: -1}
 	v.detail = readOnlyText()
 	v.detail.SetText(transcriptHint)
 	v.list = widget.NewList(
@@ -59,16 +63,16 @@ func newTranscriptView(a fyne.App) *transcriptView {
 			}
 		})
 	v.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(v.items) {
-			v.setDetail(exchangeDetail(v.items[i]))
-		}
+		v.selected = i
+		v.showSelected()
 	}
+	v.reveal = widget.NewCheck("Show secrets", func(bool) { v.showSelected() })
 	v.filter = widget.NewSelect([]string{allEndpoints}, func(string) { v.apply(false) })
 	v.filter.SetSelected(allEndpoints)
 	v.copyBtn = newCopyButton(a, "Copy", func() string { return v.shown })
 	top := container.NewBorder(nil, nil, widget.NewLabel("Show"), nil, v.filter)
 	split := container.NewVSplit(container.NewBorder(top, nil, nil, nil, v.list),
-		container.NewBorder(nil, container.NewHBox(v.copyBtn), nil, nil, container.NewScroll(v.detail)))
+		container.NewBorder(nil, container.NewHBox(v.copyBtn, v.reveal), nil, nil, container.NewScroll(v.detail)))
 	split.Offset = 0.45
 	v.content = split
 	return v
@@ -101,6 +105,7 @@ func (v *transcriptView) extend(x []flows.Exchange) {
 func (v *transcriptView) apply(scroll bool) {
 	v.updateFilter()
 	v.items = v.filtered()
+	v.selected = -1
 	v.list.UnselectAll()
 	v.list.Refresh()
 	v.setDetail("")
@@ -134,6 +139,19 @@ func (v *transcriptView) filtered() []flows.Exchange {
 		}
 	}
 	return out
+}
+
+// showSelected shows the selected exchange's details, with the codes and
+// tokens revealed when "Show secrets" is ticked.
+func (v *transcriptView) showSelected() {
+	if v.selected < 0 || v.selected >= len(v.items) {
+		return
+	}
+	x := v.items[v.selected]
+	if v.reveal.Checked {
+		x = x.Revealed()
+	}
+	v.setDetail(exchangeDetail(x))
 }
 
 // setDetail shows the details of the selected exchange, or the hint.

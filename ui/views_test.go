@@ -345,3 +345,36 @@ func TestTranscriptColoursAndFilter(t *testing.T) {
 		t.Errorf("the list did not scroll to the new exchanges")
 	}
 }
+
+// TestTranscriptShowSecretsToggle: the token sent to introspection is
+// redacted in the details until "Show secrets" is ticked; a new view (a
+// restart) starts with it off.
+func TestTranscriptShowSecretsToggle(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"active":false}`))
+	}))
+	defer srv.Close()
+	c, err := flows.NewClient(flows.Config{ClientID: "cli", Endpoints: flows.Endpoints{Introspection: srv.URL + "/introspect"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Introspect(context.Background(), "tok-SECRET-123", ""); err != nil {
+		t.Fatal(err)
+	}
+	a := test.NewTempApp(t)
+	v := newTranscriptView(a)
+	test.NewTempWindow(t, v.content)
+	v.show(c.Transcript())
+	v.list.Select(0)
+	if strings.Contains(v.detail.Text, "tok-SECRET-123") || v.reveal.Checked {
+		t.Fatalf("secrets shown by default: %q", v.detail.Text)
+	}
+	test.Tap(v.reveal)
+	if !strings.Contains(v.detail.Text, "tok-SECRET-123") {
+		t.Errorf("Show secrets did not reveal the token: %q", v.detail.Text)
+	}
+	if again := newTranscriptView(a); again.reveal.Checked {
+		t.Error("Show secrets is on in a new view")
+	}
+}
