@@ -52,7 +52,7 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 	}
 	flaw, err := demoidp.ParseFlaw(*flawName)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "demo-idp: %v\n", err)
+		fmt.Fprintf(env.Stderr, "demo-idp: %s\n", errText(err))
 		return ExitUsage
 	}
 	host := "127.0.0.1"
@@ -66,7 +66,7 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 	}
 	s, err := demoidp.Start(opts)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "demo-idp: %v\n", err)
+		fmt.Fprintf(env.Stderr, "demo-idp: %s\n", errText(err))
 		return ExitFailure
 	}
 	defer s.Close()
@@ -166,7 +166,7 @@ func runDemoBrowser(env Env) int {
 		}
 	}
 	if err := run(ctx, fs.Arg(0), *user, *password); err != nil {
-		fmt.Fprintf(env.Stderr, "%v\n", err)
+		fmt.Fprintf(env.Stderr, "%s\n", errText(err))
 		return ExitFailure
 	}
 	return ExitOK

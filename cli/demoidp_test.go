@@ -69,7 +69,7 @@ func TestDemoIDPCommand(t *testing.T) {
 	if code := <-done; code != ExitOK {
 		t.Errorf("exit status %d", code)
 	}
-	if log := stderr.String(); !strings.Contains(log, "GET /.well-known/openid-configuration 200") {
+	if log := stderr.String(); !strings.Contains(log, `GET "/.well-known/openid-configuration" 200`) {
 		t.Errorf("request log lacks the discovery request:\n%s", log)
 	}
 }

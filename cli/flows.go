@@ -17,6 +17,7 @@ import (
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
+	"github.com/tokeninspector/tokeninspector/termesc"
 )
 
 // openBrowser opens the authorization URL for "login"; tests replace it.
@@ -104,7 +105,7 @@ func (c *flowCommand) parse() (status int, ok bool) {
 }
 
 func (c *flowCommand) usageError(err error) int {
-	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %v; see --help\n", c.name, err)
+	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s; see --help\n", c.name, errText(err))
 	return ExitUsage
 }
 
@@ -144,7 +145,7 @@ func (c *flowCommand) clientWith(edit func(*flows.Config), opts ...flows.Option)
 // fail prints err and returns ExitFailure; with --json an OAuth error is
 // also printed to stdout as {"error": ..., ...}.
 func (c *flowCommand) fail(err error) int {
-	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %v\n", c.name, err)
+	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s\n", c.name, errText(err))
 	var oe *flows.OAuthError
 	if c.f.json && errors.As(err, &oe) {
 		writeJSON(c.env.Stdout, oe)
@@ -160,27 +161,27 @@ func signalContext() (context.Context, context.CancelFunc) {
 // writeExchange prints one transcript entry, curl -v style.
 func writeExchange(w io.Writer, x flows.Exchange) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "> %s %s", x.Method, x.URL)
+	fmt.Fprintf(&b, "> %s %s", x.Method, termesc.String(x.URL))
 	if x.Endpoint != "" {
 		fmt.Fprintf(&b, "   [%s]", x.Endpoint)
 	}
 	b.WriteString("\n")
 	writeHeaders(&b, "> ", x.RequestHeaders)
 	if x.RequestBody != "" {
-		fmt.Fprintf(&b, ">\n> %s\n", x.RequestBody)
+		fmt.Fprintf(&b, ">\n> %s\n", termesc.String(x.RequestBody))
 	}
 	if x.Err != "" && x.Status == 0 {
-		fmt.Fprintf(&b, "! %s (%s)\n\n", x.Err, x.Duration.Round(time.Millisecond))
+		fmt.Fprintf(&b, "! %s (%s)\n\n", termesc.String(x.Err), x.Duration.Round(time.Millisecond))
 		io.WriteString(w, b.String())
 		return
 	}
 	fmt.Fprintf(&b, "< %d (%s)\n", x.Status, x.Duration.Round(time.Microsecond*100))
 	writeHeaders(&b, "< ", x.ResponseHeaders)
 	if x.Err != "" {
-		fmt.Fprintf(&b, "! %s\n", x.Err)
+		fmt.Fprintf(&b, "! %s\n", termesc.String(x.Err))
 	}
 	if x.ResponseBody != "" {
-		fmt.Fprintf(&b, "<\n< %s\n", strings.ReplaceAll(safeLines(strings.TrimRight(x.ResponseBody, "\r\n")), "\n", "\n< "))
+		fmt.Fprintf(&b, "<\n< %s\n", strings.ReplaceAll(termesc.Lines(strings.TrimRight(x.ResponseBody, "\r\n")), "\n", "\n< "))
 	}
 	b.WriteString("\n")
 	io.WriteString(w, b.String())
@@ -194,7 +195,7 @@ func writeHeaders(b *strings.Builder, prefix string, h map[string][]string) {
 	sort.Strings(names)
 	for _, k := range names {
 		for _, v := range h[k] {
-			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, safeText(v))
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, termesc.String(v))
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/termesc"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -61,9 +62,9 @@ func runLogin(env Env) int {
 	res, err := cl.Login(ctx, flows.LoginOptions{
 		NoBrowser: *noBrowser,
 		OnURL: func(u string) {
-			fmt.Fprintf(env.Stderr, "Waiting for the login (up to %s). If no browser opens, open this URL:\n  %s\n", *timeout, u)
+			fmt.Fprintf(env.Stderr, "Waiting for the login (up to %s). If no browser opens, open this URL:\n  %s\n", *timeout, termesc.String(u))
 		},
-		OnBrowserError: func(err error) { fmt.Fprintf(env.Stderr, "%v\n", err) },
+		OnBrowserError: func(err error) { fmt.Fprintf(env.Stderr, "%s\n", errText(err)) },
 	})
 	if err != nil {
 		return c.fail(err)
@@ -151,15 +152,15 @@ func runDevice(env Env) int {
 	ctx, stop := signalContext()
 	defer stop()
 	res, err := cl.DeviceWithProgress(ctx, func(dc flows.DeviceCode) {
-		fmt.Fprintf(env.Stderr, "On any device, open %s and enter the code %s\n", dc.VerificationURI, dc.UserCode)
+		fmt.Fprintf(env.Stderr, "On any device, open %s and enter the code %s\n", termesc.String(dc.VerificationURI), termesc.String(dc.UserCode))
 		u := dc.VerificationURI
 		if dc.VerificationURIComplete != "" {
 			u = dc.VerificationURIComplete
-			fmt.Fprintf(env.Stderr, "(or open %s)\n", u)
+			fmt.Fprintf(env.Stderr, "(or open %s)\n", termesc.String(u))
 		}
 		if *open {
 			if err := cl.OpenInBrowser(ctx, u); err != nil {
-				fmt.Fprintf(env.Stderr, "Could not open the browser (%v); open the page by hand.\n", err)
+				fmt.Fprintf(env.Stderr, "Could not open the browser (%s); open the page by hand.\n", errText(err))
 			}
 		}
 	}, func(p flows.DevicePoll) {
@@ -221,18 +222,35 @@ func runRevoke(env Env) int {
 
 // runUserInfo is "tokeninspector userinfo --token ACCESS_TOKEN".
 func runUserInfo(env Env) int {
-	c := newFlowCommand(env, "userinfo", "--token ACCESS_TOKEN|- [flags]", "Call the userinfo endpoint with an access token.")
+	c := newFlowCommand(env, "userinfo", "--token ACCESS_TOKEN|- [--id-token FILE] [flags]",
+		"Call the userinfo endpoint with an access token. With --id-token, its sub must equal the ID token's (OIDC Core 5.3.2).")
 	tokFlag := c.fs.String("token", "", "the access token (- reads it from stdin)")
+	idFile := c.fs.String("id-token", "", "the ID token issued with the access token, in `FILE`: UserInfo's sub must equal its sub")
 	tok, cl, st, ok := c.start("--token", tokFlag)
 	if !ok {
 		return st
+	}
+	var idToken *flows.Inspected
+	if *idFile != "" {
+		data, err := readSmallFile(*idFile, "--id-token")
+		if err != nil {
+			return c.usageError(err)
+		}
+		r, err := token.Inspect(context.Background(), string(data), token.Options{})
+		if err != nil {
+			return c.usageError(fmt.Errorf("--id-token %s: %w", *idFile, err))
+		}
+		idToken = &flows.Inspected{Raw: string(data), Report: r}
 	}
 	ui, err := cl.UserInfo(context.Background(), tok)
 	if err != nil {
 		return c.fail(err)
 	}
+	ui.CheckSubject(idToken)
 	switch {
 	case c.f.json && ui.JWT != nil:
+		writeJSON(env.Stdout, ui)
+	case c.f.json && ui.SubCheck != nil:
 		writeJSON(env.Stdout, ui)
 	case c.f.json:
 		writeJSON(env.Stdout, ui.Raw)
@@ -241,7 +259,13 @@ func runUserInfo(env Env) int {
 	default:
 		writeMembers(env.Stdout, ui.Raw)
 	}
-	if ui.JWT != nil && !ui.JWT.OK() {
+	if sc := ui.SubCheck; sc != nil && !c.f.json {
+		fmt.Fprintf(env.Stdout, "%s  %s %s [%s]\n", strings.ToUpper(string(sc.Status)), sc.ID, termesc.String(sc.Message), sc.Spec)
+	}
+	if !ui.OK() {
+		if sc := ui.SubCheck; sc != nil && sc.Status == token.Fail {
+			fmt.Fprintf(env.Stderr, "tokeninspector userinfo: %s\n", termesc.String(sc.Message))
+		}
 		return ExitFailure
 	}
 	return ExitOK
@@ -291,7 +315,11 @@ func resultProblem(res *flows.Result) string {
 			bad = append(bad, t.name)
 		}
 	}
-	return "tokens received, but the " + strings.Join(bad, " and ") + " failed verification or a check (see above)"
+	var parts []string
+	if len(bad) > 0 {
+		parts = append(parts, "tokens received, but the "+strings.Join(bad, " and ")+" failed verification or a check (see above)")
+	}
+	return strings.Join(append(parts, res.Failures...), "; ")
 }
 
 // writeResult prints the response summary, then each token's report.
@@ -300,19 +328,22 @@ func writeResult(w io.Writer, res *flows.Result, color bool) {
 	if res.Insecure {
 		b.WriteString("WARNING: obtained with TLS verification OFF (--insecure)\n")
 	}
+	for _, f := range res.Failures {
+		fmt.Fprintf(&b, "FAILED: %s\n", f)
+	}
 	fmt.Fprintf(&b, "Grant: %s\n", res.Grant)
 	if res.TokenType != "" {
-		fmt.Fprintf(&b, "Token type: %s\n", res.TokenType)
+		fmt.Fprintf(&b, "Token type: %s\n", termesc.String(res.TokenType))
 	}
 	if res.ExpiresIn > 0 {
 		fmt.Fprintf(&b, "Expires in: %d s (at %s)\n", res.ExpiresIn, res.Expiry.Format(time.RFC3339))
 	}
 	if res.Scope != "" {
-		fmt.Fprintf(&b, "Scope: %s\n", res.Scope)
+		fmt.Fprintf(&b, "Scope: %s\n", termesc.String(res.Scope))
 	}
 	extra := extraMembers(res.Raw)
 	for _, k := range extra {
-		fmt.Fprintf(&b, "%s: %s\n", safeText(k), safeText(fmt.Sprint(res.Raw[k])))
+		fmt.Fprintf(&b, "%s: %s\n", termesc.String(k), termesc.String(fmt.Sprint(res.Raw[k])))
 	}
 	b.WriteString("\n")
 	io.WriteString(w, b.String())
@@ -323,9 +354,9 @@ func writeResult(w io.Writer, res *flows.Result, color bool) {
 		if t.in == nil {
 			continue
 		}
-		fmt.Fprintf(w, "%s:\n%s\n\n", t.title, t.in.Raw)
+		fmt.Fprintf(w, "%s:\n%s\n\n", t.title, termesc.String(t.in.Raw))
 		if t.in.Err != nil {
-			fmt.Fprintf(w, "== %s ==\ncannot decode: %v\n\n", t.title, t.in.Err)
+			fmt.Fprintf(w, "== %s ==\ncannot decode: %s\n\n", t.title, errText(t.in.Err))
 			continue
 		}
 		writeReport(w, t.title, t.in.Report, color)
@@ -355,7 +386,7 @@ func writeMembers(w io.Writer, obj map[string]any, skip ...string) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		if !slices.Contains(skip, k) {
-			fmt.Fprintf(w, "%s: %s\n", safeText(k), safeText(fmt.Sprint(obj[k])))
+			fmt.Fprintf(w, "%s: %s\n", termesc.String(k), termesc.String(fmt.Sprint(obj[k])))
 		}
 	}
 }
@@ -363,7 +394,10 @@ func writeMembers(w io.Writer, obj map[string]any, skip ...string) {
 // writeDiscovery prints the metadata summary and the lint.
 func writeDiscovery(w io.Writer, d *flows.Discovery) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Issuer: %s\nDocument: %s (%s)\n", safeText(d.Issuer), d.URL, d.Kind)
+	fmt.Fprintf(&b, "Issuer: %s\nDocument: %s (%s)\n", termesc.String(d.Issuer), termesc.String(d.URL), d.Kind)
+	if d.RedirectedFrom != "" {
+		fmt.Fprintf(&b, "  (redirected from %s)\n", termesc.String(d.RedirectedFrom))
+	}
 	if d.Insecure {
 		b.WriteString("WARNING: fetched with TLS verification OFF (--insecure)\n")
 	}
@@ -372,12 +406,12 @@ func writeDiscovery(w io.Writer, d *flows.Discovery) {
 	for _, p := range [][2]string{{"authorization", e.Authorization}, {"token", e.Token}, {"userinfo", e.UserInfo},
 		{"introspection", e.Introspection}, {"revocation", e.Revocation}, {"device_authorization", e.DeviceAuthorization}, {"jwks_uri", e.JWKS}} {
 		if p[1] != "" {
-			fmt.Fprintf(&b, "  %-21s %s\n", p[0], safeText(p[1]))
+			fmt.Fprintf(&b, "  %-21s %s\n", p[0], termesc.String(p[1]))
 		}
 	}
 	b.WriteString("Lint:\n")
 	for _, l := range d.Lint {
-		fmt.Fprintf(&b, "  %-4s %s", l.Level, safeText(l.Message))
+		fmt.Fprintf(&b, "  %-4s %s", l.Level, termesc.String(l.Message))
 		if l.Spec != "" {
 			fmt.Fprintf(&b, " [%s]", l.Spec)
 		}

@@ -79,14 +79,14 @@ func runInspect(env Env) int {
 			return inspectAndPrint(ctx, env, raw, opts, f.json)
 		}
 	}
-	fmt.Fprintf(env.Stderr, "tokeninspector inspect: %v\n", err)
+	fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
 	return ExitUsage
 }
 
 func inspectAndPrint(ctx context.Context, env Env, raw string, opts token.Options, asJSON bool) int {
 	r, err := token.Inspect(ctx, raw, opts)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "tokeninspector inspect: %v\n", err)
+		fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
 		return ExitUsage
 	}
 	if asJSON {

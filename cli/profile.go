@@ -16,6 +16,7 @@ import (
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
+	"github.com/tokeninspector/tokeninspector/termesc"
 )
 
 // profileConfig opens the default store ($TOKENINSPECTOR_PROFILES or the
@@ -132,7 +133,7 @@ func (c *profileCmd) open(opts ...store.Option) (*store.Store, bool) {
 		return nil, false
 	}
 	if prob != nil {
-		fmt.Fprintf(c.env.Stderr, "WARNING: %v\n", prob)
+		fmt.Fprintf(c.env.Stderr, "WARNING: %s\n", errText(prob))
 		if prob.Backup != "" {
 			fmt.Fprintln(c.env.Stderr, "  To restore the backup: tokeninspector profile restore")
 		}
@@ -141,7 +142,7 @@ func (c *profileCmd) open(opts ...store.Option) (*store.Store, bool) {
 }
 
 func (c *profileCmd) errorf(format string, a ...any) {
-	fmt.Fprintf(c.env.Stderr, "tokeninspector profile %s: %s\n", c.name, fmt.Sprintf(format, a...))
+	fmt.Fprintf(c.env.Stderr, "tokeninspector profile %s: %s\n", c.name, termesc.Lines(fmt.Sprintf(format, a...)))
 }
 
 func (c *profileCmd) usageError(format string, a ...any) int {
@@ -187,7 +188,7 @@ func (c *profileCmd) list() int {
 		if issuer == "" {
 			issuer = "(manual endpoints)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.Name, issuer, p.ClientID, p.Method())
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termesc.String(p.Name), termesc.String(issuer), termesc.String(p.ClientID), termesc.String(string(p.Method())))
 	}
 	tw.Flush()
 	return ExitOK
@@ -227,7 +228,7 @@ func writeProfile(w io.Writer, s *store.Store, p store.Profile) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s:\t%s\n", k, v)
+			fmt.Fprintf(tw, "%s:\t%s\n", k, termesc.String(v))
 		}
 	}
 	row("Name", p.Name)
@@ -290,7 +291,7 @@ func writeProfile(w io.Writer, s *store.Store, p store.Profile) {
 	}
 	tw.Flush()
 	for _, is := range p.Validate() {
-		fmt.Fprintf(w, "%s: %s: %s\n", strings.ToUpper(string(is.Severity)), is.Field, is.Message)
+		fmt.Fprintf(w, "%s: %s: %s\n", strings.ToUpper(string(is.Severity)), is.Field, termesc.String(is.Message))
 	}
 }
 
@@ -402,13 +403,14 @@ func (c *profileCmd) export() int {
 	if err := f.Close(); err != nil {
 		return c.fail(err)
 	}
-	fmt.Fprintf(c.env.Stderr, "Exported %d profile(s) to %s.\n", len(b.Profiles), *out)
+	fmt.Fprintf(c.env.Stderr, "Exported %d profile(s) to %s.\n", len(b.Profiles), termesc.String(*out))
 	return ExitOK
 }
 
 func (c *profileCmd) importCmd() int {
 	rename := c.fs.Bool("rename", false, "import a profile whose name is taken as \"NAME (2)\"")
-	replace := c.fs.Bool("replace", false, "replace a profile whose name is taken (it keeps its secrets unless the file brings new ones)")
+	replace := c.fs.Bool("replace", false, "replace a profile whose name is taken (it keeps its secrets unless the file brings new ones, or its issuer or an endpoint's origin changes)")
+	keepSecrets := c.fs.Bool("keep-secrets", false, "with --replace: keep the stored secrets even when the issuer or an endpoint's origin changes (you trust the new servers with them)")
 	withSecrets := c.fs.Bool("with-secrets", false, "store the secrets found in the file (in the OS keyring)")
 	secretFile := c.fs.Bool("secret-in-file", false, "with no OS keyring, keep secrets unencrypted in a 0600 file next to the profiles")
 	var only multiFlag
@@ -435,7 +437,7 @@ func (c *profileCmd) importCmd() int {
 	if !ok {
 		return ExitFailure
 	}
-	opts := store.ImportOptions{Secrets: *withSecrets, Names: only}
+	opts := store.ImportOptions{Secrets: *withSecrets, Names: only, KeepSecrets: *keepSecrets}
 	switch {
 	case *rename:
 		opts.OnConflict = store.ConflictRename
@@ -469,23 +471,34 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func writeImportResult(w io.Writer, r *store.ImportResult) {
+	warnings := func(name string) {
+		for _, i := range r.Warnings[name] {
+			fmt.Fprintf(w, "          %s: %s: %s\n", strings.ToUpper(string(i.Severity)), i.Field, termesc.String(i.Message))
+		}
+	}
 	for _, n := range r.Added {
-		fmt.Fprintf(w, "added     %s\n", n)
+		fmt.Fprintf(w, "added     %s\n", termesc.String(n))
+		warnings(n)
 	}
 	for _, rn := range r.Renamed {
-		fmt.Fprintf(w, "renamed   %s -> %s (the name was taken)\n", rn.From, rn.To)
+		fmt.Fprintf(w, "renamed   %s -> %s (the name was taken)\n", termesc.String(rn.From), termesc.String(rn.To))
+		warnings(rn.To)
 	}
 	for _, n := range r.Replaced {
-		fmt.Fprintf(w, "replaced  %s\n", n)
+		fmt.Fprintf(w, "replaced  %s\n", termesc.String(n))
+		warnings(n)
 	}
 	for _, n := range r.Conflicts {
-		fmt.Fprintf(w, "SKIPPED   %s: a profile with this name exists (use --rename or --replace)\n", n)
+		fmt.Fprintf(w, "SKIPPED   %s: a profile with this name exists (use --rename or --replace)\n", termesc.String(n))
 	}
 	for _, f := range r.Invalid {
-		fmt.Fprintf(w, "INVALID   %s: %s\n", f.Name, f.Err)
+		fmt.Fprintf(w, "INVALID   %s: %s\n", termesc.String(f.Name), termesc.String(f.Err))
+	}
+	for _, f := range r.Dropped {
+		fmt.Fprintf(w, "SECRETS DELETED %s: %s (--keep-secrets keeps them)\n", termesc.String(f.Name), termesc.String(f.Err))
 	}
 	for _, f := range r.SecretErr {
-		fmt.Fprintf(w, "NO SECRET %s: %s\n", f.Name, f.Err)
+		fmt.Fprintf(w, "NO SECRET %s: %s\n", termesc.String(f.Name), termesc.String(f.Err))
 	}
 	if r.Secrets > 0 {
 		fmt.Fprintf(w, "%d secret(s) stored.\n", r.Secrets)
@@ -678,7 +691,7 @@ func (c *profileCmd) save(edit bool) int {
 
 func writeIssues(w io.Writer, is store.Issues) {
 	for _, i := range is {
-		fmt.Fprintf(w, "  %s: %s: %s\n", strings.ToUpper(string(i.Severity)), i.Field, i.Message)
+		fmt.Fprintf(w, "  %s: %s: %s\n", strings.ToUpper(string(i.Severity)), i.Field, termesc.String(i.Message))
 	}
 }
 

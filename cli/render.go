@@ -8,8 +8,8 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode"
 
+	"github.com/tokeninspector/tokeninspector/termesc"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -58,7 +58,7 @@ func writeReport(w io.Writer, title string, r *token.Report, color bool) {
 	}
 	fmt.Fprintf(&b, "%sKind:%s %s\n", p.bold, p.reset, kindLabel(r))
 	if r.Kind == token.KindOpaque {
-		fmt.Fprintf(&b, "  %s\n  %s\n", r.Opaque, r.Signature.Reason)
+		fmt.Fprintf(&b, "  %s\n  %s\n", termesc.String(r.Opaque), termesc.String(r.Signature.Reason))
 		io.WriteString(w, b.String())
 		return
 	}
@@ -72,7 +72,7 @@ func writeReport(w io.Writer, title string, r *token.Report, color bool) {
 		writeObject(&b, "Claims", r.Claims, r.Times, p, token.Describe)
 	}
 	if r.Payload != "" {
-		fmt.Fprintf(&b, "%sPayload%s (not a JSON object)\n  %s\n", p.bold, p.reset, safeText(r.Payload))
+		fmt.Fprintf(&b, "%sPayload%s (not a JSON object)\n  %s\n", p.bold, p.reset, termesc.String(r.Payload))
 	}
 	writeSignature(&b, r.Signature, p)
 	writeChecks(&b, r, p)
@@ -102,7 +102,7 @@ func writeJWE(b *strings.Builder, j *token.JWEInfo, p palette) {
 	} else if st == "failed" {
 		col = p.red
 	}
-	fmt.Fprintf(b, "%sEncryption:%s %s%s%s  %s\n", p.bold, p.reset, col, strings.ToUpper(st), p.reset, safeText(j.Reason))
+	fmt.Fprintf(b, "%sEncryption:%s %s%s%s  %s\n", p.bold, p.reset, col, strings.ToUpper(st), p.reset, termesc.String(j.Reason))
 	if j.Nested != "" {
 		fmt.Fprintf(b, "  content: %s\n", j.Nested)
 	}
@@ -121,7 +121,7 @@ func writeObject(b *strings.Builder, name string, o token.Object, times []token.
 	}
 	width = min(width, 12)
 	for _, m := range o {
-		fmt.Fprintf(b, "  %s%-*s%s  %s\n", p.cyan, width, safeText(m.Name), p.reset, safeText(compact(m.Value)))
+		fmt.Fprintf(b, "  %s%-*s%s  %s\n", p.cyan, width, termesc.String(m.Name), p.reset, termesc.String(compact(m.Value)))
 		pad := strings.Repeat(" ", 4)
 		for _, t := range times {
 			if t.Claim == m.Name {
@@ -140,38 +140,10 @@ func writeObject(b *strings.Builder, name string, o token.Object, times []token.
 	}
 }
 
-// safeText escapes control characters (C0, DEL, C1) so that a hostile token
-// cannot send escape sequences to the terminal.
-func safeText(s string) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			fmt.Fprintf(&b, "\\u%04x", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// safeLines is safeText for multi-line text such as a response body: line
-// breaks stay (CRLF becomes LF), every other control character is escaped.
-func safeLines(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = safeText(l)
-	}
-	return strings.Join(lines, "\n")
+// errText is an error's text, escaped for the terminal: errors quote what
+// servers, tokens and files said.
+func errText(err error) string {
+	return termesc.Lines(err.Error())
 }
 
 // compact renders a raw JSON value on one line.
@@ -193,12 +165,12 @@ func writeSignature(b *strings.Builder, s token.Signature, p palette) {
 	}
 	fmt.Fprintf(b, "%sSignature:%s %s%s%s", p.bold, p.reset, col+p.bold, strings.ToUpper(string(s.Status)), p.reset)
 	if s.Alg != "" {
-		fmt.Fprintf(b, "  alg %s", safeText(s.Alg))
+		fmt.Fprintf(b, "  alg %s", termesc.String(s.Alg))
 	}
 	if s.Kid != "" {
 		fmt.Fprintf(b, "  kid %q", s.Kid)
 	}
-	fmt.Fprintf(b, "\n  %s\n", safeText(s.Reason))
+	fmt.Fprintf(b, "\n  %s\n", termesc.String(s.Reason))
 	if k := s.Key; k != nil {
 		fmt.Fprintf(b, "  key: %s", k.Kty)
 		if k.Kid != "" {
@@ -207,10 +179,10 @@ func writeSignature(b *strings.Builder, s token.Signature, p palette) {
 		if k.Thumbprint != "" {
 			fmt.Fprintf(b, ", thumbprint (RFC 7638) %s", k.Thumbprint)
 		}
-		fmt.Fprintf(b, "\n  chosen by: %s; from %s\n", safeText(k.Chosen), safeText(k.Origin))
+		fmt.Fprintf(b, "\n  chosen by: %s; from %s\n", termesc.String(k.Chosen), termesc.String(k.Origin))
 	}
 	for _, sk := range s.Skipped {
-		fmt.Fprintf(b, "  %sskipped key: %s%s\n", p.dim, safeText(sk), p.reset)
+		fmt.Fprintf(b, "  %sskipped key: %s%s\n", p.dim, termesc.String(sk), p.reset)
 	}
 }
 
@@ -230,7 +202,7 @@ func writeChecks(b *strings.Builder, r *token.Report, p palette) {
 		case token.Warn:
 			col = p.yellow
 		}
-		fmt.Fprintf(b, "  %s%-4s%s  %-8s %s %s[%s]%s\n", col, strings.ToUpper(string(c.Status)), p.reset, c.ID, safeText(c.Message), p.dim, c.Spec, p.reset)
+		fmt.Fprintf(b, "  %s%-4s%s  %-8s %s %s[%s]%s\n", col, strings.ToUpper(string(c.Status)), p.reset, c.ID, termesc.String(c.Message), p.dim, c.Spec, p.reset)
 	}
 }
 
@@ -240,6 +212,6 @@ func writeWarnings(b *strings.Builder, ws []token.Warning, p palette) {
 	}
 	fmt.Fprintf(b, "%sWarnings%s\n", p.bold, p.reset)
 	for _, w := range ws {
-		fmt.Fprintf(b, "  %s!%s %-16s %s %s[%s]%s\n", p.yellow, p.reset, w.ID, safeText(w.Message), p.dim, w.Spec, p.reset)
+		fmt.Fprintf(b, "  %s!%s %-16s %s %s[%s]%s\n", p.yellow, p.reset, w.ID, termesc.String(w.Message), p.dim, w.Spec, p.reset)
 	}
 }

@@ -21,7 +21,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,6 +31,8 @@ import (
 	"github.com/ory/fosite/handler/openid"
 	"github.com/ory/fosite/storage"
 	"github.com/ory/fosite/token/jwt"
+
+	"github.com/tokeninspector/tokeninspector/termesc"
 )
 
 // Default lifetimes, and the lifetimes of SetShortLifetimes(true).
@@ -448,7 +449,7 @@ func logRequests(w io.Writer, next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 		mu.Lock()
 		defer mu.Unlock()
-		fmt.Fprintf(w, "%s %s %s %d\n", time.Now().Format("15:04:05"), r.Method, strings.ReplaceAll(r.URL.Path, "\n", ""), rec.status)
+		fmt.Fprintf(w, "%s %s %s %d\n", time.Now().Format("15:04:05"), termesc.String(r.Method), termesc.Quote(r.URL.Path), rec.status)
 	})
 }
 

@@ -79,6 +79,39 @@ type UserInfo struct {
 	Raw      map[string]any `json:"response,omitempty"` // the claims as received (JSON), or the JWT's claims
 	JWT      *Inspected     `json:"jwt,omitempty"`      // when the response is application/jwt
 	Insecure bool           `json:"insecure"`
+	// SubCheck compares sub with the ID token's (OIDC Core 5.3.2); nil
+	// until [UserInfo.CheckSubject] is given an ID token.
+	SubCheck *token.Check `json:"sub_check,omitempty"`
+}
+
+// CheckSubject compares the userinfo sub with the sub of the ID token the
+// access token came with (OIDC Core 5.3.2: they must be identical, or the
+// response must not be used). A nil or undecodable ID token leaves SubCheck
+// nil.
+func (u *UserInfo) CheckSubject(idToken *Inspected) {
+	if idToken == nil || idToken.Err != nil || idToken.Report == nil {
+		return
+	}
+	want, ok := idToken.Report.Claims.String("sub")
+	if !ok {
+		return
+	}
+	got, _ := u.Raw["sub"].(string)
+	c := token.Check{ID: "userinfo_sub", Status: token.Pass, Spec: "OIDC Core 5.3.2",
+		Message: fmt.Sprintf("UserInfo sub %q is the ID token's sub", got)}
+	switch {
+	case got == "":
+		c.Status, c.Message = token.Fail, "the UserInfo response has no sub (it must always be returned): do not use it"
+	case got != want:
+		c.Status, c.Message = token.Fail, fmt.Sprintf("UserInfo sub %q differs from the ID token's sub %q: the response belongs to another user and must not be used", got, want)
+	}
+	u.SubCheck = &c
+}
+
+// OK reports that a signed response verified and sub matched the ID
+// token's (when it was compared).
+func (u *UserInfo) OK() bool {
+	return (u.JWT == nil || u.JWT.OK()) && (u.SubCheck == nil || u.SubCheck.Status != token.Fail)
 }
 
 // UserInfo calls the userinfo endpoint with the access token as a bearer

@@ -101,6 +101,10 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	}
 	res := c.result(lctx, "authorization_code", raw, resultExtra{nonce: sec.nonce})
 	res.RedirectURI = lb.redirectURI
+	if slices.Contains(conf.Scopes, "openid") && res.IDToken == nil {
+		res.Failures = append(res.Failures, "the login asked for the openid scope but the token response has no id_token: "+
+			"this is not a working OpenID Connect login (OIDC Core 3.1.3.3); check that the IdP allows this client the openid scope")
+	}
 	return res, nil
 }
 

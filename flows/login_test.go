@@ -309,3 +309,46 @@ func TestLoopbackIgnoresForgedCallbacks(t *testing.T) {
 		t.Errorf("transcript has %d refused and %d genuine callbacks; want 2 and 1", refused, genuine)
 	}
 }
+
+// TestOpenIDLoginWithoutIDTokenFails: a login that asked for openid and got
+// no id_token is a failure; UserInfo's sub must equal the ID token's.
+func TestOpenIDLoginWithoutIDTokenFails(t *testing.T) {
+	f := newFakeIdP(t)
+	f.hook("/token", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONResp(w, http.StatusOK, map[string]any{"access_token": "opaque-at", "token_type": "Bearer"})
+	})
+	c := newTestClient(t, f, Config{Settings: settings.Settings{Scopes: []string{"openid", "profile"}}}, WithBrowser(redirectBrowser))
+	res, err := c.Login(context.Background(), LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.OK() || len(res.Failures) != 1 || !strings.Contains(res.Failures[0], "no id_token") {
+		t.Errorf("OK %v, failures %q; want the missing ID token named", res.OK(), res.Failures)
+	}
+}
+
+func TestUserInfoSubMustMatchIDToken(t *testing.T) {
+	f := newFakeIdP(t)
+	c := newTestClient(t, f, Config{}, WithBrowser(redirectBrowser))
+	res, err := c.Login(context.Background(), LoginOptions{})
+	if err != nil || res.IDToken == nil {
+		t.Fatalf("login: %v", err)
+	}
+	for sub, want := range map[string]token.CheckStatus{"alice": token.Pass, "mallory": token.Fail, "": token.Fail} {
+		f.hook("/userinfo", func(w http.ResponseWriter, r *http.Request) {
+			body := map[string]any{"email": "x@example.com"}
+			if sub != "" {
+				body["sub"] = sub
+			}
+			writeJSONResp(w, http.StatusOK, body)
+		})
+		ui, err := c.UserInfo(context.Background(), res.AccessToken.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ui.CheckSubject(res.IDToken)
+		if ui.SubCheck == nil || ui.SubCheck.Status != want || ui.OK() != (want == token.Pass) {
+			t.Errorf("sub %q: check %+v, OK %v; want %s", sub, ui.SubCheck, ui.OK(), want)
+		}
+	}
+}

@@ -187,7 +187,7 @@ func TestDeviceStopReasons(t *testing.T) {
 // password in a URL is hidden in the transcript and in error text.
 func TestTranscriptRedactsTokensByDefault(t *testing.T) {
 	f := newFakeIdP(t)
-	c := newTestClient(t, f, Config{ClientSecret: "hunter2", AuthMethod: AuthSecretPost})
+	c := newTestClient(t, f, Config{ClientSecret: "hunter2", Settings: settings.Settings{AuthMethod: settings.AuthSecretPost}})
 	ctx := context.Background()
 	if _, err := c.Refresh(ctx, "rt-1", nil); err != nil {
 		t.Fatal(err)
@@ -213,7 +213,7 @@ func TestTranscriptRedactsTokensByDefault(t *testing.T) {
 	}
 
 	withPassword := "http://user:pa55word@" + strings.TrimPrefix(f.issuer(), "http://")
-	c2 := newTestClient(t, f, Config{Issuer: withPassword + "/nowhere", Endpoints: Endpoints{Token: withPassword + "/missing"}})
+	c2 := newTestClient(t, f, Config{Settings: settings.Settings{Issuer: withPassword + "/nowhere", Endpoints: settings.Endpoints{Token: withPassword + "/missing"}}})
 	_, err := c2.ClientCredentials(ctx)
 	for _, x := range c2.Transcript() {
 		if strings.Contains(x.URL, "pa55word") {

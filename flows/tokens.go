@@ -37,12 +37,20 @@ type Result struct {
 	RedirectURI string `json:"redirect_uri,omitempty"` // the loopback redirect of a login
 	Insecure    bool   `json:"insecure"`               // TLS verification was off
 
+	// Failures are problems of the response as a whole, such as a login
+	// that asked for openid and got no ID token. Any failure makes OK false.
+	Failures []string `json:"failures,omitempty"`
+
 	nonce string // sent with the login, for the ID token check
 }
 
 // OK reports whether every JWT in the result verified and passed its checks
-// (opaque tokens count as fine: there is nothing to verify locally).
+// (opaque tokens count as fine: there is nothing to verify locally) and the
+// response has no [Result.Failures].
 func (r *Result) OK() bool {
+	if len(r.Failures) > 0 {
+		return false
+	}
 	for _, in := range []*Inspected{r.AccessToken, r.IDToken} {
 		if in != nil && !in.OK() {
 			return false

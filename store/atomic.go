@@ -53,6 +53,9 @@ func tmpPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" 
 // temporary file over path, fsync the folder. The new file has mode 0600.
 func writeAtomic(path string, data []byte, backup bool) error {
 	dir := filepath.Dir(path)
+	if err := makeConfigDir(dir); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
 	tmp, err := os.CreateTemp(dir, tmpPrefix(path)+"*")
 	if err != nil {
 		return fmt.Errorf("save %s: %w", path, err)
@@ -112,6 +115,36 @@ func keepBackup(path string) error {
 		os.Remove(tmp)
 		return err
 	}
+	// A hard link keeps the old file's mode, which an older version or
+	// the user may have left readable by others.
+	return chmodPrivate(bak)
+}
+
+// chmodPrivate makes a file readable and writable by its owner only.
+func chmodPrivate(path string) error {
+	if err := os.Chmod(path, 0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("make %s private (0600): %w", path, err)
+	}
+	return nil
+}
+
+// makeConfigDir creates dir (0700) when missing, and tightens the app's own
+// configuration folder (named AppID) to 0700 when others may read it. A
+// folder the user chose for the file (with another name) is left as it is.
+func makeConfigDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create the folder %s: %w", dir, err)
+	}
+	if filepath.Base(dir) != AppID {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("make the folder %s private (0700): %w", dir, err)
+	}
 	return nil
 }
 
@@ -153,13 +186,16 @@ func moveAside(path string, now time.Time) (string, error) {
 			if err := os.Remove(path); err != nil {
 				return dst, fmt.Errorf("copied to %s but could not remove the original: %w", dst, err)
 			}
-			return dst, nil
+			return dst, chmodPrivate(dst)
 		} else if errors.Is(err, os.ErrExist) {
 			continue
 		}
 		// No hard links here (or path is a directory): rename, dst was free.
 		if err := os.Rename(path, dst); err != nil {
 			return "", err
+		}
+		if fi, err := os.Stat(dst); err == nil && fi.Mode().IsRegular() {
+			return dst, chmodPrivate(dst)
 		}
 		return dst, nil
 	}

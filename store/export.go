@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -93,6 +95,9 @@ func ParseBundle(data []byte) (*Bundle, error) {
 	if _, err := parseDocument(data, &b.Profiles); err != nil {
 		return nil, err
 	}
+	if len(b.Profiles) > MaxImportProfiles {
+		return nil, fmt.Errorf("the file holds %d profiles; at most %d are imported at once: split it, or export fewer (--only NAME)", len(b.Profiles), MaxImportProfiles)
+	}
 	b.Schema = SchemaVersion
 	seen := map[string]int{}
 	for i := range b.Profiles {
@@ -107,6 +112,9 @@ func ParseBundle(data []byte) (*Bundle, error) {
 	return b, nil
 }
 
+// MaxImportProfiles is the most profiles one bundle may hold.
+const MaxImportProfiles = 10000
+
 // Conflict is what Import does with a profile whose name is taken.
 type Conflict int
 
@@ -114,7 +122,7 @@ type Conflict int
 const (
 	ConflictSkip    Conflict = iota // leave the existing profile, report the name
 	ConflictRename                  // import as "name (2)", "name (3)", ...
-	ConflictReplace                 // replace the existing profile (it keeps its secrets unless the bundle brings new ones)
+	ConflictReplace                 // replace the existing profile (it keeps its secrets unless the bundle brings new ones, or its servers changed)
 )
 
 // ImportOptions controls Import.
@@ -124,6 +132,10 @@ type ImportOptions struct {
 	// Secrets imports secret values found in the bundle (into the OS
 	// keyring, or the chosen fallback).
 	Secrets bool
+	// KeepSecrets keeps a replaced profile's stored secrets even when the
+	// issuer or an endpoint's origin changes (the user confirmed that the
+	// new servers may have them). Without it such secrets are dropped.
+	KeepSecrets bool
 }
 
 // ImportResult says what Import did, profile by profile.
@@ -135,6 +147,12 @@ type ImportResult struct {
 	Invalid   []ImportFailed `json:"invalid,omitempty"`   // skipped: validation errors
 	Secrets   int            `json:"secrets"`             // secret values stored
 	SecretErr []ImportFailed `json:"secret_errors,omitempty"`
+	// Dropped names the replaced profiles whose stored secrets were
+	// deleted because their servers changed, and what changed.
+	Dropped []ImportFailed `json:"secrets_dropped,omitempty"`
+	// Warnings are the validation warnings of each imported profile (by
+	// its name in the store): insecure TLS, plain-http endpoints, a CA file.
+	Warnings map[string]Issues `json:"warnings,omitempty"`
 }
 
 // Renamed is a profile imported under a new name.
@@ -151,14 +169,55 @@ type ImportFailed struct {
 
 // Conflicts lists the bundle's profile names already taken in the store.
 func (s *Store) Conflicts(b *Bundle) []string {
-	all := s.List()
+	taken := nameIndex(s.List())
 	var out []string
 	for _, p := range b.Profiles {
-		if find(all, p.Name) >= 0 {
+		if _, ok := taken[nameKey(p.Name)]; ok {
 			out = append(out, p.Name)
 		}
 	}
 	return out
+}
+
+// nameKey is a profile name as names are compared (case-insensitively, as
+// the loader does).
+func nameKey(name string) string { return strings.ToLower(name) }
+
+// nameIndex maps each profile's name key to its index.
+func nameIndex(ps []Profile) map[string]int {
+	m := make(map[string]int, len(ps))
+	for i, p := range ps {
+		m[nameKey(p.Name)] = i
+	}
+	return m
+}
+
+// serverChanges says how the servers of a replaced profile changed: a new
+// issuer, or an endpoint on another origin. Its secrets would go there.
+func serverChanges(old, p Profile) []string {
+	var out []string
+	if old.Issuer != p.Issuer {
+		out = append(out, fmt.Sprintf("issuer %q -> %q", old.Issuer, p.Issuer))
+	}
+	pairs := [][3]string{{"authorization", old.Endpoints.Authorization, p.Endpoints.Authorization},
+		{"token", old.Endpoints.Token, p.Endpoints.Token}, {"introspection", old.Endpoints.Introspection, p.Endpoints.Introspection},
+		{"revocation", old.Endpoints.Revocation, p.Endpoints.Revocation}, {"userinfo", old.Endpoints.UserInfo, p.Endpoints.UserInfo},
+		{"device_authorization", old.Endpoints.DeviceAuthorization, p.Endpoints.DeviceAuthorization}, {"jwks", old.Endpoints.JWKS, p.Endpoints.JWKS}}
+	for _, e := range pairs {
+		if urlOrigin(e[1]) != urlOrigin(e[2]) {
+			out = append(out, fmt.Sprintf("%s endpoint %q -> %q", e[0], e[1], e[2]))
+		}
+	}
+	return out
+}
+
+// urlOrigin is scheme://host of a URL (the text itself if it does not parse).
+func urlOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
 }
 
 // Import adds the bundle's profiles in one save (so it is all or nothing
@@ -173,11 +232,21 @@ func (s *Store) Import(b *Bundle, opts ImportOptions) (*ImportResult, error) {
 	}
 	var res ImportResult
 	var todo []pending
+	var drop []pending // replaced profiles whose secrets go: their servers changed
+	wanted := map[string]bool{}
+	for _, n := range opts.Names {
+		wanted[nameKey(n)] = true
+	}
 	err := s.mutate(func(ps []Profile) ([]Profile, error) {
-		res, todo = ImportResult{}, nil
+		res, todo, drop = ImportResult{}, nil, nil
 		now := s.now().UTC()
+		index := nameIndex(ps)
+		add := func(p Profile) {
+			index[nameKey(p.Name)] = len(ps)
+			ps = append(ps, p)
+		}
 		for _, bp := range b.Profiles {
-			if opts.Names != nil && !slices.ContainsFunc(opts.Names, func(n string) bool { return strings.EqualFold(n, bp.Name) }) {
+			if opts.Names != nil && !wanted[nameKey(bp.Name)] {
 				continue
 			}
 			p := bp.Profile.Clone()
@@ -190,29 +259,44 @@ func (s *Store) Import(b *Bundle, opts ImportOptions) (*ImportResult, error) {
 			if p.Created.IsZero() {
 				p.Created = now
 			}
-			i := find(ps, p.Name)
+			i, taken := index[nameKey(p.Name)]
 			switch {
-			case i < 0:
+			case !taken:
 				p.ID, p.Revision = newID(), 1
-				ps = append(ps, p)
+				add(p)
 				res.Added = append(res.Added, p.Name)
 			case opts.OnConflict == ConflictRename:
 				from := p.Name
-				p.Name = freeName(ps, p.Name)
+				p.Name = freeName(index, p.Name)
 				p.ID, p.Revision = newID(), 1
-				ps = append(ps, p)
+				add(p)
 				res.Renamed = append(res.Renamed, Renamed{from, p.Name})
 			case opts.OnConflict == ConflictReplace:
 				old := ps[i]
-				p.ID, p.Secrets, p.Created, p.Revision = old.ID, old.Secrets, old.Created, old.Revision+1
+				p.ID, p.Secrets, p.Created, p.Revision = old.ID, maps.Clone(old.Secrets), old.Created, old.Revision+1
 				if !p.RememberTokens {
 					delete(p.Secrets, SecretTokens)
+				}
+				if changes := serverChanges(old, p); len(changes) > 0 && len(p.Secrets) > 0 && !opts.KeepSecrets {
+					// Secrets are kept only for the servers they were given for.
+					drop = append(drop, pending{id: p.ID, name: p.Name, values: map[SecretKind]string{}})
+					res.Dropped = append(res.Dropped, ImportFailed{p.Name, "its servers changed (" + strings.Join(changes, "; ") +
+						"), so its stored secrets were deleted; type them again, or import with the option to keep them"})
+					for kind := range p.Secrets {
+						drop[len(drop)-1].values[kind] = ""
+					}
 				}
 				ps[i] = p
 				res.Replaced = append(res.Replaced, p.Name)
 			default:
 				res.Conflicts = append(res.Conflicts, p.Name)
 				continue
+			}
+			if ws := p.Validate(); len(ws) > 0 {
+				if res.Warnings == nil {
+					res.Warnings = map[string]Issues{}
+				}
+				res.Warnings[p.Name] = ws
 			}
 			if opts.Secrets && len(bp.SecretValues) > 0 {
 				todo = append(todo, pending{p.ID, p.Name, bp.SecretValues})
@@ -222,6 +306,13 @@ func (s *Store) Import(b *Bundle, opts ImportOptions) (*ImportResult, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, d := range drop {
+		for kind := range d.values {
+			if err := s.DeleteSecret(d.name, kind); err != nil {
+				res.SecretErr = append(res.SecretErr, ImportFailed{d.name, "could not delete its old " + string(kind) + ": " + err.Error()})
+			}
+		}
 	}
 	var keyringErr error
 	for _, t := range todo {
@@ -245,10 +336,10 @@ func (s *Store) Import(b *Bundle, opts ImportOptions) (*ImportResult, error) {
 }
 
 // freeName returns "name (2)", "name (3)", ... whichever is free.
-func freeName(ps []Profile, name string) string {
+func freeName(taken map[string]int, name string) string {
 	for n := 2; ; n++ {
 		c := fmt.Sprintf("%s (%d)", name, n)
-		if find(ps, c) < 0 {
+		if _, ok := taken[nameKey(c)]; !ok {
 			return c
 		}
 	}

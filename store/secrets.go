@@ -355,8 +355,8 @@ func (s *Secrets) editFile(f func(map[string]string)) error {
 	if s.filePath == "" {
 		return errors.New("no secrets file is configured")
 	}
-	if err := os.MkdirAll(filepath.Dir(s.filePath), 0o700); err != nil {
-		return fmt.Errorf("create the folder for the secrets file: %w", err)
+	if err := makeConfigDir(filepath.Dir(s.filePath)); err != nil {
+		return fmt.Errorf("the folder for the secrets file: %w", err)
 	}
 	unlock, err := lockPath(s.filePath + ".lock")
 	if err != nil {

@@ -164,8 +164,8 @@ func Open(path string, opts ...Option) (*Store, *Problem, error) {
 		s.secretsPath = filepath.Join(filepath.Dir(abs), "secrets.json")
 	}
 	s.secrets = newSecrets(s.keyring, s.secretsPath, s.fallback, s.keyringTimeout)
-	if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-		return nil, nil, fmt.Errorf("create the folder for %s: %w", abs, err)
+	if err := makeConfigDir(filepath.Dir(abs)); err != nil {
+		return nil, nil, fmt.Errorf("the folder for %s: %w", abs, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/settings"
+	"github.com/tokeninspector/tokeninspector/token"
 )
 
 // actionBar holds the flow buttons; update enables only those that can work.
@@ -211,7 +214,7 @@ func (w *window) onUserInfo() {
 	if s == nil || w.actions.userinfo.Disabled() {
 		return
 	}
-	at := s.result.AccessToken.Raw
+	at, idToken := s.result.AccessToken.Raw, s.result.IDToken
 	w.run(s, "Calling UserInfo", func(ctx context.Context) (func(), error) {
 		c, err := w.clientFor(s)
 		if err != nil {
@@ -221,9 +224,13 @@ func (w *window) onUserInfo() {
 		if err != nil {
 			return nil, err
 		}
+		ui.CheckSubject(idToken)
 		return func() {
 			s.userinfo = ui
 			w.render()
+			if sc := ui.SubCheck; sc != nil && sc.Status == token.Fail {
+				w.status.showError(errors.New("UserInfo check failed: " + sc.Message))
+			}
 			w.responsesView().selectSource(sourceCompare)
 			w.selectTab(tabResponses)
 		}, nil
@@ -294,6 +301,9 @@ func (w *window) setResult(s *session, res *flows.Result, refreshed bool) {
 		return
 	}
 	w.render()
+	if len(res.Failures) > 0 {
+		w.status.showError(errors.New(strings.Join(res.Failures, "; ")))
+	}
 	if res.IDToken != nil && !refreshed {
 		w.selectTab(tabID)
 	} else {

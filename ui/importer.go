@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -176,6 +178,14 @@ func importSummary(r *store.ImportResult, opts store.ImportOptions, hadSecrets b
 	}
 	for _, f := range r.SecretErr {
 		fmt.Fprintf(&b, "; the secret of %q was not stored (%s): type it in the editor", f.Name, f.Err)
+	}
+	for _, f := range r.Dropped {
+		fmt.Fprintf(&b, "; %q: %s", f.Name, f.Err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(r.Warnings)) {
+		for _, i := range r.Warnings[name] {
+			fmt.Fprintf(&b, "; %q warning: %s", name, i.Message)
+		}
 	}
 	return b.String() + "."
 }

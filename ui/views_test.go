@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // selectAndCopy drags across the first characters of a selectable label,
@@ -355,7 +356,7 @@ func TestTranscriptShowSecretsToggle(t *testing.T) {
 		w.Write([]byte(`{"active":false}`))
 	}))
 	defer srv.Close()
-	c, err := flows.NewClient(flows.Config{ClientID: "cli", Endpoints: flows.Endpoints{Introspection: srv.URL + "/introspect"}})
+	c, err := flows.NewClient(flows.Config{Settings: settings.Settings{ClientID: "cli", Endpoints: settings.Endpoints{Introspection: srv.URL + "/introspect"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

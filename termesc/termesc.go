@@ -1,0 +1,64 @@
+// Package termesc makes text from outside (servers, tokens, files) safe to
+// print on a terminal: control characters (C0, DEL, C1, so ESC sequences
+// too), Unicode format characters (bidi overrides and isolates, zero-width
+// characters, the BOM) and line/paragraph separators are shown as visible
+// \uXXXX escapes instead of being emitted. Invalid UTF-8 bytes become
+// U+FFFD. It is the one escaping function every terminal path uses.
+package termesc
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// String escapes s for one line of terminal output.
+func String(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if hostile(r) {
+			fmt.Fprintf(&b, "\\u%04x", r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Lines is String for multi-line text such as a response body: line breaks
+// stay (CRLF becomes LF); everything else String escapes is escaped.
+func Lines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = String(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Quote is String wrapped in double quotes, with quotes and backslashes
+// escaped: for values whose edges matter (a path, a name).
+func Quote(s string) string {
+	return `"` + String(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)) + `"`
+}
+
+func needsEscape(s string) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if hostile(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostile reports the runes a terminal would act on or that change how the
+// text around them is shown.
+func hostile(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'
+}

@@ -1,0 +1,30 @@
+package termesc
+
+import "testing"
+
+func TestString(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text, ünïcode ✓", "plain text, ünïcode ✓"},
+		{"a\x1b[31mred", `a\u001b[31mred`},
+		{"title\x1b]0;pwned\x07", `title\u001b]0;pwned\u0007`},
+		{"c1 \u009b2J", `c1 \u009b2J`},
+		{"del\x7f", `del\u007f`},
+		{"bidi \u202egnp.exe", `bidi \u202egnp.exe`},
+		{"isolate \u2066x\u2069", `isolate \u2066x\u2069`},
+		{"zero\u200bwidth\ufeff", `zero\u200bwidth\ufeff`},
+		{"line\u2028sep", `line\u2028sep`},
+		{"tab\there", `tab\u0009here`},
+		{"bad \xff byte", "bad \ufffd byte"},
+	}
+	for _, tt := range tests {
+		if got := String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := Lines("a\r\nb\x1bc\n"); got != "a\nb\\u001bc\n" {
+		t.Errorf("Lines = %q", got)
+	}
+	if got := Quote("/p\"a\\th\x1b"); got != `"/p\"a\\th\u001b"` {
+		t.Errorf("Quote = %q", got)
+	}
+}
