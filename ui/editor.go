@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,6 +49,8 @@ type editor struct {
 	skew     *widget.Entry
 	endpts   map[string]*widget.Entry // by settings.Endpoint.Name
 	other    *widget.Label            // issues of fields without their own row (endpoints)
+	pending  *widget.Label            // what a new profile still needs, before those fields are typed in
+	touched  map[string]bool          // fields the user changed since load (their issues show)
 	save     *widget.Button
 	content  fyne.CanvasObject
 	settings map[string]textWidget // settings.Field.Key -> the widget showing it
@@ -72,14 +75,12 @@ func newEditor(w *window) *editor {
 	}
 	e.method = widget.NewSelect(methods, func(string) { e.changed() })
 	e.secret = widget.NewPasswordEntry()
-	e.secret.SetPlaceHolder("unchanged (leave empty to keep the stored secret)")
 	e.secret.OnChanged = func(string) { e.changed() }
 	e.secretAt = widget.NewLabel("")
 	e.secretAt.Wrapping = fyne.TextWrapWord
 	e.key = widget.NewMultiLineEntry()
-	e.key.SetPlaceHolder("private key (PEM or JWK) for private_key_jwt; leave empty to keep the stored key")
 	e.key.SetMinRowsVisible(3)
-	e.scopes = entry("openid profile email offline_access")
+	e.scopes = entry(flows.DefaultLoginScope + " (sent when empty; add profile email offline_access… as needed)")
 	e.audience = entry("audience parameter (optional)")
 	e.resource = entry("RFC 8707 resource URLs, space-separated (optional)")
 	e.params = widget.NewMultiLineEntry()
@@ -136,7 +137,10 @@ func (e *editor) layout(discover, copyRedirect, revert *widget.Button) fyne.Canv
 	e.other = widget.NewLabel("")
 	e.other.Importance = widget.DangerImportance
 	e.other.Wrapping = fyne.TextWrapWord
-	buttons := container.NewBorder(nil, nil, container.NewHBox(e.save, revert), nil, e.other)
+	e.pending = widget.NewLabel("")
+	e.pending.Wrapping = fyne.TextWrapWord
+	e.pending.Importance = widget.LowImportance
+	buttons := container.NewBorder(nil, nil, container.NewHBox(e.save, revert), nil, container.NewVBox(e.pending, e.other))
 	return container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(form, endpoints)))
 }
 
@@ -173,11 +177,20 @@ func (e *editor) load(p store.Profile, isNew bool) {
 	e.loading = true
 	defer func() { e.loading = false; e.changed() }()
 	e.orig, e.isNew = p.Clone(), isNew
+	e.touched = map[string]bool{}
 	e.name.SetText(p.Name)
 	e.lint.SetText("")
 	e.secret.SetText("")
 	e.key.SetText("")
 	e.secretAt.SetText(secretPlace(p))
+	e.secret.SetPlaceHolder("the client secret")
+	e.key.SetPlaceHolder("private key (PEM or JWK) for private_key_jwt")
+	if _, ok := p.Secrets[store.SecretClient]; ok {
+		e.secret.SetPlaceHolder("unchanged (leave empty to keep the stored secret)")
+	}
+	if _, ok := p.Secrets[store.SecretPrivateKey]; ok {
+		e.key.SetPlaceHolder("unchanged (leave empty to keep the stored key)")
+	}
 	for _, f := range settings.Fields {
 		if w := e.settings[f.Key]; w != nil {
 			w.setText(f.Text(&p.Settings))
@@ -230,7 +243,7 @@ func secretPlace(p store.Profile) string {
 	}
 	var parts []string
 	for k, loc := range p.Secrets {
-		parts = append(parts, fmt.Sprintf("%s: stored in the %s", k, locationName(loc)))
+		parts = append(parts, fmt.Sprintf("%s stored in the %s", capitalize(strings.ReplaceAll(string(k), "_", " ")), locationName(loc)))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -238,7 +251,7 @@ func secretPlace(p store.Profile) string {
 func locationName(l store.Location) string {
 	switch l {
 	case store.LocationKeyring:
-		return "OS keyring (" + store.KeyringName() + ")"
+		return store.KeyringName() // "OS keyring (Secret Service)"
 	case store.LocationMemory:
 		return "memory (this run only)"
 	case store.LocationFile:
@@ -276,17 +289,32 @@ func (e *editor) changed() {
 		}
 	}
 	e.other.SetText(strings.Join(other, "\n"))
+	var pending []string
 	for field, l := range e.issues {
 		var msgs []string
 		for _, is := range issues.Field(field) {
 			msgs = append(msgs, issueText(is))
 		}
+		touched := e.touch(field, p)
 		if len(msgs) == 0 {
+			l.Hide()
+			continue
+		}
+		if e.isNew && !touched { // no red before the user typed there
+			pending = append(pending, msgs...)
 			l.Hide()
 			continue
 		}
 		l.SetText(strings.Join(msgs, "\n"))
 		l.Show()
+	}
+	slices.Sort(pending)
+	e.pending.SetText("")
+	if len(pending) > 0 {
+		e.pending.SetText("To save: " + strings.Join(pending, " "))
+	}
+	if name := strings.TrimSpace(e.name.Text); name != "" {
+		e.w.title.SetText(name) // the header follows a rename at once
 	}
 	if issues.HasErrors() {
 		e.save.Disable()
@@ -294,6 +322,30 @@ func (e *editor) changed() {
 		e.save.Enable()
 	}
 	e.redirect.SetText(redirectURI(p))
+}
+
+// touch says whether the user has changed field since the profile was
+// loaded (it stays touched).
+func (e *editor) touch(field string, p store.Profile) bool {
+	if e.touched[field] {
+		return true
+	}
+	var now, was string
+	switch {
+	case field == store.FieldName:
+		now, was = p.Name, e.orig.Name
+	case e.settings[field] != nil:
+		now = e.settings[field].text()
+		for _, f := range settings.Fields {
+			if f.Key == field {
+				was = f.Text(&e.orig.Settings)
+			}
+		}
+	default:
+		return true
+	}
+	e.touched[field] = now != was
+	return e.touched[field]
 }
 
 // issueText is a validation message as shown next to its field.
@@ -413,19 +465,28 @@ func (e *editor) fillDiscovery(d *flows.Discovery, mismatch error) {
 	}
 	var lines []string
 	if mismatch != nil {
-		lines = append(lines, "✗ "+mismatch.Error())
+		lines = append(lines, "Error: "+capitalize(mismatch.Error())+".")
 	} else {
-		lines = append(lines, "Found "+d.URL)
+		lines = append(lines, "Found "+d.URL+".")
 	}
 	for _, l := range d.Lint {
-		mark := map[flows.LintLevel]string{flows.LintFail: "✗", flows.LintWarn: "⚠", flows.LintInfo: "ℹ"}[l.Level]
-		line := mark + " " + l.Message
-		if l.Spec != "" {
-			line += " (" + l.Spec + ")"
-		}
-		lines = append(lines, line)
+		lines = append(lines, lintLine(l))
 	}
 	e.lint.SetText(strings.Join(lines, "\n"))
+}
+
+// lintLine is a discovery lint finding as a sentence with its level:
+// "Warning: the issuer does not publish … (RFC 8414 §2)."
+func lintLine(l flows.LintItem) string {
+	level := map[flows.LintLevel]string{flows.LintFail: "Error", flows.LintWarn: "Warning", flows.LintInfo: "Note"}[l.Level]
+	if level == "" {
+		level = "Note"
+	}
+	line := level + ": " + capitalize(strings.TrimSuffix(l.Message, "."))
+	if l.Spec != "" {
+		line += " (" + l.Spec + ")"
+	}
+	return line + "."
 }
 
 // storeOp runs a store operation off the UI goroutine, then reloads the

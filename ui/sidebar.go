@@ -137,6 +137,7 @@ func (s *sidebar) onAdd() {
 	s.list.UnselectAll()
 	w := s.w
 	w.cur = newSession("", false, store.Profile{})
+	w.clearStatus()
 	w.title.SetText("New profile")
 	w.setTabContent(tabProfile, w.editorView().content)
 	w.editor.load(store.Profile{Name: "New profile", Settings: settings.Settings{RedirectHost: "127.0.0.1"}}, true)

@@ -385,6 +385,7 @@ func (w *window) selectProfile(p store.Profile) {
 func (w *window) selectPaste() {
 	w.cur = nil
 	w.follow(nil)
+	w.clearStatus()
 	w.title.SetText("Paste a token")
 	w.render()
 	w.selectTab(tabPasted)
@@ -393,6 +394,7 @@ func (w *window) selectPaste() {
 func (w *window) show(s *session) {
 	w.cur = s
 	w.follow(s)
+	w.clearStatus()
 	if s.demo {
 		w.title.SetText(demoProfileName)
 		w.setTabContent(tabProfile, w.demoPanel.content)
@@ -407,6 +409,14 @@ func (w *window) show(s *session) {
 		w.selectTab(tabProfile)
 	} else {
 		w.selectTab(tabAccess)
+	}
+}
+
+// clearStatus empties the status line when another profile is shown, so
+// the last one's outcome does not linger (a running operation keeps it).
+func (w *window) clearStatus() {
+	if !w.status.activity.Visible() {
+		w.status.clear()
 	}
 }
 
