@@ -91,7 +91,7 @@ func inspectAndPrint(ctx context.Context, env Env, raw string, opts token.Option
 	}
 	if asJSON {
 		if err := writeJSON(env.Stdout, r); err != nil {
-			fmt.Fprintf(env.Stderr, "tokeninspector inspect: %v\n", err)
+			fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
 			return ExitFailure
 		}
 	} else {

@@ -35,7 +35,7 @@ type transcriptView struct {
 }
 
 const (
-	transcriptHint = "Select an exchange to see its request and response (secrets redacted; codes and tokens only with \"Show secrets\")."
+	transcriptHint = "Select an exchange to see its request and response (secrets redacted)."
 	allEndpoints   = "All endpoints"
 )
 
