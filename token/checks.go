@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"crypto/subtle"
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +47,8 @@ func (c *checker) add(id string, st CheckStatus, msg, spec string) {
 }
 
 // runChecks appends the validation checklist to r.Checks, always in the
-// order iss, aud, azp, exp, nbf, iat, nonce, at_hash, c_hash, typ, required.
+// order iss, aud, azp, exp, nbf, iat, nonce, at_hash, c_hash, typ, required,
+// scope.
 func runChecks(h *headerInfo, opts *Options, r *Report) {
 	c := &checker{h: *h, opts: *opts, claims: r.Claims, now: r.EvaluatedAt, skew: opts.skew(), out: &r.Checks}
 	c.m.b.Grow(msgBufSize)
@@ -61,6 +63,7 @@ func runChecks(h *headerInfo, opts *Options, r *Report) {
 	c.tokenHash("c_hash", opts.Code, "authorization code", specCHash)
 	c.typ()
 	c.required()
+	c.scope()
 }
 
 func (c *checker) iss() {
@@ -303,23 +306,36 @@ func stackBytes(scratch *[128]byte, s string) []byte {
 
 func (c *checker) typ() {
 	typ := c.h.typ
-	isAT := strings.EqualFold(typ, "at+jwt") || strings.EqualFold(typ, "application/at+jwt")
-	switch c.opts.Expect {
-	case ExpectAccessToken:
-		if isAT {
-			c.add("typ", Pass, c.m.w("typ is ").q(typ).w(", as RFC 9068 requires").done(), specTyp)
-		} else {
-			c.add("typ", Fail, c.m.w("typ is ").qOrNone(typ).w("; an RFC 9068 access token must say \"at+jwt\" so it cannot be mistaken for another kind of JWT").done(), specTyp)
-		}
-	case ExpectIDToken:
-		if isAT {
-			c.add("typ", Fail, "typ \"at+jwt\": this is an access token, not an ID token", specTyp)
-		} else {
-			c.add("typ", Pass, c.m.w("typ is ").qOrNone(typ).w(", acceptable for an ID token").done(), specTyp)
-		}
+	isAT := declaresAT(typ)
+	switch {
+	case c.opts.Expect == ExpectIDToken && isAT:
+		c.add("typ", Fail, "typ \"at+jwt\": this is an access token, not an ID token", specTyp)
+	case c.opts.Expect == ExpectIDToken:
+		c.add("typ", Pass, fmt.Sprintf("typ is %s, acceptable for an ID token", quoteOrAbsent(typ)), specTyp)
+	case isAT:
+		c.add("typ", Pass, fmt.Sprintf("typ is %q: an RFC 9068 access token, checked against that profile", typ), specTyp)
+	case c.opts.RFC9068:
+		c.add("typ", Fail, fmt.Sprintf("typ is %s; an RFC 9068 access token must say \"at+jwt\" so it cannot be mistaken for another kind of JWT", quoteOrAbsent(typ)), specTyp)
+	case c.opts.Expect == ExpectAccessToken:
+		c.add("typ", Skip, fmt.Sprintf("typ is %s: a JWT access token in the provider's own format, not RFC 9068; "+
+			"the RFC 9068 profile (typ \"at+jwt\", its required claims) applies only when the token declares it or you ask for it", quoteOrAbsent(typ)), specTyp)
 	default:
-		c.add("typ", Skip, c.m.w("typ is ").qOrNone(typ).w("; no token type expected").done(), specTyp)
+		c.add("typ", Skip, fmt.Sprintf("typ is %s; no token type expected", quoteOrAbsent(typ)), specTyp)
 	}
+}
+
+// declaresAT reports whether typ is RFC 9068's "at+jwt" (RFC 9068 2.1; the
+// media type form is allowed by RFC 7515 4.1.9).
+func declaresAT(typ string) bool {
+	return strings.EqualFold(typ, "at+jwt") || strings.EqualFold(typ, "application/at+jwt")
+}
+
+// quoteOrAbsent quotes s, or says "absent" when it is empty.
+func quoteOrAbsent(s string) string {
+	if s == "" {
+		return "absent"
+	}
+	return strconv.Quote(s)
 }
 
 var (
@@ -330,11 +346,15 @@ var (
 func (c *checker) required() {
 	var names []string
 	var kind string
-	switch c.opts.Expect {
-	case ExpectIDToken:
+	rfc9068 := declaresAT(c.h.typ) || c.opts.RFC9068
+	switch {
+	case c.opts.Expect == ExpectIDToken:
 		names, kind = idTokenRequired, "an ID token"
-	case ExpectAccessToken:
+	case rfc9068:
 		names, kind = accessTokenRequired, "an RFC 9068 access token"
+	case c.opts.Expect == ExpectAccessToken:
+		c.add("required", Skip, "not an RFC 9068 access token (see typ), so its required claims are not enforced", specRequired)
+		return
 	default:
 		c.add("required", Skip, "no token type expected, so no claim is required", specRequired)
 		return

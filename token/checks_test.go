@@ -71,12 +71,19 @@ func TestChecks(t *testing.T) {
 		{"nonce skip", "", valid, Options{}, "nonce", Skip, ""},
 		{"typ access token pass", "at+jwt", valid, Options{Expect: ExpectAccessToken}, "typ", Pass, ""},
 		{"typ access token media type", "application/at+jwt", valid, Options{Expect: ExpectAccessToken}, "typ", Pass, ""},
-		{"typ access token fail", "JWT", valid, Options{Expect: ExpectAccessToken}, "typ", Fail, "at+jwt"},
+		{"typ access token asked for RFC 9068 fail", "JWT", valid, Options{Expect: ExpectAccessToken, RFC9068: true}, "typ", Fail, "at+jwt"},
+		{"typ RFC 9068 asked without expectation", "", valid, Options{RFC9068: true}, "typ", Fail, "at+jwt"},
+		{"typ provider-format access token is a note", "JWT", valid, Options{Expect: ExpectAccessToken}, "typ", Skip, "provider's own format, not RFC 9068"},
+		{"typ absent access token is a note", "", valid, Options{Expect: ExpectAccessToken}, "typ", Skip, "not RFC 9068"},
+		{"typ at+jwt declared without expectation", "at+jwt", valid, Options{}, "typ", Pass, "RFC 9068"},
 		{"typ ID token given an access token", "at+jwt", valid, Options{Expect: ExpectIDToken}, "typ", Fail, "access token"},
 		{"typ skip", "JWT", valid, Options{}, "typ", Skip, ""},
 		{"required ID token pass", "", valid, Options{Expect: ExpectIDToken}, "required", Pass, ""},
 		{"required ID token fail", "", `{"iss":"x","aud":"y"}`, Options{Expect: ExpectIDToken}, "required", Fail, "missing: sub, exp, iat"},
 		{"required access token fail", "at+jwt", valid, Options{Expect: ExpectAccessToken}, "required", Fail, "missing: client_id, jti"},
+		{"required declared at+jwt without expectation", "at+jwt", valid, Options{}, "required", Fail, "missing: client_id, jti"},
+		{"required asked for RFC 9068", "JWT", valid, Options{Expect: ExpectAccessToken, RFC9068: true}, "required", Fail, "missing: client_id, jti"},
+		{"required provider-format access token skipped", "JWT", valid, Options{Expect: ExpectAccessToken}, "required", Skip, "not an RFC 9068"},
 		{"required skip", "", valid, Options{}, "required", Skip, ""},
 	}
 	for _, tt := range tests {
@@ -106,7 +113,7 @@ func TestCheckOrderAndIDs(t *testing.T) {
 	for _, c := range r.Checks {
 		ids = append(ids, c.ID)
 	}
-	want := "iss aud azp exp nbf iat nonce at_hash c_hash typ required"
+	want := "iss aud azp exp nbf iat nonce at_hash c_hash typ required scope"
 	if got := strings.Join(ids, " "); got != want {
 		t.Fatalf("check ids %q, want %q", got, want)
 	}
@@ -204,5 +211,51 @@ func TestInjectedClock(t *testing.T) {
 	r = inspect(t, tok(t, "", claims), Options{Clock: later, At: testNow})
 	if c, _ := r.Check("exp"); c.Status != Pass {
 		t.Fatalf("exp %s as of testNow", c.Status)
+	}
+}
+
+// The scope check reads every form providers write scopes and permissions
+// in, and names the claim it read.
+func TestScopeCheck(t *testing.T) {
+	tests := []struct {
+		name   string
+		claims string
+		want   []string
+		status CheckStatus
+		msgs   []string // substrings of the message
+	}{
+		{"space-separated scope", `{"scope":"openid orders:read orders:write"}`, []string{"orders:read", "orders:write"}, Pass, []string{"orders:read (in scope)", "orders:write (in scope)"}},
+		{"scope as a JSON array (Spring Authorization Server)", `{"scope":["message.read","message.write"]}`, []string{"message.read"}, Pass, []string{"message.read (in scope)"}},
+		{"Entra scp string", `{"scp":"User.Read Mail.Send","ver":"2.0"}`, []string{"Mail.Send"}, Pass, []string{"Mail.Send (in scp)"}},
+		{"Okta scp array", `{"scp":["openid","api.read"],"cid":"0oa1"}`, []string{"api.read"}, Pass, []string{"api.read (in scp)"}},
+		{"Entra application roles", `{"roles":["Orders.ReadWrite.All"],"idtyp":"app"}`, []string{"Orders.ReadWrite.All"}, Pass, []string{"(in roles)"}},
+		{"Auth0 permissions", `{"scope":"openid","permissions":["read:reports","write:reports"]}`, []string{"read:reports", "openid"}, Pass, []string{"read:reports (in permissions)", "openid (in scope)"}},
+		{"Keycloak realm role", `{"realm_access":{"roles":["offline_access","admin"]},"scope":"openid"}`, []string{"admin"}, Pass, []string{"admin (in realm_access.roles)"}},
+		{"Keycloak client role", `{"resource_access":{"account":{"roles":["view-profile"]},"orders":{"roles":["editor"]}}}`, []string{"editor"}, Pass, []string{"editor (in resource_access.orders.roles)"}},
+		{"one missing", `{"scp":"User.Read"}`, []string{"User.Read", "Mail.Send"}, Fail, []string{"missing: Mail.Send", "read scp", "present: User.Read (in scp)"}},
+		{"case matters", `{"scope":"orders:READ"}`, []string{"orders:read"}, Fail, []string{"missing: orders:read"}},
+		{"no scope claim at all", `{"sub":"a"}`, []string{"orders:read"}, Fail, []string{"no scope or permission claim", "missing: orders:read"}},
+		{"not a substring match", `{"scope":"orders:read-only"}`, []string{"orders:read"}, Fail, []string{"missing: orders:read"}},
+		{"nothing required", `{"scope":"a"}`, nil, Skip, []string{"no required scope"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := inspect(t, tok(t, "", tt.claims), Options{Keys: rsaKeys(t), RequiredScopes: tt.want})
+			c, ok := r.Check("scope")
+			if !ok {
+				t.Fatal("no scope check")
+			}
+			if c.Status != tt.status {
+				t.Fatalf("scope = %s %q, want %s", c.Status, c.Message, tt.status)
+			}
+			for _, m := range tt.msgs {
+				if !strings.Contains(c.Message, m) {
+					t.Errorf("scope message %q lacks %q", c.Message, m)
+				}
+			}
+			if tt.status == Fail && r.OK() {
+				t.Error("OK() with a failed scope check")
+			}
+		})
 	}
 }

@@ -15,11 +15,10 @@ var dictionary = map[string]ClaimDoc{
 	"nonce":     {Description: "value the client sent in the authentication request; binds the ID token to that request and stops replays", Spec: "OIDC Core 2, 3.1.2.1"},
 	"acr":       {Description: "authentication context class: how strong the authentication was", Spec: "OIDC Core 2"},
 	"amr":       {Description: "authentication methods used (pwd, otp, mfa, hwk, ...)", Spec: "OIDC Core 2; RFC 8176"},
-	"azp":       {Description: "authorized party: the client the token was issued to", Spec: "OIDC Core 2"},
+	"azp":       {Description: "authorized party: the client the token was issued to (Entra v2.0: the client; appid in v1.0)", Spec: "OIDC Core 2"},
 	"at_hash":   {Description: "hash of the access token issued alongside: proves they belong together", Spec: "OIDC Core 3.1.3.6, 3.2.2.9"},
 	"c_hash":    {Description: "hash of the authorization code issued alongside (hybrid flow)", Spec: "OIDC Core 3.3.2.11"},
 	"s_hash":    {Description: "hash of the state value (FAPI 1.0 detached signature)", Spec: "FAPI 1.0 Advanced 5.1"},
-	"sid":       {Description: "session ID at the OpenID Provider, for logout", Spec: "OIDC Front-Channel Logout 3; Back-Channel Logout 2.1"},
 	"events":    {Description: "security events (a logout token carries the back-channel logout event)", Spec: "RFC 8417 2.2; OIDC Back-Channel Logout 2.4"},
 	"sub_jwk":   {Description: "public key of a self-issued OpenID Provider", Spec: "OIDC Core 7.4"},
 
@@ -61,7 +60,7 @@ var dictionary = map[string]ClaimDoc{
 	// Microsoft Entra ID (Azure AD).
 	"oid":            {Description: "object ID: the user's (or app's) immutable ID across applications in the tenant", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
 	"tid":            {Description: "tenant ID of the directory the user signed in to", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
-	"scp":            {Description: "delegated scopes granted (space-separated; Okta: an array)", Spec: "Microsoft identity platform token reference; Okta access tokens", Vendor: "Microsoft Entra ID, Okta"},
+	"scp":            {Description: "delegated scopes granted: a space-separated string (Entra), a JSON array (Okta, Ory Hydra)", Spec: "Microsoft identity platform token reference; Okta access tokens; Ory Hydra", Vendor: "Microsoft Entra ID, Okta, Ory Hydra"},
 	"aio":            {Description: "internal claim used by Entra to reuse tokens; opaque, ignore it", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
 	"appid":          {Description: "application (client) ID of the client (v1.0 tokens; azp in v2.0)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
 	"appidacr":       {Description: "how the client authenticated: 0 public, 1 secret, 2 certificate (v1.0)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
@@ -81,17 +80,34 @@ var dictionary = map[string]ClaimDoc{
 	"acct":           {Description: "account status in the tenant: 0 member, 1 guest", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
 	"ctry":           {Description: "user's country or region", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
 	"login_hint":     {Description: "opaque login hint for re-authentication", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+	"idtyp":          {Description: "\"app\" for an app-only token (client credentials), \"user\" for a delegated one", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+	"acrs":           {Description: "authentication context class references the user satisfied (Conditional Access)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"puid":           {Description: "internal user identifier (v1.0); not for your use", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"onprem_sid":     {Description: "on-premises security identifier of a synchronised user (v1.0)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"deviceid":       {Description: "ID of the device the user signed in from", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"altsecid":       {Description: "alternate security identifier of a guest from another identity provider", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"in_corp":        {Description: "the client signs in from the corporate network", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+	"xms_cc":         {Description: "client capabilities (e.g. cp1: the client handles claims challenges)", Spec: "Microsoft identity platform optional claims", Vendor: "Microsoft Entra ID"},
+	"xms_ftd":        {Description: "internal claim (Entra token service); ignore it", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"xms_idrel":      {Description: "internal claim: relation of the user to the tenant; ignore it", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"xms_st":         {Description: "internal claim about the subject; ignore it", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"xms_tdbr":       {Description: "data boundary of the tenant (EU, ...)", Spec: "Microsoft identity platform token reference", Vendor: "Microsoft Entra ID"},
+	"sid":            {Description: "session ID at the OpenID Provider, for logout (Keycloak, Entra and others)", Spec: "OIDC Front-Channel Logout 3; Back-Channel Logout 2.1"},
 
 	// Keycloak.
 	"realm_access":    {Description: "realm roles of the user ({\"roles\": [...]})", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
 	"resource_access": {Description: "client roles per client ({\"client\": {\"roles\": [...]}})", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
 	"allowed-origins": {Description: "web origins allowed for CORS with this token", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
 	"session_state":   {Description: "Keycloak session ID (older versions; sid in newer)", Spec: "Keycloak access tokens; OIDC Session Management", Vendor: "Keycloak"},
-	"typ":             {Description: "token type as a claim (\"Bearer\", \"ID\", \"Refresh\"); not the typ header", Spec: "Keycloak tokens", Vendor: "Keycloak"},
+	"typ":             {Description: "token type as a claim: \"Bearer\" (access), \"ID\", \"Refresh\", \"Offline\" (offline refresh), \"Logout\"; not the typ header", Spec: "Keycloak TokenUtil", Vendor: "Keycloak"},
 
 	// Okta.
 	"cid": {Description: "client ID the access token was issued to", Spec: "Okta access tokens", Vendor: "Okta"},
 	"uid": {Description: "Okta user ID", Spec: "Okta access tokens", Vendor: "Okta"},
+	// Okta's scp is an array; see scp above.
+
+	// Ory Hydra.
+	"ext": {Description: "extra claims set by the login/consent app", Spec: "Ory Hydra access tokens", Vendor: "Ory Hydra"},
 
 	// Google.
 	"hd": {Description: "hosted domain: the Google Workspace domain of the user (check it to restrict sign-in to a domain)", Spec: "Google OpenID Connect", Vendor: "Google"},
@@ -102,11 +118,53 @@ var dictionary = map[string]ClaimDoc{
 	"org_id":      {Description: "organization the user logged in through", Spec: "Auth0 Organizations", Vendor: "Auth0"},
 
 	// AWS Cognito.
-	"token_use":        {Description: "\"id\" or \"access\": which kind of Cognito token this is", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
-	"cognito:username": {Description: "user name in the user pool", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
-	"cognito:groups":   {Description: "user pool groups of the user", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
-	"origin_jti":       {Description: "identifier of the original authentication, shared by tokens refreshed from it", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
-	"event_id":         {Description: "identifier of the authentication event", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"token_use":              {Description: "\"id\" or \"access\": which kind of Cognito token this is", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"cognito:username":       {Description: "user name in the user pool", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"cognito:groups":         {Description: "user pool groups of the user", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"origin_jti":             {Description: "identifier of the original authentication, shared by tokens refreshed from it", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"event_id":               {Description: "identifier of the authentication event", Spec: "Amazon Cognito tokens", Vendor: "Amazon Cognito"},
+	"cognito:roles":          {Description: "IAM roles of the user's groups", Spec: "Amazon Cognito ID token", Vendor: "Amazon Cognito"},
+	"cognito:preferred_role": {Description: "IAM role of the user's highest-precedence group", Spec: "Amazon Cognito ID token", Vendor: "Amazon Cognito"},
+	"identities":             {Description: "the federated identity providers the user signed in with", Spec: "Amazon Cognito ID token", Vendor: "Amazon Cognito"},
+	"username":               {Description: "user name in the user pool (access tokens; cognito:username in ID tokens)", Spec: "Amazon Cognito access token", Vendor: "Amazon Cognito"},
+	"version":                {Description: "access token format version (2 when the pool's pre-token-generation trigger may customise it)", Spec: "Amazon Cognito access token", Vendor: "Amazon Cognito"},
+
+	// GitHub Actions OIDC tokens.
+	"repository":            {Description: "the repository the workflow runs in (owner/repo)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"repository_id":         {Description: "immutable ID of the repository", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"repository_owner":      {Description: "the owner (user or organisation) of the repository", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"repository_owner_id":   {Description: "immutable ID of the repository owner", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"repository_visibility": {Description: "public, private or internal", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"ref":                   {Description: "the git ref that triggered the workflow (refs/heads/main, refs/tags/v1, refs/pull/1/merge)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"ref_type":              {Description: "branch or tag", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"ref_protected":         {Description: "whether branch protection applies to the ref", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"sha":                   {Description: "the commit SHA that triggered the workflow", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"workflow":              {Description: "name of the workflow", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"workflow_ref":          {Description: "path and ref of the workflow file (owner/repo/.github/workflows/x.yml@ref)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"workflow_sha":          {Description: "commit SHA of the workflow file", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"job_workflow_ref":      {Description: "the workflow file the job runs, for reusable workflows the called one (pin trust to it)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"job_workflow_sha":      {Description: "commit SHA of the job's workflow file", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"event_name":            {Description: "the event that triggered the workflow (push, pull_request, workflow_dispatch, ...)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"environment":           {Description: "the deployment environment of the job (only when the job uses one)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"environment_node_id":   {Description: "node ID of the deployment environment", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"runner_environment":    {Description: "github-hosted or self-hosted runner", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"actor":                 {Description: "the account that started the workflow run", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"actor_id":              {Description: "immutable ID of the actor", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"run_id":                {Description: "ID of the workflow run", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"run_number":            {Description: "number of the run of this workflow", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"run_attempt":           {Description: "attempt number of the run (re-runs count up)", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"head_ref":              {Description: "source branch of a pull request", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"base_ref":              {Description: "target branch of a pull request", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"enterprise":            {Description: "the enterprise the repository belongs to", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"enterprise_id":         {Description: "immutable ID of the enterprise", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+	"check_run_id":          {Description: "ID of the check run of the job", Spec: "GitHub Actions OIDC", Vendor: "GitHub Actions"},
+
+	// Kubernetes service-account tokens.
+	"kubernetes.io":                                     {Description: "bound token: namespace, pod, node and service account it is bound to, and warnafter (the real expiry of an extended token)", Spec: "Kubernetes service account tokens", Vendor: "Kubernetes"},
+	"kubernetes.io/serviceaccount/namespace":            {Description: "namespace of the service account (legacy Secret-based token)", Spec: "Kubernetes legacy service account tokens", Vendor: "Kubernetes"},
+	"kubernetes.io/serviceaccount/secret.name":          {Description: "name of the Secret holding this token (legacy)", Spec: "Kubernetes legacy service account tokens", Vendor: "Kubernetes"},
+	"kubernetes.io/serviceaccount/service-account.name": {Description: "name of the service account (legacy)", Spec: "Kubernetes legacy service account tokens", Vendor: "Kubernetes"},
+	"kubernetes.io/serviceaccount/service-account.uid":  {Description: "UID of the service account (legacy)", Spec: "Kubernetes legacy service account tokens", Vendor: "Kubernetes"},
 }
 
 // headerDictionary describes JOSE header parameters (RFC 7515 4.1, RFC 7516
@@ -133,6 +191,8 @@ var headerDictionary = map[string]ClaimDoc{
 	"tag":      {Description: "authentication tag for AES-GCM key wrapping", Spec: "RFC 7518 4.7.1.2"},
 	"p2s":      {Description: "PBES2 salt input", Spec: "RFC 7518 4.8.1.1"},
 	"p2c":      {Description: "PBES2 iteration count", Spec: "RFC 7518 4.8.1.2"},
+	"nonce":    {Description: "Microsoft Graph tokens: the signature covers the SHA-256 of this value, not the value itself; only Graph validates these tokens", Spec: "Microsoft identity platform access tokens", Vendor: "Microsoft Entra ID"},
+	"iss":      {Description: "issuer, repeated in a JWE header (Auth0 encrypted access tokens)", Spec: "RFC 7519 5.3", Vendor: "Auth0"},
 }
 
 // DescribeHeader returns the dictionary entry of a JOSE header parameter.

@@ -65,6 +65,14 @@ type Options struct {
 	// from a refresh (OIDC Core 12.2: same iss, sub and aud; nonce not
 	// required, but equal when present).
 	Original *Report
+	// RFC9068 applies the RFC 9068 profile (typ "at+jwt" and its required
+	// claims) to an access token that does not declare "at+jwt". Without
+	// it, the profile applies only to tokens that declare it.
+	RFC9068 bool
+	// RequiredScopes are the scopes or permissions the caller's API needs;
+	// the "scope" check looks them up in scope, scp, roles, permissions
+	// and Keycloak's realm_access/resource_access. Empty: check skipped.
+	RequiredScopes []string
 }
 
 // skew returns the effective skew.
@@ -143,6 +151,12 @@ const (
 	CodeNotSigned     = "not_signed"        // JWE whose content is not a signed JWT
 	CodeUnencoded     = "unencoded_payload" // b64:false (RFC 7797): not a JWT, never valid
 	CodeWeakKey       = "weak_key"          // the only candidate keys are too weak for the crypto library
+	// CodeKeyNotPublished: the issuer signs or encrypts this token with a
+	// key it never publishes (a provider diagnosis says which and why).
+	CodeKeyNotPublished = "key_not_published"
+	// CodeProviderFormat: the token follows its provider's own signing
+	// format rather than plain JWS (a provider diagnosis explains it).
+	CodeProviderFormat = "provider_format"
 )
 
 // Signature is the verification result.
@@ -184,7 +198,7 @@ const (
 )
 
 // Check is one item of the validation checklist. IDs: iss, aud, azp, exp,
-// nbf, iat, nonce, at_hash, c_hash, typ, required.
+// nbf, iat, nonce, at_hash, c_hash, typ, required, scope.
 type Check struct {
 	ID      string      `json:"id"`
 	Status  CheckStatus `json:"status"`
@@ -192,7 +206,9 @@ type Check struct {
 	Spec    string      `json:"spec"`
 }
 
-// Warning is a lint finding (RFC 8725 best practices and forensic notes).
+// Warning is a lint finding (RFC 8725 best practices and forensic notes)
+// or a provider diagnosis (ids "provider.<provider>.<quirk>", see package
+// provider).
 type Warning struct {
 	ID      string `json:"id"`
 	Message string `json:"message"`
@@ -207,6 +223,9 @@ type Report struct {
 	Signature Signature `json:"signature"`
 	Checks    []Check   `json:"checks"`
 	Warnings  []Warning `json:"warnings"`
+	// Provider is the identity provider recognised from the token's
+	// evidence (filled by package provider); nil when unknown.
+	Provider *Provider `json:"provider,omitempty"`
 
 	// UnknownClaims lists claims the dictionary does not describe.
 	UnknownClaims []string `json:"unknown_claims"`
@@ -223,6 +242,14 @@ type Report struct {
 	// EvaluatedAt is the time the checks used; Skew the clock skew allowed.
 	EvaluatedAt time.Time `json:"evaluated_at"`
 	SkewSeconds float64   `json:"skew_seconds"`
+}
+
+// Provider names the identity provider that issued a token and the evidence
+// it was recognised by.
+type Provider struct {
+	ID       string   `json:"id"`       // short id used in diagnosis ids: "entra", "keycloak", ...
+	Name     string   `json:"name"`     // display name: "Microsoft Entra ID", "Keycloak", ...
+	Evidence []string `json:"evidence"` // what in the token (or its context) points to it
 }
 
 // Segment is one dot-separated part of a compact token.
