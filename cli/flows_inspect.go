@@ -23,14 +23,19 @@ func jwksFromURL(ctx context.Context, u string) (token.KeySource, error) {
 }
 
 // jwksFromDiscovery serves --issuer URL --discover: the jwks_uri of the
-// issuer's discovery document (whose issuer must match exactly).
-func jwksFromDiscovery(ctx context.Context, issuer string) (token.KeySource, error) {
+// issuer's discovery document (whose issuer must match exactly, or be a
+// variant discovery accepts), and that issuer as the document writes it.
+func jwksFromDiscovery(ctx context.Context, issuer string) (token.KeySource, string, error) {
 	if issuer == "" {
-		return nil, errors.New("--discover needs --issuer URL")
+		return nil, "", errors.New("--discover needs --issuer URL")
 	}
 	c, err := flows.NewClient(flows.Config{Settings: settings.Settings{Issuer: issuer}})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return c.KeySource(ctx)
+	ks, err := c.KeySource(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return ks, c.Issuer(), nil
 }

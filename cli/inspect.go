@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokeninspector/tokeninspector/provider"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -27,6 +29,8 @@ type inspectFlags struct {
 	skew                       time.Duration
 	json                       bool
 	discover                   bool // fetch the JWKS of --issuer through discovery
+	rfc9068                    bool
+	requireScopes              multiFlag
 }
 
 func (f *inspectFlags) register(fs *flag.FlagSet) {
@@ -45,6 +49,8 @@ func (f *inspectFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.expect, "expect", "any", "token type: any, id_token or access_token (RFC 9068)")
 	fs.DurationVar(&f.skew, "skew", token.DefaultSkew, "clock skew allowed for exp/nbf/iat (0 for none)")
 	fs.StringVar(&f.at, "at", "", "evaluate as of this RFC 3339 `time` instead of now")
+	fs.BoolVar(&f.rfc9068, "rfc9068", false, "check an access token against the RFC 9068 profile even if it does not declare typ at+jwt")
+	fs.Var(&f.requireScopes, "require-scope", "scopes or permissions the token must grant, comma-separated or repeated (`a,b`); read from scope, scp, roles, permissions or Keycloak roles")
 	fs.BoolVar(&f.json, "json", false, "print the report as JSON")
 	fs.BoolVar(&f.discover, "discover", false, "verify with the JWKS of --issuer, found through its discovery document")
 }
@@ -84,7 +90,7 @@ func runInspect(env Env) int {
 }
 
 func inspectAndPrint(ctx context.Context, env Env, raw string, opts token.Options, asJSON bool) int {
-	r, err := token.Inspect(ctx, raw, opts)
+	r, err := provider.Inspect(ctx, raw, opts)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
 		return ExitUsage
@@ -137,7 +143,8 @@ func readTokenArg(arg string, stdin io.Reader) (string, error) {
 
 // optionsFromFlags turns flags into token.Options.
 func optionsFromFlags(ctx context.Context, f *inspectFlags) (token.Options, error) {
-	opts := token.Options{Issuer: f.issuer, Audience: f.audience, ClientID: f.clientID, Nonce: f.nonce, Code: f.code, Skew: f.skew}
+	opts := token.Options{Issuer: f.issuer, Audience: f.audience, ClientID: f.clientID, Nonce: f.nonce, Code: f.code, Skew: f.skew,
+		RFC9068: f.rfc9068, RequiredScopes: settings.SplitList(strings.Join(f.requireScopes, ","))}
 	if f.skew == 0 {
 		opts.Skew = token.NoSkew
 	}
@@ -153,8 +160,12 @@ func optionsFromFlags(ctx context.Context, f *inspectFlags) (token.Options, erro
 			return opts, fmt.Errorf("--at %q: not an RFC 3339 time such as 2026-01-02T15:04:05Z", f.at)
 		}
 	}
-	if opts.Keys, err = keySourceFromFlags(ctx, f); err != nil {
+	var discovered string
+	if opts.Keys, discovered, err = keySourceFromFlags(ctx, f); err != nil {
 		return opts, err
+	}
+	if discovered != "" {
+		opts.Issuer = discovered // a variant discovery accepted: a trailing slash, Entra's {tenantid}
 	}
 	if opts.Secret, err = secretFromFlags(f); err != nil {
 		return opts, err
@@ -192,22 +203,25 @@ func parseExpect(s string) (token.Expect, error) {
 
 // keySourceFromFlags builds the verification keys from --jwks, --jwk and
 // --key; several may be combined. A --jwks URL is fetched through the
-// flows JWKS cache.
-func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, error) {
+// flows JWKS cache. With --discover it also returns the issuer exactly as
+// the discovery document writes it.
+func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, string, error) {
 	var sources []token.KeySource
 	if f.jwks != "" {
 		s, err := jwksSource(ctx, f.jwks)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		sources = append(sources, s)
 	}
+	var issuer string
 	if f.discover {
-		s, err := jwksFromDiscovery(ctx, f.issuer)
+		s, iss, err := jwksFromDiscovery(ctx, f.issuer)
 		if err != nil {
-			return nil, fmt.Errorf("--discover: %w", err)
+			return nil, "", fmt.Errorf("--discover: %w", err)
 		}
 		sources = append(sources, s)
+		issuer = iss
 	}
 	type fileSource struct {
 		path, flag, what string
@@ -219,15 +233,15 @@ func keySourceFromFlags(ctx context.Context, f *inspectFlags) (token.KeySource, 
 		}
 		data, err := readSmallFile(fsrc.path, fsrc.flag)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		ks, err := fsrc.parse(data, fsrc.what+" file "+fsrc.path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", fsrc.flag, err)
+			return nil, "", fmt.Errorf("%s: %w", fsrc.flag, err)
 		}
 		sources = append(sources, ks)
 	}
-	return token.JoinKeySources(sources...), nil
+	return token.JoinKeySources(sources...), issuer, nil
 }
 
 // jwksSource reads --jwks: a file, or a URL.

@@ -163,7 +163,7 @@ func TestInspectJSONSchema(t *testing.T) {
 	if !strings.HasPrefix(claims.String(), `{"iss":"https://idp.example","sub":"alice"`) {
 		t.Errorf("claims not in token order: %s", doc.Claims)
 	}
-	if len(doc.Checks) != 11 || doc.Checks[0].ID != "iss" || doc.Checks[0].Status != "pass" || doc.Checks[0].Spec == "" {
+	if len(doc.Checks) != 12 || doc.Checks[0].ID != "iss" || doc.Checks[0].Status != "pass" || doc.Checks[0].Spec == "" {
 		t.Errorf("checks %+v", doc.Checks)
 	}
 	if doc.Warnings == nil || len(doc.Times) != 2 || doc.Times[0].Relative == "" || doc.SkewSeconds != 60 {
@@ -246,5 +246,93 @@ func TestReportEscapesControlCharacters(t *testing.T) {
 	writeReport(&b, "", r, false)
 	if strings.ContainsAny(b.String(), "\x1b\x07\u009b") {
 		t.Fatalf("control characters reached the terminal: %q", b.String())
+	}
+}
+
+// hs512 signs claims with HS512 and a key the verifier never gets, as
+// Keycloak signs refresh tokens with the realm's internal key.
+func hs512(t *testing.T, claims string) string {
+	t.Helper()
+	key := make([]byte, 64)
+	rand.Read(key)
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS512, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "5c6a7f4e"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := s.Sign([]byte(claims))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := obj.CompactSerialize()
+	return out
+}
+
+// A Keycloak refresh token checked against the realm's public keys: the
+// provider and its diagnosis are in the JSON report and the text, and no
+// algorithm-confusion verdict.
+func TestInspectProviderDiagnosis(t *testing.T) {
+	f := newFixture(t)
+	now := time.Now().Unix()
+	rt := hs512(t, fmt.Sprintf(`{"exp":%d,"iat":%d,"jti":"j","iss":"https://sso.example.org/realms/shop","aud":"https://sso.example.org/realms/shop","sub":"u","typ":"Refresh","azp":"web","sid":"s","scope":"openid"}`, now+1800, now))
+	st, out, errs := run(t, "", "--json", "--jwks", f.jwks, rt)
+	var doc struct {
+		Signature struct{ Status, Code, Reason string }
+		Provider  *struct {
+			Name     string
+			Evidence []string
+		}
+		Warnings []struct{ ID, Message, Spec string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s%s", err, out, errs)
+	}
+	if st != 1 || doc.Signature.Status != "unverified" || doc.Signature.Code != "key_not_published" {
+		t.Errorf("exit %d signature %+v", st, doc.Signature)
+	}
+	if doc.Provider == nil || doc.Provider.Name != "Keycloak" || len(doc.Provider.Evidence) < 2 {
+		t.Errorf("provider %+v", doc.Provider)
+	}
+	var ids []string
+	for _, w := range doc.Warnings {
+		ids = append(ids, w.ID)
+	}
+	if len(ids) == 0 || ids[0] != "provider.keycloak.refresh_token" || strings.Contains(strings.Join(ids, " "), "alg_confusion") || doc.Warnings[0].Spec == "" {
+		t.Errorf("warnings %v", ids)
+	}
+	_, text, _ := run(t, "", "--jwks", f.jwks, rt)
+	if !strings.Contains(text, "Provider: Keycloak") || !strings.Contains(text, "provider.keycloak.refresh_token") || strings.Contains(text, "algorithm confusion") {
+		t.Errorf("text report:\n%s", text)
+	}
+	// Unknown provider: no provider member at all.
+	_, out, _ = run(t, "", "--json", "--jwks", f.jwks, f.token)
+	if strings.Contains(out, `"provider"`) {
+		t.Errorf("provider member for an unknown provider:\n%s", out)
+	}
+}
+
+// --require-scope and --rfc9068 on a provider-format access token.
+func TestInspectScopeAndRFC9068(t *testing.T) {
+	f := newFixture(t)
+	now := time.Now().Unix()
+	at := f.sign(t, fmt.Sprintf(`{"exp":%d,"iat":%d,"iss":"https://sso.example.org/realms/shop","aud":"orders","sub":"u","typ":"Bearer","azp":"web",`+
+		`"scope":"openid orders:read","realm_access":{"roles":["admin"]}}`, now+300, now))
+	tests := []struct {
+		args  []string
+		exit  int
+		check string
+	}{
+		{[]string{"--expect", "access_token"}, 0, `"id":"typ","status":"skip"`},
+		{[]string{"--expect", "access_token", "--require-scope", "orders:read,admin"}, 0, `"id":"scope","status":"pass"`},
+		{[]string{"--expect", "access_token", "--require-scope", "orders:read", "--require-scope", "orders:write"}, 1, `missing: orders:write`},
+		{[]string{"--expect", "access_token", "--rfc9068"}, 1, `"id":"typ","status":"fail"`},
+	}
+	for _, tt := range tests {
+		args := append([]string{"--json", "--jwks", f.jwks, at}, tt.args...)
+		st, out, errs := run(t, "", args...)
+		var compacted bytes.Buffer
+		json.Compact(&compacted, []byte(out))
+		if st != tt.exit || !strings.Contains(compacted.String(), tt.check) {
+			t.Errorf("%v: exit %d, want %d with %s\n%s%s", tt.args, st, tt.exit, tt.check, compacted.String(), errs)
+		}
 	}
 }

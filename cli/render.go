@@ -57,8 +57,10 @@ func writeReport(w io.Writer, title string, r *token.Report, color bool) {
 		fmt.Fprintf(&b, "%s== %s ==%s\n", p.bold, title, p.reset)
 	}
 	fmt.Fprintf(&b, "%sKind:%s %s\n", p.bold, p.reset, kindLabel(r))
+	writeProvider(&b, r, p)
 	if r.Kind == token.KindOpaque {
 		fmt.Fprintf(&b, "  %s\n  %s\n", termesc.String(r.Opaque), termesc.String(r.Signature.Reason))
+		writeWarnings(&b, r.Warnings, p)
 		io.WriteString(w, b.String())
 		return
 	}
@@ -78,6 +80,24 @@ func writeReport(w io.Writer, title string, r *token.Report, color bool) {
 	writeChecks(&b, r, p)
 	writeWarnings(&b, r.Warnings, p)
 	io.WriteString(w, b.String())
+}
+
+// writeProvider names the recognised provider, its evidence and the
+// provider quirks found (explained under Warnings).
+func writeProvider(b *strings.Builder, r *token.Report, p palette) {
+	if r.Provider != nil {
+		fmt.Fprintf(b, "%sProvider:%s %s  %s(evidence: %s)%s\n", p.bold, p.reset, termesc.String(r.Provider.Name), p.dim,
+			termesc.String(strings.Join(r.Provider.Evidence, "; ")), p.reset)
+	}
+	var quirks []string
+	for _, w := range r.Warnings {
+		if strings.HasPrefix(w.ID, "provider.") {
+			quirks = append(quirks, w.ID)
+		}
+	}
+	if len(quirks) > 0 {
+		fmt.Fprintf(b, "  %sknown quirk:%s %s (explained under Warnings)\n", p.yellow, p.reset, strings.Join(quirks, ", "))
+	}
 }
 
 func kindLabel(r *token.Report) string {
@@ -212,6 +232,6 @@ func writeWarnings(b *strings.Builder, ws []token.Warning, p palette) {
 	}
 	fmt.Fprintf(b, "%sWarnings%s\n", p.bold, p.reset)
 	for _, w := range ws {
-		fmt.Fprintf(b, "  %s!%s %-16s %s %s[%s]%s\n", p.yellow, p.reset, w.ID, termesc.String(w.Message), p.dim, w.Spec, p.reset)
+		fmt.Fprintf(b, "  %s!%s %-16s %s %s[%s]%s\n", p.yellow, p.reset, w.ID, termesc.String(w.Message), p.dim, termesc.String(w.Spec), p.reset)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/tokeninspector/tokeninspector/settings"
@@ -85,6 +86,9 @@ func (e *IssuerMismatchError) Error() string {
 // /.well-known/oauth-authorization-server. On success the client adopts the
 // endpoints it was not given by hand. On an issuer mismatch it returns the
 // Discovery (with its lint) and an *IssuerMismatchError, and adopts nothing.
+// Two known variants are warnings, not mismatches (see [issuerVariant]): the
+// client then checks tokens against the issuer exactly as the metadata
+// writes it.
 func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	issuer := c.cfg.Issuer
 	if issuer == "" {
@@ -96,7 +100,7 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	}
 	d.Lint = lintDiscovery(d)
 	d.Insecure = c.cfg.Insecure
-	if d.Issuer != issuer {
+	if d.Issuer != issuer && issuerVariant(issuer, d.Issuer) == "" {
 		return d, &IssuerMismatchError{Expected: issuer, Actual: d.Issuer}
 	}
 	c.mu.Lock()
@@ -104,6 +108,33 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	c.endpoints = c.cfg.Endpoints.Merge(d.Endpoints)
 	c.mu.Unlock()
 	return d, nil
+}
+
+// Lint ids of the issuer variants discovery goes on with.
+const (
+	lintTrailingSlash     = "issuer_trailing_slash"
+	lintTenantPlaceholder = "provider.entra.tenant_placeholder"
+)
+
+// issuerVariant says why the metadata's issuer, though not identical to
+// the one requested, names the same issuer: it differs only by a trailing
+// slash (Auth0 issuers end in "/"), or it is Microsoft Entra's
+// tenant-independent template ("https://login.microsoftonline.com/{tenantid}/v2.0"
+// for the /common or /organizations metadata), whose {tenantid} each token
+// fills with its tid. It returns the lint id, or "" for a real mismatch.
+func issuerVariant(requested, actual string) string {
+	switch {
+	case requested == actual:
+		return ""
+	case strings.TrimSuffix(requested, "/") == strings.TrimSuffix(actual, "/"):
+		return lintTrailingSlash
+	case strings.Contains(actual, "{tenantid}"):
+		pattern := strings.ReplaceAll(regexp.QuoteMeta(strings.TrimSuffix(actual, "/")), `\{tenantid\}`, `[^/]+`)
+		if regexp.MustCompile("^" + pattern + "$").MatchString(strings.TrimSuffix(requested, "/")) {
+			return lintTenantPlaceholder
+		}
+	}
+	return ""
 }
 
 // metadataURLs lists the documents to try, in order.

@@ -168,14 +168,16 @@ func (c *Client) discovered() *Discovery {
 	return c.discovery
 }
 
-// issuer is the expected iss of tokens: the configured issuer, or the
-// discovered one.
+// Issuer returns the issuer tokens are checked against: the configured
+// one, or after discovery the issuer exactly as the metadata writes it.
+func (c *Client) Issuer() string { return c.issuer() }
+
+// issuer is the expected iss of tokens: the discovered issuer (identical to
+// the configured one, or a variant discovery accepted: see issuerVariant),
+// else the configured one.
 func (c *Client) issuer() string {
-	if c.cfg.Issuer != "" {
-		return c.cfg.Issuer
-	}
-	if d := c.discovered(); d != nil {
+	if d := c.discovered(); d != nil && d.Issuer != "" {
 		return d.Issuer
 	}
-	return ""
+	return c.cfg.Issuer
 }

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 
+	"github.com/tokeninspector/tokeninspector/provider"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -63,12 +64,15 @@ func (c *Client) requestedAudience() string {
 	return ""
 }
 
-// accessTokenOptions checks a JWT access token as RFC 9068 describes.
+// accessTokenOptions checks a JWT access token: RFC 9068 when it declares
+// "at+jwt" or the profile asks for it, and the scopes the profile requires.
 func (c *Client) accessTokenOptions(keys token.KeySource) token.Options {
 	o := c.baseOptions(keys)
 	o.Expect = token.ExpectAccessToken
 	o.Audience = c.requestedAudience()
 	o.ClientID = c.cfg.ClientID
+	o.RFC9068 = c.cfg.RFC9068
+	o.RequiredScopes = c.cfg.RequiredScopes
 	return o
 }
 
@@ -87,11 +91,12 @@ func (c *Client) idTokenOptions(keys token.KeySource, accessToken string, x resu
 	return o
 }
 
-// inspect runs token.Inspect; a token that cannot be decoded keeps its error.
+// inspect runs provider.Inspect (token.Inspect and the provider's
+// diagnoses); a token that cannot be decoded keeps its error.
 func (c *Client) inspect(ctx context.Context, raw string, opts token.Options) *Inspected {
 	if raw == "" {
 		return nil
 	}
-	r, err := token.Inspect(ctx, raw, opts)
+	r, err := provider.Inspect(ctx, raw, opts)
 	return &Inspected{Raw: raw, Report: r, Err: err}
 }

@@ -36,7 +36,18 @@ func lintDiscovery(d *Discovery) []LintItem {
 	if d.Issuer == "" {
 		add("issuer_missing", LintFail, "RFC 8414 §2", "the metadata has no issuer")
 	} else if d.Issuer != d.Requested {
-		add("issuer_mismatch", LintFail, "OIDC Discovery §4.3", "issuer %q differs from the requested %q: the metadata must not be used", d.Issuer, d.Requested)
+		switch issuerVariant(d.Requested, d.Issuer) {
+		case lintTrailingSlash:
+			add(lintTrailingSlash, LintWarn, "OIDC Discovery §4.3; RFC 8414 §3.3", "issuer %q differs from the requested %q only by a trailing slash "+
+				"(Auth0 issuers end in \"/\"): going on with %q exactly as the server writes it, and checking tokens against it; put it in the profile to silence this",
+				d.Issuer, d.Requested, d.Issuer)
+		case lintTenantPlaceholder:
+			add(lintTenantPlaceholder, LintWarn, "Microsoft identity platform access tokens (multitenant apps)", "issuer %q is Microsoft Entra's tenant-independent template "+
+				"(the /common or /organizations metadata), with a literal {tenantid}: not a mismatch. Tokens are checked against it with their own tid substituted, exactly; "+
+				"decide which tenants you accept", d.Issuer)
+		default:
+			add("issuer_mismatch", LintFail, "OIDC Discovery §4.3", "issuer %q differs from the requested %q: the metadata must not be used", d.Issuer, d.Requested)
+		}
 	}
 	lintURLs(d, add)
 	if d.Endpoints.JWKS == "" {

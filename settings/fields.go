@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Field is one setting in text form. The CLI's flags (BindFlags) and the
@@ -44,6 +45,8 @@ const (
 	KeyInsecure     = "insecure"
 	KeySkew         = "skew"
 	KeyTimeout      = "timeout"
+	KeyRFC9068      = "rfc9068"
+	KeyRequired     = "required_scopes"
 )
 
 // Fields lists every setting, endpoints last.
@@ -70,10 +73,21 @@ var Fields = append([]Field{
 	stringField("redirect-path", KeyRedirectPath, "loopback redirect `path` (default /callback)", func(s *Settings) *string { return &s.RedirectPath }),
 	stringField("ca-file", KeyCAFile, "trust the PEM CA certificates in `FILE` as well", func(s *Settings) *string { return &s.CAFile }),
 	{Flag: "insecure", Key: KeyInsecure, Bool: true, Usage: "do NOT verify TLS certificates (every result is flagged)",
-		Text: func(s *Settings) string { return strconv.FormatBool(s.Insecure) }, SetText: setInsecure},
+		Text: func(s *Settings) string { return strconv.FormatBool(s.Insecure) }, SetText: boolSetter(func(s *Settings) *bool { return &s.Insecure })},
 	durationField("timeout", KeyTimeout, "timeout of each HTTP call (0 = the default, 30s)", func(s *Settings) *Duration { return &s.Timeout }),
 	durationField("skew", KeySkew, "clock skew allowed in token checks (0 = the default, 60s)", func(s *Settings) *Duration { return &s.Skew }),
+	{Flag: "rfc9068", Key: KeyRFC9068, Bool: true, Usage: "check access tokens against the RFC 9068 profile even when they do not declare typ at+jwt",
+		Text: func(s *Settings) string { return strconv.FormatBool(s.RFC9068) }, SetText: boolSetter(func(s *Settings) *bool { return &s.RFC9068 })},
+	{Flag: "require-scope", Key: KeyRequired, Sep: ",", Usage: "scopes or permissions the access token must grant, comma-separated or repeated (`a,b`)",
+		Text:    func(s *Settings) string { return strings.Join(s.RequiredScopes, ",") },
+		SetText: func(s *Settings, t string) error { s.RequiredScopes = SplitList(t); return nil }},
 }, endpointFields()...)
+
+// SplitList reads a list written with commas, spaces or line breaks
+// between its items ("a,b c").
+func SplitList(t string) []string {
+	return strings.FieldsFunc(t, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+}
 
 func stringField(flag, key, usage string, field func(*Settings) *string) Field {
 	return Field{Flag: flag, Key: key, Usage: usage,
@@ -166,17 +180,20 @@ func setPort(s *Settings, t string) error {
 	return nil
 }
 
-func setInsecure(s *Settings, t string) error {
-	if t == "" {
-		s.Insecure = false
+// boolSetter reads "true"/"false" ("" is false) into a boolean setting.
+func boolSetter(field func(*Settings) *bool) func(*Settings, string) error {
+	return func(s *Settings, t string) error {
+		if t == "" {
+			*field(s) = false
+			return nil
+		}
+		b, err := strconv.ParseBool(t)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", t)
+		}
+		*field(s) = b
 		return nil
 	}
-	b, err := strconv.ParseBool(t)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false", t)
-	}
-	s.Insecure = b
-	return nil
 }
 
 // FieldByKey returns the setting with this Field.Key.

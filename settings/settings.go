@@ -41,6 +41,15 @@ type Settings struct {
 	Insecure bool     `json:"insecure,omitempty"` // skip TLS verification: every result says so
 	Skew     Duration `json:"skew,omitempty"`     // clock skew allowance for token checks; 0 = default
 	Timeout  Duration `json:"timeout,omitempty"`  // per HTTP call; 0 = default
+
+	// RFC9068 checks JWT access tokens against the RFC 9068 profile (typ
+	// "at+jwt" and its required claims) even when they do not declare
+	// "at+jwt"; without it the profile applies only to those that do.
+	RFC9068 bool `json:"rfc9068,omitempty"`
+	// RequiredScopes are the scopes or permissions the access token must
+	// grant the caller's API, looked up in scope, scp, roles, permissions
+	// or Keycloak's realm and client roles.
+	RequiredScopes []string `json:"required_scopes,omitempty"`
 }
 
 // Redirect defaults (RFC 8252 §7.3: a loopback IP literal, any port).
@@ -53,6 +62,7 @@ const (
 func (s Settings) Clone() Settings {
 	s.Scopes = slices.Clone(s.Scopes)
 	s.Resources = slices.Clone(s.Resources)
+	s.RequiredScopes = slices.Clone(s.RequiredScopes)
 	if s.Params != nil {
 		p := url.Values{}
 		for k, vs := range s.Params {

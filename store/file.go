@@ -272,6 +272,9 @@ func normalize(p *Profile) {
 	if len(p.Resources) == 0 {
 		p.Resources = nil
 	}
+	if len(p.RequiredScopes) == 0 {
+		p.RequiredScopes = nil
+	}
 	if len(p.Params) == 0 {
 		p.Params = nil
 	}

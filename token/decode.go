@@ -35,6 +35,10 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 var jweNames = []string{"header", "encrypted_key", "iv", "ciphertext", "tag"}
 
+// Clean returns the token Inspect reads from raw: without surrounding
+// whitespace, quotes, a "Bearer " prefix or line breaks.
+func Clean(raw string) string { return cleanToken(raw) }
+
 // cleanToken strips what people paste around a token: surrounding
 // whitespace, quotes, a "Bearer " prefix and line breaks inside (with the
 // indentation around them). spaced is true when spaces remain inside a line:

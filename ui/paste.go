@@ -16,6 +16,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/settings"
+	"github.com/tokeninspector/tokeninspector/provider"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -263,7 +264,7 @@ func (p *pastePanel) start(what string, fromFile bool, source func() (string, er
 		if err := p.keyOptions(ctx, &opts, raw, mode, key, from); err != nil {
 			return nil, err
 		}
-		r, err := token.Inspect(ctx, raw, opts)
+		r, err := provider.Inspect(ctx, raw, opts)
 		if ctx.Err() != nil { // cancelled: the key fetch failed for that, show nothing
 			return nil, ctx.Err()
 		}
