@@ -84,9 +84,13 @@ var Fields = append([]Field{
 }, endpointFields()...)
 
 // SplitList reads a list written with commas, spaces or line breaks
-// between its items ("a,b c").
+// between its items ("a,b c"); nil when there is none.
 func SplitList(t string) []string {
-	return strings.FieldsFunc(t, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	list := strings.FieldsFunc(t, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(list) == 0 {
+		return nil
+	}
+	return list
 }
 
 func stringField(flag, key, usage string, field func(*Settings) *string) Field {

@@ -22,6 +22,7 @@ func full() Settings {
 		Params:       url.Values{"acr_values": {"gold", "silver"}, "prompt": {"login"}},
 		RedirectHost: "[::1]", RedirectPort: 9, RedirectPath: "/cb", CAFile: "/ca.pem", Insecure: true,
 		Skew: Duration(time.Minute), Timeout: Duration(5 * time.Second),
+		RFC9068: true, RequiredScopes: []string{"orders:read", "admin"},
 	}
 }
 
