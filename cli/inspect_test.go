@@ -64,7 +64,13 @@ func (f *fixture) write(t *testing.T, name string, data []byte) string {
 
 func (f *fixture) sign(t *testing.T, claims string) string {
 	t.Helper()
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: f.key}, (&jose.SignerOptions{}).WithHeader("kid", "k1").WithType("JWT"))
+	return signJWT(t, jose.ES256, f.key, "k1", claims)
+}
+
+// signJWT signs claims with typ JWT and this kid.
+func signJWT(t *testing.T, alg jose.SignatureAlgorithm, key any, kid, claims string) string {
+	t.Helper()
+	s, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", kid).WithType("JWT"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,16 +261,7 @@ func hs512(t *testing.T, claims string) string {
 	t.Helper()
 	key := make([]byte, 64)
 	rand.Read(key)
-	s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS512, Key: key}, (&jose.SignerOptions{}).WithType("JWT").WithHeader("kid", "5c6a7f4e"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := s.Sign([]byte(claims))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, _ := obj.CompactSerialize()
-	return out
+	return signJWT(t, jose.HS512, key, "5c6a7f4e", claims)
 }
 
 // A Keycloak refresh token checked against the realm's public keys: the

@@ -61,13 +61,19 @@ var entraHosts = []string{"login.microsoftonline.com", "sts.windows.net", "login
 	"login.microsoftonline.us", "login.partner.microsoftonline.cn", "login.chinacloudapi.cn",
 	"sts.chinacloudapi.cn", "login.microsoftonline.de", "b2clogin.com", "ciamlogin.com"}
 
-func entraEvidence(t *facts) []string {
-	var host string
-	for _, h := range entraHosts {
-		if hostIs(t.issHost(), h) {
-			host = "issuer host " + t.issHost()
+// hostEvidence says "issuer host H" when the issuer's host is one of the
+// domains (or a subdomain of one), else "".
+func hostEvidence(t *facts, domains []string) string {
+	for _, d := range domains {
+		if hostIs(t.issHost(), d) {
+			return "issuer host " + t.issHost()
 		}
 	}
+	return ""
+}
+
+func entraEvidence(t *facts) []string {
+	host := hostEvidence(t, entraHosts)
 	var shapes []string
 	tid := t.str("tid")
 	if guid.MatchString(tid) && t.issURL != nil && strings.Contains(t.issURL.Path, "/"+tid+"/") {
@@ -150,12 +156,7 @@ func keycloakEvidence(t *facts) []string {
 var oktaDomains = []string{"okta.com", "oktapreview.com", "okta-emea.com", "okta-gov.com", "okta.mil"}
 
 func oktaEvidence(t *facts) []string {
-	var host string
-	for _, d := range oktaDomains {
-		if hostIs(t.issHost(), d) {
-			host = "issuer host " + t.issHost()
-		}
-	}
+	host := hostEvidence(t, oktaDomains)
 	var shapes []string
 	if v, ok := t.num("ver"); ok && v == 1 && !isString(t, "ver") {
 		shapes = append(shapes, "ver 1 (a number, as Okta writes it)")
@@ -183,10 +184,7 @@ func isString(t *facts, name string) bool {
 // --- Auth0 ---
 
 func auth0Evidence(t *facts) []string {
-	var host string
-	if hostIs(t.issHost(), "auth0.com") {
-		host = "issuer host " + t.issHost()
-	}
+	host := hostEvidence(t, []string{"auth0.com"})
 	if t.issURL == nil || !strings.HasSuffix(t.iss, "/") {
 		if host == "" {
 			return nil // Auth0 issuers always end in "/"
