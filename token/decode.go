@@ -37,7 +37,10 @@ var jweNames = []string{"header", "encrypted_key", "iv", "ciphertext", "tag"}
 
 // Clean returns the token Inspect reads from raw: without surrounding
 // whitespace, quotes, a "Bearer " prefix or line breaks.
-func Clean(raw string) string { return cleanToken(raw) }
+func Clean(raw string) string {
+	s, _ := cleanToken(raw)
+	return s
+}
 
 // cleanToken strips what people paste around a token: surrounding
 // whitespace, quotes, a "Bearer " prefix and line breaks inside (with the
