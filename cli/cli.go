@@ -6,6 +6,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 
@@ -32,13 +33,12 @@ type command struct {
 	run     func(env Env) int
 }
 
-// commands lists every subcommand. Each lives in its own file.
+// commands lists every subcommand. Each lives in its own file; the Demo
+// IdP's come from demoCommands (gui.go, nogui.go).
 func commands() map[string]command {
-	return map[string]command{
+	cmds := map[string]command{
 		"version":            {"print the version", runVersion},
 		"profile":            {"list, show, add, edit, remove, export and import saved IdP profiles", runProfile},
-		"demo-idp":           {"run the built-in demo OAuth 2.0 / OpenID Connect provider on loopback", runDemoIDP},
-		"demo-browser":       {"(helper) sign in to the demo provider like a browser: BROWSER=\"tokeninspector demo-browser\"", runDemoBrowser},
 		"inspect":            {"decode, verify and check a JWT (JWS or JWE)", runInspect},
 		"discover":           {"fetch and lint an issuer's discovery metadata", runDiscover},
 		"login":              {"log in through the system browser (authorization code + PKCE) and check the tokens", runLogin},
@@ -49,7 +49,15 @@ func commands() map[string]command {
 		"client-credentials": {"get a token for the client itself and check it", runClientCredentials},
 		"device":             {"run the device authorization flow (RFC 8628)", runDevice},
 	}
+	maps.Copy(cmds, demoCommands())
+	return cmds
 }
+
+// Summaries of the Demo IdP's commands.
+const (
+	demoIDPSummary     = "run the built-in demo OAuth 2.0 / OpenID Connect provider on loopback"
+	demoBrowserSummary = "(helper) sign in to the demo provider like a browser: BROWSER=\"tokeninspector demo-browser\""
+)
 
 // Main runs the command named by args[0] and returns the exit status. In the
 // full build main starts the desktop app instead when there are no arguments;

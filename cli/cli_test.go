@@ -40,13 +40,19 @@ func TestTopLevel(t *testing.T) {
 			[]string{"\ngo:       " + runtime.Version() + "\n", "\nrevision: "}, nil, nil},
 		{"help", []string{"--help"}, ExitOK, []string{"Usage:", "\n  inspect "}, nil, nil},
 	}
+	const leftOut = "demo-idp is not in this command-line-only build"
 	if hasGUI {
 		// main starts the app instead; Main itself still answers with the usage.
-		tests = append(tests, topLevelCase{"no arguments", nil, ExitUsage, nil,
-			[]string{"Usage:", desktopLine}, []string{noGUINote}})
+		tests = append(tests,
+			topLevelCase{"no arguments", nil, ExitUsage, nil, []string{"Usage:", desktopLine}, []string{noGUINote}},
+			topLevelCase{"demo-idp is here", []string{"demo-idp", "--help"}, ExitOK, nil,
+				[]string{"Usage: tokeninspector demo-idp"}, []string{leftOut}})
 	} else {
-		tests = append(tests, topLevelCase{"no arguments, no GUI", nil, ExitUsage, nil,
-			[]string{"Usage:", "\n  inspect ", noGUINote}, []string{desktopLine}})
+		tests = append(tests,
+			topLevelCase{"no arguments, no GUI", nil, ExitUsage, nil,
+				[]string{"Usage:", "\n  inspect ", "(desktop build only) run the built-in demo", noGUINote}, []string{desktopLine}},
+			topLevelCase{"demo-idp is left out", []string{"demo-idp", "--port", "0"}, ExitUsage, nil,
+				[]string{leftOut, "run it with the desktop build"}, nil})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
