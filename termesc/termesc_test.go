@@ -1,6 +1,9 @@
 package termesc
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestString(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -27,4 +30,23 @@ func TestString(t *testing.T) {
 	if got := Quote("/p\"a\\th\x1b"); got != `"/p\"a\\th\u001b"` {
 		t.Errorf("Quote = %q", got)
 	}
+}
+
+// FuzzString: whatever the input, the output holds no control, format or
+// separator character and is valid UTF-8.
+func FuzzString(f *testing.F) {
+	for _, s := range []string{"plain", "a\x1b[31m", "\u202e\u2066\u200b\ufeff", "\xff\xfe", "\u009b2J\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := String(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("String(%q) = %q is not valid UTF-8", s, out)
+		}
+		for _, r := range out {
+			if hostile(r) {
+				t.Fatalf("String(%q) = %q holds %U", s, out, r)
+			}
+		}
+	})
 }

@@ -22,7 +22,8 @@ const (
 	importWithSecrets    = "Import the secrets into the OS keyring"
 	conflictRename       = "Import them as copies (\"name (2)\")"
 	conflictSkip         = "Skip them (keep the profiles you have)"
-	conflictReplace      = "Replace the profiles you have"
+	conflictReplace      = "Replace the profiles you have (stored secrets are deleted where a server changed)"
+	conflictReplaceKeep  = "Replace them and keep their stored secrets, even for new servers"
 )
 
 // onImport reads an export file chosen by the user and imports it: when the
@@ -83,7 +84,7 @@ func newImportDialog(file string, b *store.Bundle, conflicts []string, do func(*
 	parts = append(parts, wrapped(fmt.Sprintf("%s holds %d profiles.", file, len(b.Profiles))))
 	if len(conflicts) > 0 {
 		parts = append(parts, wrapped("You already have profiles named "+quoteList(conflicts)+"."))
-		d.conflicts = widget.NewRadioGroup([]string{conflictRename, conflictSkip, conflictReplace}, nil)
+		d.conflicts = widget.NewRadioGroup([]string{conflictRename, conflictSkip, conflictReplace, conflictReplaceKeep}, nil)
 		d.conflicts.Required = true
 		d.conflicts.SetSelected(conflictRename)
 		parts = append(parts, d.conflicts)
@@ -101,7 +102,7 @@ func newImportDialog(file string, b *store.Bundle, conflicts []string, do func(*
 			do(b, d.options())
 		}
 	}, win)
-	d.dlg.Resize(fyne.NewSize(600, 320))
+	d.dlg.Resize(fyne.NewSize(640, 360))
 	return d
 }
 
@@ -114,6 +115,8 @@ func (d *importDialog) options() store.ImportOptions {
 			o.OnConflict = store.ConflictSkip
 		case conflictReplace:
 			o.OnConflict = store.ConflictReplace
+		case conflictReplaceKeep:
+			o.OnConflict, o.KeepSecrets = store.ConflictReplace, true
 		}
 	}
 	o.Secrets = d.secrets != nil && d.secrets.Selected == importWithSecrets

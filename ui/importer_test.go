@@ -166,3 +166,31 @@ func TestImportSecretsWithoutKeyringAsksFirst(t *testing.T) {
 		t.Errorf("Lab's secret: %q at %q, %v; want it in memory", v, loc, err)
 	}
 }
+
+// TestImportReplaceAsksToKeepSecrets: replacing a profile whose issuer
+// changed deletes its stored secret and says so, unless the user chose to
+// keep it.
+func TestImportReplaceAsksToKeepSecrets(t *testing.T) {
+	for _, choice := range []string{conflictReplace, conflictReplaceKeep} {
+		t.Run(choice, func(t *testing.T) {
+			st, b := importFixture(t)
+			if _, err := st.SetSecret("Corp", store.SecretClient, "corp-s3cret"); err != nil {
+				t.Fatal(err)
+			}
+			b.Profiles[0].Issuer = "https://new-corp.example.com"
+			w := newTestWindow(t, st)
+			w.confirmImport("export.json", b, st.Conflicts(b))
+			overlayRadio(t, w, conflictSkip).SetSelected(choice)
+			test.Tap(overlayButton(t, w, "Import"))
+			w.wait()
+			v, _, err := st.Secret("Corp", store.SecretClient)
+			kept := err == nil && v == "corp-s3cret"
+			if want := choice == conflictReplaceKeep; kept != want {
+				t.Errorf("Corp's secret kept = %v; want %v", kept, want)
+			}
+			if told := strings.Contains(w.status.message.Text, "stored secrets were deleted"); told == kept {
+				t.Errorf("status %q; the deletion must be told exactly when it happens", w.status.message.Text)
+			}
+		})
+	}
+}
