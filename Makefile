@@ -7,6 +7,8 @@ GO       ?= go
 BIN      := bin/tokeninspector
 TESTBIN  := bin/tokeninspector-race
 FUZZTIME ?= 8s
+# staticcheck, pinned to a release built for Go 1.26 (its go.mod says go 1.26.0).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: run build test vet unit fuzz smoke keyring bench screenshots perf clean
 
@@ -25,6 +27,8 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) vet -tags nogui . ./cli/... ./version/
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	$(GO) run $(STATICCHECK) ./...
 
 # -race everywhere; the smoke binary is built with -race too, so CI compiles Fyne once.
 # The CLI tests run again against the command-line-only build (-tags nogui, no cgo).

@@ -55,7 +55,7 @@ func TestProfileCommands(t *testing.T) {
 	if st != ExitOK || !strings.Contains(out, "Okta dev") || !strings.Contains(out, "client_secret_basic") {
 		t.Errorf("list: %d %q", st, out)
 	}
-	st, out, _ = runProfileCmd(t, path, "", "show", "okta dev")
+	_, out, _ = runProfileCmd(t, path, "", "show", "okta dev")
 	for _, want := range []string{"openid profile email", "http://[::1]:8765/callback", "stored in OS keyring", "prompt=login", "1m30s"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)

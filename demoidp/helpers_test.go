@@ -210,7 +210,7 @@ func fetchJWKS(t *testing.T, s *Server) jose.JSONWebKeySet {
 // and returns the header and claims.
 func verifyJWT(t *testing.T, set jose.JSONWebKeySet, raw string) (jose.Header, map[string]any) {
 	t.Helper()
-	jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatalf("parse JWS: %v", err)
 	}

@@ -114,7 +114,7 @@ func TestJWKSFailedRefetchKeepsKeys(t *testing.T) {
 	if _, err := src.Lookup(context.Background(), ""); err != nil {
 		t.Fatal(err)
 	}
-	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 503) })
+	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusServiceUnavailable) })
 	clock.advance(2 * DefaultJWKSTTL)
 	l, err := src.Lookup(context.Background(), "")
 	if err != nil || len(l.Keys) != 1 || !strings.Contains(l.Origin, "re-fetch failed") {
@@ -122,7 +122,7 @@ func TestJWKSFailedRefetchKeepsKeys(t *testing.T) {
 	}
 	// The broken IdP is not asked again for every token: one try per cooldown.
 	var hits atomic.Int32
-	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { hits.Add(1); http.Error(w, "down", 503) })
+	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { hits.Add(1); http.Error(w, "down", http.StatusServiceUnavailable) })
 	for range 5 {
 		if _, err := src.Lookup(context.Background(), ""); err != nil {
 			t.Fatal(err)

@@ -152,7 +152,7 @@ func TestImportSecretsWithoutKeyring(t *testing.T) {
 		t.Fatal(err)
 	}
 	dst := openTemp(t)
-	keyring.MockInitWithError(noBus)
+	keyring.MockInitWithError(errNoBus)
 	res, err := dst.Import(b, ImportOptions{Secrets: true})
 	if !errors.Is(err, ErrKeyringUnavailable) || len(res.Added) != 1 || len(res.SecretErr) != 1 {
 		t.Errorf("Import = %+v, %v", res, err)

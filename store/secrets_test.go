@@ -13,9 +13,9 @@ import (
 	"github.com/tokeninspector/tokeninspector/settings"
 )
 
-// noBus is the error go-keyring returns on a Linux box without a session
+// errNoBus is the error go-keyring returns on a Linux box without a session
 // bus (measured; see shared/research/fyne.md §6).
-var noBus = errors.New(`exec: "dbus-launch": executable file not found in $PATH`)
+var errNoBus = errors.New(`exec: "dbus-launch": executable file not found in $PATH`)
 
 func TestSecretsInKeyring(t *testing.T) {
 	s := openTemp(t)
@@ -96,7 +96,7 @@ func TestCredentialsMissing(t *testing.T) {
 
 func TestNoKeyringAsks(t *testing.T) {
 	s := openTemp(t)
-	keyring.MockInitWithError(noBus)
+	keyring.MockInitWithError(errNoBus)
 	if _, err := s.Create(sample("web")); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestNoKeyringAsks(t *testing.T) {
 
 func TestFileFallback(t *testing.T) {
 	s := openTemp(t, WithFallback(FallbackFile))
-	keyring.MockInitWithError(noBus)
+	keyring.MockInitWithError(errNoBus)
 	if _, err := s.Create(sample("web")); err != nil {
 		t.Fatal(err)
 	}

@@ -297,12 +297,3 @@ func nestedError(err error) error {
 	return &DecodeError{Segment: "nested " + de.Segment, Index: de.Index, Offset: de.Offset,
 		Reason: "inside the decrypted JWE: " + de.Reason, Err: err}
 }
-
-// rawString is a helper for tests and renderers: the JSON string value of
-// raw, or raw itself.
-func rawString(raw json.RawMessage) string {
-	if s, ok := jsonString(raw); ok {
-		return s
-	}
-	return string(raw)
-}

@@ -150,14 +150,17 @@ func (s *sidebar) onDuplicate() {
 	if !ok {
 		return
 	}
-	d := dialog.NewEntryDialog("Duplicate profile", "Name of the copy", func(name string) {
+	name := widget.NewEntry()
+	name.SetText(p.Name + " (copy)")
+	dialog.ShowForm("Duplicate profile", "Duplicate", "Cancel", []*widget.FormItem{widget.NewFormItem("Name of the copy", name)}, func(ok bool) {
+		if !ok {
+			return
+		}
 		s.w.storeOp("Duplicating "+p.Name, func(st *store.Store) (string, error) {
-			_, err := st.Duplicate(p.Name, name)
-			return name, err
+			_, err := st.Duplicate(p.Name, name.Text)
+			return name.Text, err
 		})
 	}, s.w.win)
-	d.SetText(p.Name + " (copy)")
-	d.Show()
 }
 
 func (s *sidebar) onDelete() {
