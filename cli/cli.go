@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"version":            {"print the version", runVersion},
 		"profile":            {"list, show, add, edit, remove, export and import saved IdP profiles", runProfile},
 		"inspect":            {"decode, verify and check a JWT (JWS or JWE)", runInspect},
+		"har":                {"analyse a browser HAR file: OAuth/OIDC steps, tokens, findings; \"har sanitize\" makes it safe to share", runHAR},
 		"discover":           {"fetch and lint an issuer's discovery metadata", runDiscover},
 		"login":              {"log in through the system browser (authorization code + PKCE) and check the tokens", runLogin},
 		"refresh":            {"redeem a refresh token and check the new tokens", runRefresh},
