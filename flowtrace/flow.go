@@ -279,7 +279,7 @@ func (an *analyzer) tokenRequestFindings(l *login, step int) {
 	case challenge != "" && verifier == "":
 		an.a.addFinding(step, "pkce_verifier_missing", LevelError, "RFC 7636 §4.5",
 			"the authorization request sent a code_challenge but the token request has no code_verifier: the IdP must refuse the code")
-	case challenge != "" && l.params.Get("code_challenge_method") == "S256" && verifier != flows.Redacted && s256(verifier) != challenge:
+	case challenge != "" && l.params.Get("code_challenge_method") == "S256" && !isPlaceholder(verifier) && s256(verifier) != challenge:
 		an.a.addFinding(step, "pkce_verifier_mismatch", LevelError, "RFC 7636 §4.6",
 			"BASE64URL(SHA256(code_verifier)) is not the code_challenge sent (step "+itoa(l.req+1)+"): the verifier belongs to another login; the IdP must refuse the code")
 	}
@@ -353,3 +353,7 @@ func (an *analyzer) explainFailure(s *Step) string {
 	}
 	return msg + "; check the endpoint URL and the client's settings at the IdP"
 }
+
+// isPlaceholder reports a value replaced by a sanitiser (this package's
+// "[redacted-code]", the transcript's "[redacted]").
+func isPlaceholder(v string) bool { return strings.HasPrefix(v, "[redacted") }

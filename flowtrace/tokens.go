@@ -64,12 +64,12 @@ type tokenFound struct {
 func findTokens(s *Step) []tokenFound {
 	var out []tokenFound
 	for _, p := range s.Params {
-		if tokenParams[p.Name] && p.Value != "" && !strings.HasPrefix(p.Value, "[redacted") {
+		if tokenParams[p.Name] && p.Value != "" && !isPlaceholder(p.Value) {
 			resp := p.In == "response" || p.In == "location" || p.In == "fragment" || p.In == "form_post"
 			out = append(out, tokenFound{name: p.Name, where: p.In, raw: p.Value, step: s.Index, response: resp})
 		}
 	}
-	if b := bearerOf(s); b != "" && !strings.Contains(b, "[redacted") {
+	if b := bearerOf(s); b != "" && !isPlaceholder(b) {
 		out = append(out, tokenFound{name: "access_token", where: "Authorization header", raw: b, step: s.Index})
 	}
 	if d := s.Request.Header("DPoP"); looksLikeJWT(d) {
@@ -125,7 +125,7 @@ func looksLikeJWT(s string) bool {
 func (an *analyzer) inspectTokens(ctx context.Context, fl *flowLinks) {
 	keys := an.capturedKeys()
 	seen := map[string]int{}
-	unverified := 0
+	unverified, sanitised := 0, 0
 	for i := range an.a.Steps {
 		s := &an.a.Steps[i]
 		if s.Kind == KindOther {
@@ -142,11 +142,18 @@ func (an *analyzer) inspectTokens(ctx context.Context, fl *flowLinks) {
 			seen[f.raw] = len(an.a.Tokens)
 			s.Tokens = append(s.Tokens, len(an.a.Tokens))
 			an.a.Tokens = append(an.a.Tokens, ft)
-			if ft.Report != nil && ft.Report.Kind != token.KindOpaque && ft.Report.Signature.Status == token.SigUnverified {
+			switch {
+			case signatureRemoved(f.raw):
+				sanitised++
+			case ft.Report != nil && ft.Report.Kind != token.KindOpaque && ft.Report.Signature.Status == token.SigUnverified:
 				unverified++
 			}
 			an.tokenFindings(ft, fl.byStep[i])
 		}
+	}
+	if sanitised > 0 {
+		an.a.addFinding(-1, "sanitised", LevelInfo, "HAR 1.2; RFC 7515 §5.2",
+			fmt.Sprintf("this HAR was sanitised: %d JWT signature(s) removed, credentials replaced by placeholders; signatures, at_hash/c_hash and PKCE verifiers cannot be checked", sanitised))
 	}
 	if unverified > 0 {
 		an.a.addFinding(-1, "token_unverified", LevelInfo, "RFC 7515 §5.2",
@@ -200,12 +207,13 @@ func (an *analyzer) tokenFindings(ft FoundToken, l *login) {
 	if r.Kind == token.KindOpaque {
 		return
 	}
-	if r.Signature.Status == token.SigInvalid {
+	removed := signatureRemoved(ft.Raw)
+	if r.Signature.Status == token.SigInvalid && !removed {
 		an.a.addFinding(ft.Step, "token_signature_invalid", LevelError, "RFC 7515 §5.2", label+": signature invalid: "+r.Signature.Reason)
 	}
 	var failed []string
 	for _, c := range r.Checks {
-		if c.Status == token.Fail {
+		if c.Status == token.Fail && !(removed && (c.ID == "at_hash" || c.ID == "c_hash")) {
 			failed = append(failed, c.ID+": "+c.Message)
 		}
 	}
@@ -234,4 +242,9 @@ func (an *analyzer) nonceFinding(ft FoundToken, l *login) {
 		an.a.addFinding(ft.Step, "nonce_mismatch", LevelError, "OIDC Core 3.1.3.7 (11)",
 			fmt.Sprintf("the ID token's nonce %q is not the nonce %q sent at step %d: the token was issued for another login (replay?); the client must reject it", got, sent, l.req+1))
 	}
+}
+
+// signatureRemoved reports a JWT whose signature a sanitiser replaced.
+func signatureRemoved(raw string) bool {
+	return strings.HasSuffix(raw, "."+removedSignature)
 }
