@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseObject$$' -fuzztime $(FUZZTIME) ./token/
 	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZTIME) ./store/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeObject$$' -fuzztime $(FUZZTIME) ./flows/
+	$(GO) test -run '^$$' -fuzz '^FuzzAnalyzeHAR$$' -fuzztime $(FUZZTIME) ./flowtrace/
 
 smoke:
 	$(GO) build -race -o $(TESTBIN) .
@@ -53,7 +54,7 @@ keyring:
 	scripts/test-keyring.sh
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./token/ ./flows/
+	$(GO) test -run '^$$' -bench . -benchmem ./token/ ./flows/ ./flowtrace/
 
 screenshots: build
 	scripts/deps.sh screenshots
@@ -61,6 +62,7 @@ screenshots: build
 
 perf: build
 	scripts/perf-ui.sh $(BIN)
+	scripts/perf-har.sh
 
 clean:
 	rm -rf bin

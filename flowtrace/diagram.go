@@ -66,6 +66,9 @@ func (s *Step) Arrow() string {
 
 // Answer is the text on a step's answer: the status, or why there is none.
 func (s *Step) Answer() string {
+	if s.Unobserved && s.Status == 0 {
+		return "(answered in the browser)"
+	}
 	if s.Status == 0 {
 		if s.Error != "" {
 			return "no response: " + s.Error

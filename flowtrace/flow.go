@@ -227,7 +227,7 @@ func (an *analyzer) responseFindings(l *login, r *authResponse) {
 	an.issFinding(r)
 	if code := r.vals.Get("error"); code != "" {
 		e := &flows.OAuthError{Code: code, Description: r.vals.Get("error_description"), URI: r.vals.Get("error_uri"), Endpoint: "authorization"}
-		an.a.addFinding(r.step, "callback_error", LevelError, "RFC 6749 §4.1.2.1", e.Error())
+		an.a.addFinding(r.step, "callback_error", LevelError, "RFC 6749 §4.1.2.1", explained(e))
 	}
 	for _, name := range []string{"access_token", "id_token"} {
 		if !r.vals.Has(name) {
@@ -342,7 +342,7 @@ func (an *analyzer) explainFailure(s *Step) string {
 	m := jsonMembers(s.Response.Body)
 	if code := m.Get("error"); code != "" {
 		e := &flows.OAuthError{Code: code, Description: m.Get("error_description"), URI: m.Get("error_uri"), Status: s.Status, Endpoint: string(s.Kind)}
-		return e.Error()
+		return explained(e)
 	}
 	if www := s.Response.Header("WWW-Authenticate"); www != "" {
 		return fmt.Sprintf("%s endpoint answered HTTP %d: WWW-Authenticate %s", s.Kind, s.Status, www)
@@ -357,3 +357,12 @@ func (an *analyzer) explainFailure(s *Step) string {
 // isPlaceholder reports a value replaced by a sanitiser (this package's
 // "[redacted-code]", the transcript's "[redacted]").
 func isPlaceholder(v string) bool { return strings.HasPrefix(v, "[redacted") }
+
+// explained is an OAuth error answer with the explanation the app shows for
+// it (flows.OAuthError.Explain).
+func explained(e *flows.OAuthError) string {
+	if x := e.Explain(); x != "" {
+		return e.Error() + ". " + x
+	}
+	return e.Error()
+}

@@ -21,6 +21,9 @@ const (
 	MaxEntries = 200_000
 )
 
+// maxHARBytes is MaxHARBytes; tests lower it.
+var maxHARBytes int64 = MaxHARBytes
+
 // Errors a caller tells apart with [errors.Is].
 var (
 	// ErrNotHAR means the file is JSON but not a HAR (no "log" object with
@@ -147,7 +150,7 @@ type harVisitor struct {
 // and handed to v.entry in turn. A UTF-8 BOM is skipped (HAR 1.2: readers
 // must ignore it). Member order does not matter.
 func readHAR(r io.Reader, v harVisitor) (HARInfo, error) {
-	cr := &countingReader{r: io.LimitReader(r, MaxHARBytes+1)}
+	cr := &countingReader{r: io.LimitReader(r, maxHARBytes+1)}
 	br := bufio.NewReaderSize(cr, 64<<10)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte{0xEF, 0xBB, 0xBF}) {
 		br.Discard(3)
@@ -156,8 +159,8 @@ func readHAR(r io.Reader, v harVisitor) (HARInfo, error) {
 	h := &harReader{d: d, cr: cr, v: v}
 	err := h.document()
 	h.info.Bytes = cr.n
-	if cr.n > MaxHARBytes {
-		return h.info, fmt.Errorf("%w: more than %d MB; split the recording, or export only the requests of the failing login", ErrTooLarge, MaxHARBytes>>20)
+	if cr.n > maxHARBytes {
+		return h.info, fmt.Errorf("%w: more than %d MB; record only the failing login (clear the network panel first), or split the recording", ErrTooLarge, maxHARBytes>>20)
 	}
 	if err != nil && !errors.Is(err, ErrNotHAR) && !errors.Is(err, ErrTooLarge) {
 		var he *HARError

@@ -53,6 +53,9 @@ func stepFromHAR(i int, e *harEntry) Step {
 			s.Request.Body = form.Encode()
 		}
 		s.Request.Size = int64(len(s.Request.Body))
+		if len(s.Request.Body) > smallBody && !oauthContent(s.Request.Body) && !strings.Contains(pd.MimeType, "x-www-form-urlencoded") {
+			s.Request.Body = "" // an upload: not part of a flow
+		}
 	}
 	s.Response.Headers = harHeaders(e.Response.Headers)
 	s.Response.MimeType = e.Response.Content.MimeType
@@ -96,13 +99,31 @@ func harBody(c harContent) (string, int64) {
 	if text == "" {
 		return "", size
 	}
-	if !bodyMatters(c.MimeType) {
+	if !bodyMatters(c.MimeType) || (len(text) > smallBody && !oauthContent(text)) {
 		return "", size
 	}
 	if len(text) > maxKeptBody {
 		return "(" + strconv.Itoa(len(text)) + " bytes, not kept: over 1 MiB)", size
 	}
 	return text, size
+}
+
+// smallBody is the size under which every text body is kept; a larger one
+// is kept only when it holds OAuth content, so a HAR's page traffic does not
+// stay in memory.
+const smallBody = 4 << 10
+
+// oauthMarkers are what a body that matters to a flow holds: a discovery
+// document, a JWKS, a token or error response, a form_post page.
+var oauthMarkers = []string{`"issuer"`, `"keys"`, `"access_token"`, `"id_token"`, `"error"`, `"refresh_token"`, `"request_uri"`, `"device_code"`, `<form`, `<FORM`}
+
+func oauthContent(text string) bool {
+	for _, m := range oauthMarkers {
+		if strings.Contains(text, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // bodyMatters reports whether a body of this type can hold flow data:
@@ -183,6 +204,7 @@ func stepFromExchange(i int, x flows.Exchange) Step {
 	if k, ok := transcriptKinds[x.Endpoint]; ok {
 		s.Kind = k
 	}
+	s.Unobserved = s.Kind == KindAuthorization && x.Status == 0 && x.Err == ""
 	return s
 }
 

@@ -104,6 +104,9 @@ type Step struct {
 	RedirectURL string        `json:"redirect_url,omitempty"` // Location, resolved against URL
 	Params      []Param       `json:"params,omitempty"`
 	Tokens      []int         `json:"tokens,omitempty"` // indexes into Analysis.Tokens
+	// Unobserved marks a leg the recorder did not see the answer of: the
+	// browser's authorization request in the app's own transcript.
+	Unobserved bool `json:"unobserved,omitempty"`
 	// Resource is the browser's resource type (document, fetch, xhr,
 	// script...) when the HAR says.
 	Resource string `json:"resource,omitempty"`
@@ -111,7 +114,7 @@ type Step struct {
 
 // Failed reports an error status, no response, or a transport error.
 func (s *Step) Failed() bool {
-	return s.Status == 0 || s.Status >= 400 || s.Error != ""
+	return (s.Status == 0 && !s.Unobserved) || s.Status >= 400 || s.Error != ""
 }
 
 // Host is the step's URL host.

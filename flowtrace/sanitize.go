@@ -347,13 +347,13 @@ func (z *sanitizer) plain(s string) string {
 	if strings.Contains(s, "<input") || strings.Contains(s, "<INPUT") {
 		s = inputPattern.ReplaceAllStringFunc(s, z.input)
 	}
-	if strings.Contains(s, "=") {
+	if strings.Contains(s, "=") && mentions(s, pairNeedles) {
 		s = pairPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := pairPattern.FindStringSubmatch(m)
 			return sub[1] + sub[2] + "=" + z.param(sub[2], sub[3])
 		})
 	}
-	if strings.Contains(s, `"`) {
+	if strings.Contains(s, `"`) && mentions(s, memberNeedles) {
 		s = memberPattern.ReplaceAllStringFunc(s, func(m string) string {
 			sub := memberPattern.FindStringSubmatch(m)
 			return `"` + sub[1] + `":"` + z.param(sub[1], sub[2]) + `"`
@@ -363,6 +363,34 @@ func (z *sanitizer) plain(s string) string {
 		s = jwtPattern.ReplaceAllStringFunc(s, z.jwt)
 	}
 	return s
+}
+
+// Needles for mentions: "name=" and "\"name\"" of every secret name.
+var pairNeedles, memberNeedles = needles("", "="), needles(`"`, `"`)
+
+func needles(before, after string) []string {
+	var out []string
+	for _, set := range []map[string]bool{redactNames, tokenNames} {
+		for name := range set {
+			out = append(out, before+name+after)
+		}
+	}
+	return out
+}
+
+// mentions reports whether s may hold one of the needles (ignoring case):
+// a cheap test that spares most long text the regular expressions.
+func mentions(s string, needles []string) bool {
+	if len(s) < 256 {
+		return true
+	}
+	lower := strings.ToLower(s)
+	for _, n := range needles {
+		if strings.Contains(lower, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // url sanitises a URL's query and fragment pair by pair, and a

@@ -1,0 +1,66 @@
+package flowtrace
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tokeninspector/tokeninspector/demoidp"
+	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// TestTranscriptOfDemoLogin analyses the app's own transcript of a real
+// login against the demo IdP: the app talks to the IdP itself.
+func TestTranscriptOfDemoLogin(t *testing.T) {
+	idp, err := demoidp.Start(demoidp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idp.Close()
+	tr := &flows.Transcript{}
+	c, err := flows.NewClient(flows.Config{Issuer: idp.Issuer(), ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "profile"}},
+		flows.WithTranscript(tr), flows.WithJWKSCache(flows.NewJWKSCache(nil)),
+		flows.WithBrowser(func(ctx context.Context, u string) error { return demoidp.LoginBrowser(ctx, u, "alice", "secret") }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := c.Login(ctx, flows.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UserInfo(ctx, res.AccessToken.Raw); err != nil {
+		t.Fatal(err)
+	}
+	a := AnalyzeTranscript(ctx, tr.Exchanges(), Options{})
+	got := kinds(a)
+	for _, k := range []Kind{KindDiscovery, KindToken, KindJWKS, KindUserInfo} {
+		if !slices.Contains(got, k) {
+			t.Errorf("no %s step in %v", k, got)
+		}
+	}
+	for _, s := range a.FlowSteps() {
+		if s.Kind == KindToken && (s.From != Client || s.To != IdP) {
+			t.Errorf("token step %s → %s", s.From, s.To)
+		}
+	}
+	if errs := findingIDs(a, LevelError); len(errs) > 0 {
+		t.Errorf("errors: %+v", a.Findings)
+	}
+	if a.ActorLabel(Client) != "Token Inspector" || !strings.Contains(a.Mermaid(), "participant Client as Token Inspector") {
+		t.Errorf("client lifeline %q", a.ActorLabel(Client))
+	}
+	valid := 0
+	for _, tok := range a.Tokens {
+		if tok.Report != nil && tok.Report.Signature.Status == token.SigValid {
+			valid++
+		}
+	}
+	if valid < 2 {
+		t.Errorf("%d tokens verified from the transcript's own JWKS fetch: %+v", valid, a.Tokens)
+	}
+}
