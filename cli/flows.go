@@ -170,6 +170,11 @@ func writeExchange(w io.Writer, x flows.Exchange) {
 	if x.RequestBody != "" {
 		fmt.Fprintf(&b, ">\n> %s\n", termesc.String(x.RequestBody))
 	}
+	if x.Err == "" && x.Status == 0 {
+		b.WriteString("< (opened in the browser: the answer goes to the browser, not to this program)\n\n")
+		io.WriteString(w, b.String())
+		return
+	}
 	if x.Err != "" && x.Status == 0 {
 		fmt.Fprintf(&b, "! %s (%s)\n\n", termesc.String(x.Err), x.Duration.Round(time.Millisecond))
 		io.WriteString(w, b.String())

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/flowtrace"
+	"github.com/tokeninspector/tokeninspector/termesc"
 )
 
 const harUsage = `Usage:
@@ -53,14 +54,14 @@ func runHAR(env Env) int {
 	if *jwks != "" {
 		ks, err := jwksSource(ctx, *jwks)
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "tokeninspector har: %s\n", safeText(err.Error()))
+			fmt.Fprintf(env.Stderr, "tokeninspector har: %s\n", termesc.String(err.Error()))
 			return ExitUsage
 		}
 		opts.Keys = ks
 	}
 	a, err := analyzeHARFile(ctx, args[0], opts)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "tokeninspector har: %s\n", safeText(err.Error()))
+		fmt.Fprintf(env.Stderr, "tokeninspector har: %s\n", termesc.String(err.Error()))
 		return ExitUsage
 	}
 	if *asJSON {
@@ -97,13 +98,13 @@ func writeAnalysis(w io.Writer, a *flowtrace.Analysis, all bool, color bool) {
 	var b strings.Builder
 	if h := a.HAR; h != nil {
 		fmt.Fprintf(&b, "%sHAR%s %s, version %s, %d entries (%d not part of the flow), %d MB\n", p.bold, p.reset,
-			safeText(h.Creator), safeText(h.Version), h.Entries, a.Hidden, h.Bytes>>20)
+			termesc.String(h.Creator), termesc.String(h.Version), h.Entries, a.Hidden, h.Bytes>>20)
 	}
 	if !a.CapturedAt.IsZero() {
 		fmt.Fprintf(&b, "Recorded %s\n", a.CapturedAt.UTC().Format("2006-01-02 15:04:05 MST"))
 	}
 	if a.Issuer != "" {
-		fmt.Fprintf(&b, "Issuer %s\n", safeText(a.Issuer))
+		fmt.Fprintf(&b, "Issuer %s\n", termesc.String(a.Issuer))
 	}
 	fmt.Fprintf(&b, "\n%sSteps%s\n", p.bold, p.reset)
 	for i := range a.Steps {
@@ -116,7 +117,7 @@ func writeAnalysis(w io.Writer, a *flowtrace.Analysis, all bool, color bool) {
 	if len(a.Tokens) > 0 {
 		fmt.Fprintf(&b, "\n%sTokens%s\n", p.bold, p.reset)
 		for i := range a.Tokens {
-			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(safeLines(a.Tokens[i].Summary()), "\n", "\n  "))
+			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(termesc.Lines(a.Tokens[i].Summary()), "\n", "\n  "))
 		}
 	}
 	fmt.Fprintf(&b, "\n%sFindings%s\n", p.bold, p.reset)
@@ -128,7 +129,7 @@ func writeAnalysis(w io.Writer, a *flowtrace.Analysis, all bool, color bool) {
 		if f.Step >= 0 {
 			where = fmt.Sprintf(" (step %d)", f.Step+1)
 		}
-		fmt.Fprintf(&b, "  %s%-7s%s %s%s: %s [%s]\n", levelColor(f.Level, p), f.Level, p.reset, f.ID, where, safeText(f.Message), f.Spec)
+		fmt.Fprintf(&b, "  %s%-7s%s %s%s: %s [%s]\n", levelColor(f.Level, p), f.Level, p.reset, f.ID, where, termesc.String(f.Message), f.Spec)
 	}
 	io.WriteString(w, b.String())
 }
@@ -139,15 +140,15 @@ func writeStep(b *strings.Builder, a *flowtrace.Analysis, s *flowtrace.Step, p p
 		color = p.red
 	}
 	fmt.Fprintf(b, "  %s%3d. %-8s → %-8s %s → %s%s  %s\n", color, s.Index+1, s.From, s.To,
-		safeText(s.Method+" "+s.ShownURL()), safeText(s.Answer()), p.reset, s.Duration.Round(time.Millisecond))
+		termesc.String(s.Method+" "+s.ShownURL()), termesc.String(s.Answer()), p.reset, s.Duration.Round(time.Millisecond))
 	if s.Kind == flowtrace.KindOther {
 		return
 	}
 	fmt.Fprintf(b, "        %s%s%s\n", p.cyan, s.Kind, p.reset)
 	for _, prm := range s.Params {
-		fmt.Fprintf(b, "        %s = %s %s[%s]%s\n", safeText(prm.Name), safeText(prm.Shown()), p.dim, prm.In, p.reset)
+		fmt.Fprintf(b, "        %s = %s %s[%s]%s\n", termesc.String(prm.Name), termesc.String(prm.Shown()), p.dim, prm.In, p.reset)
 		if prm.Meaning != "" {
-			fmt.Fprintf(b, "          %s%s%s\n", p.dim, safeText(prm.Meaning), p.reset)
+			fmt.Fprintf(b, "          %s%s%s\n", p.dim, termesc.String(prm.Meaning), p.reset)
 		}
 	}
 	for _, f := range a.StepFindings(s.Index) {
@@ -182,14 +183,14 @@ func runHARSanitize(env Env) int {
 	}
 	sum, err := flowtrace.SanitizeHARFile(args[0], *out)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "tokeninspector har sanitize: %s\n", safeText(err.Error()))
+		fmt.Fprintf(env.Stderr, "tokeninspector har sanitize: %s\n", termesc.String(err.Error()))
 		return ExitUsage
 	}
 	if *asJSON {
 		writeJSON(env.Stdout, sum)
 		return ExitOK
 	}
-	fmt.Fprintf(env.Stdout, "Wrote %s: %d entries, %d values replaced\n", safeText(*out), sum.Entries, sum.Total())
+	fmt.Fprintf(env.Stdout, "Wrote %s: %d entries, %d values replaced\n", termesc.String(*out), sum.Entries, sum.Total())
 	for _, k := range slices.Sorted(maps.Keys(sum.Removed)) {
 		fmt.Fprintf(env.Stdout, "  %-28s %d\n", k, sum.Removed[k])
 	}

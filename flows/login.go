@@ -87,6 +87,9 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	d := c.discovered()
 	lb.transcript = c.transcript
 	lb.start(sec.state, c.issuer(), d != nil && d.Bool("authorization_response_iss_parameter_supported"))
+	// The browser's leg: the app does not see its answer (no status), but
+	// the flow's picture needs the request and its parameters.
+	c.transcript.Add(Exchange{Endpoint: "authorization", Method: "GET", URL: redactURL(u), Started: time.Now()})
 	code, err := c.awaitCallback(lctx, ctx, lb, u, opts)
 	if err != nil {
 		return nil, fmt.Errorf("login: %w", annotate(err, "", lb.redirectURI))

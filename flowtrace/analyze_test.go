@@ -31,6 +31,17 @@ func findingIDs(a *Analysis, lvl Level) []string {
 	return ids
 }
 
+// verified counts the tokens whose signature verified.
+func verified(a *Analysis) int {
+	n := 0
+	for _, tok := range a.Tokens {
+		if tok.Report != nil && tok.Report.Signature.Status == token.SigValid {
+			n++
+		}
+	}
+	return n
+}
+
 func kinds(a *Analysis) []Kind {
 	var out []Kind
 	for _, s := range a.FlowSteps() {

@@ -102,70 +102,84 @@ func (a *Analysis) bad(s *Step) bool {
 	return slices.ContainsFunc(a.StepFindings(s.Index), func(f Finding) bool { return f.Level == LevelError })
 }
 
-// Mermaid writes the flow as a Mermaid sequenceDiagram: one request and one
-// answer arrow per step, failures as crossed arrows, error findings as notes.
-func (a *Analysis) Mermaid() string {
+// notation is how a text diagram language writes a sequence diagram.
+type notation struct {
+	head, tail  string
+	participant func(actor Actor, label string) string
+	request     string // format: from, to, text
+	answer      string // format: from, to, text
+	failed      string // answer of a failed step
+	note        string // format: from, to, text
+	text        func(string) string
+}
+
+// sequence writes the flow steps: one request and one answer arrow each,
+// failures marked, error findings as notes.
+func (a *Analysis) sequence(n notation) string {
 	var b strings.Builder
-	b.WriteString("sequenceDiagram\n")
+	b.WriteString(n.head)
 	for _, actor := range a.UsedActors() {
-		fmt.Fprintf(&b, "    participant %s as %s\n", actor, mermaidText(a.ActorLabel(actor)))
+		b.WriteString(n.participant(actor, n.text(a.ActorLabel(actor))))
 	}
 	for _, s := range a.FlowSteps() {
-		fmt.Fprintf(&b, "    %s->>%s: %s\n", s.From, s.To, mermaidText(s.Arrow()))
-		arrow := "-->>"
+		fmt.Fprintf(&b, n.request, s.From, s.To, n.text(s.Arrow()))
+		answer := n.answer
 		if a.bad(s) {
-			arrow = "--x"
+			answer = n.failed
 		}
-		fmt.Fprintf(&b, "    %s%s%s: %s\n", s.To, arrow, s.From, mermaidText(s.Answer()))
+		fmt.Fprintf(&b, answer, s.To, s.From, n.text(s.Answer()))
 		for _, f := range a.StepFindings(s.Index) {
 			if f.Level == LevelError {
-				fmt.Fprintf(&b, "    Note over %s,%s: %s\n", s.From, s.To, mermaidText(f.ID+": "+f.Message))
+				fmt.Fprintf(&b, n.note, s.From, s.To, n.text(f.ID+": "+f.Message))
 			}
 		}
 	}
+	b.WriteString(n.tail)
 	return b.String()
+}
+
+// Mermaid writes the flow as a Mermaid sequenceDiagram: failures as crossed
+// arrows, error findings as notes.
+func (a *Analysis) Mermaid() string {
+	return a.sequence(notation{
+		head:        "sequenceDiagram\n",
+		participant: func(actor Actor, label string) string { return fmt.Sprintf("    participant %s as %s\n", actor, label) },
+		request:     "    %s->>%s: %s\n",
+		answer:      "    %s-->>%s: %s\n",
+		failed:      "    %s--x%s: %s\n",
+		note:        "    Note over %s,%s: %s\n",
+		text:        mermaidText,
+	})
 }
 
 // mermaidText makes text safe in a Mermaid message: one line, and the
 // characters Mermaid reads as syntax as entity codes.
 func mermaidText(s string) string {
-	s = oneLine(s)
 	r := strings.NewReplacer("#", "#35;", ";", "#59;", "<", "#lt;", ">", "#gt;", "%", "#37;")
-	return r.Replace(s)
+	return r.Replace(oneLine(s))
 }
 
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:199] + "…"
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:199]) + "…"
 	}
 	return s
 }
 
 // PlantUML writes the flow as a PlantUML sequence diagram (the notation of
-// the course material): one request and one answer arrow per step,
-// failures in red, error findings as notes.
+// the course material): failures in red, error findings as notes.
 func (a *Analysis) PlantUML() string {
-	var b strings.Builder
-	b.WriteString("@startuml\n")
-	for _, actor := range a.UsedActors() {
-		fmt.Fprintf(&b, "participant %q as %s\n", plantText(a.ActorLabel(actor)), actor)
-	}
-	for _, s := range a.FlowSteps() {
-		fmt.Fprintf(&b, "%s -> %s : %s\n", s.From, s.To, plantText(s.Arrow()))
-		arrow := "-->"
-		if a.bad(s) {
-			arrow = "-[#red]->"
-		}
-		fmt.Fprintf(&b, "%s %s %s : %s\n", s.To, arrow, s.From, plantText(s.Answer()))
-		for _, f := range a.StepFindings(s.Index) {
-			if f.Level == LevelError {
-				fmt.Fprintf(&b, "note over %s, %s #FFDDDD : %s\n", s.From, s.To, plantText(f.ID+": "+f.Message))
-			}
-		}
-	}
-	b.WriteString("@enduml\n")
-	return b.String()
+	return a.sequence(notation{
+		head:        "@startuml\n",
+		tail:        "@enduml\n",
+		participant: func(actor Actor, label string) string { return fmt.Sprintf("participant %q as %s\n", label, actor) },
+		request:     "%s -> %s : %s\n",
+		answer:      "%s --> %s : %s\n",
+		failed:      "%s -[#red]-> %s : %s\n",
+		note:        "note over %s, %s #FFDDDD : %s\n",
+		text:        plantText,
+	})
 }
 
 // plantText keeps a PlantUML label on one line without quotes.

@@ -181,37 +181,57 @@ type harReader struct {
 }
 
 func (h *harReader) document() error {
-	if err := h.open('{'); err != nil {
-		if errors.Is(err, errWrongDelim) {
-			return ErrNotHAR
+	err := h.container('{', "", func(name string) error {
+		if name == "log" {
+			h.sawLog = true
+			return h.container('{', "log", h.logMember)
 		}
+		_, err := h.passMember(name, name)
+		return err
+	})
+	if err == nil && (!h.sawLog || !h.sawList) {
+		return ErrNotHAR
+	}
+	return err
+}
+
+// container reads an object (its members handed to member by name) or an
+// array (member called with "" for each item) at path, between the
+// visitor's open and close hooks. A value of another type is ErrNotHAR.
+func (h *harReader) container(delim json.Delim, path string, member func(name string) error) error {
+	t, err := h.d.Token()
+	if errors.Is(err, io.EOF) {
+		return fmt.Errorf("the file is empty: %w", io.ErrUnexpectedEOF)
+	}
+	if err != nil {
 		return err
 	}
-	if err := h.hook(h.v.open, ""); err != nil {
+	if d, ok := t.(json.Delim); !ok || d != delim {
+		if path == "" {
+			return ErrNotHAR
+		}
+		return fmt.Errorf("%w (%s is not a JSON %s)", ErrNotHAR, path, map[json.Delim]string{'{': "object", '[': "array"}[delim])
+	}
+	if err := h.hook(h.v.open, path); err != nil {
 		return err
 	}
 	for h.d.More() {
-		name, err := h.key()
-		if err != nil {
-			return err
-		}
-		if name == "log" {
-			if err := h.log(); err != nil {
+		name := ""
+		if delim == '{' {
+			t, err := h.d.Token()
+			if err != nil {
 				return err
 			}
-			continue
+			name, _ = t.(string)
 		}
-		if err := h.passMember(name); err != nil {
+		if err := member(name); err != nil {
 			return err
 		}
 	}
 	if _, err := h.d.Token(); err != nil {
 		return err
 	}
-	if !h.sawLog || !h.sawList {
-		return ErrNotHAR
-	}
-	return h.hook(h.v.close, "")
+	return h.hook(h.v.close, path)
 }
 
 // hook calls f, when set, with path.
@@ -222,84 +242,29 @@ func (h *harReader) hook(f func(string) error, path string) error {
 	return f(path)
 }
 
-var errWrongDelim = errors.New("unexpected JSON value")
-
-// open reads the opening delimiter want.
-func (h *harReader) open(want json.Delim) error {
-	t, err := h.d.Token()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("the file is empty: %w", io.ErrUnexpectedEOF)
-		}
-		return err
-	}
-	if d, ok := t.(json.Delim); !ok || d != want {
-		return errWrongDelim
-	}
-	return nil
-}
-
-func (h *harReader) key() (string, error) {
-	t, err := h.d.Token()
-	if err != nil {
-		return "", err
-	}
-	s, _ := t.(string)
-	return s, nil
-}
-
-func (h *harReader) passMember(name string) error {
+// passMember hands a member the analysis does not read to the visitor.
+func (h *harReader) passMember(name, path string) (json.RawMessage, error) {
 	var raw json.RawMessage
 	if err := h.d.Decode(&raw); err != nil {
-		return err
+		return nil, err
 	}
 	if h.v.member != nil {
-		return h.v.member(name, raw)
+		return raw, h.v.member(path, raw)
 	}
-	return nil
+	return raw, nil
 }
 
-func (h *harReader) log() error {
-	if err := h.open('{'); err != nil {
-		if errors.Is(err, errWrongDelim) {
-			return ErrNotHAR
-		}
+// logMember reads one member of log: the entries as a stream; version,
+// creator, browser and pages noted; every other member passed on.
+func (h *harReader) logMember(name string) error {
+	if name == "entries" {
+		h.sawList = true
+		return h.container('[', "log.entries", h.entry)
+	}
+	raw, err := h.passMember(name, "log."+name)
+	if err != nil {
 		return err
 	}
-	h.sawLog = true
-	if err := h.hook(h.v.open, "log"); err != nil {
-		return err
-	}
-	for h.d.More() {
-		name, err := h.key()
-		if err != nil {
-			return err
-		}
-		if name == "entries" {
-			if err := h.entries(); err != nil {
-				return err
-			}
-			continue
-		}
-		var raw json.RawMessage
-		if err := h.d.Decode(&raw); err != nil {
-			return err
-		}
-		h.logMember(name, raw)
-		if h.v.member != nil {
-			if err := h.v.member("log."+name, raw); err != nil {
-				return err
-			}
-		}
-	}
-	if _, err := h.d.Token(); err != nil {
-		return err
-	}
-	return h.hook(h.v.close, "log")
-}
-
-// logMember notes version, creator, browser and pages.
-func (h *harReader) logMember(name string, raw json.RawMessage) {
 	switch name {
 	case "version":
 		json.Unmarshal(raw, &h.info.Version)
@@ -316,38 +281,17 @@ func (h *harReader) logMember(name string, raw json.RawMessage) {
 		json.Unmarshal(raw, &pages)
 		h.info.Pages = len(pages)
 	}
-}
-
-func (h *harReader) entries() error {
-	if err := h.open('['); err != nil {
-		if errors.Is(err, errWrongDelim) {
-			return fmt.Errorf("%w (log.entries is not an array)", ErrNotHAR)
-		}
-		return err
-	}
-	h.sawList = true
-	if err := h.hook(h.v.open, "log.entries"); err != nil {
-		return err
-	}
-	for h.d.More() {
-		if h.info.Entries >= MaxEntries {
-			return fmt.Errorf("%w: more than %d entries; export only the requests of the failing login", ErrTooLarge, MaxEntries)
-		}
-		if err := h.entry(); err != nil {
-			return err
-		}
-		if h.v.progress != nil {
-			h.v.progress(h.cr.n)
-		}
-	}
-	if _, err := h.d.Token(); err != nil {
-		return err
-	}
-	return h.hook(h.v.close, "log.entries")
+	return nil
 }
 
 // entry decodes one entry for the visitor.
-func (h *harReader) entry() error {
+func (h *harReader) entry(string) error {
+	if h.info.Entries >= MaxEntries {
+		return fmt.Errorf("%w: more than %d entries; record only the failing login (clear the network panel first)", ErrTooLarge, MaxEntries)
+	}
+	if h.v.progress != nil {
+		h.v.progress(h.cr.n)
+	}
 	if h.v.entry == nil {
 		var raw json.RawMessage
 		if err := h.d.Decode(&raw); err != nil {

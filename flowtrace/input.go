@@ -178,9 +178,12 @@ var transcriptKinds = map[string]Kind{
 }
 
 // stepFromExchange converts one exchange of the app's transcript: the app is
-// the client and talks to the IdP directly (the browser part of a login is
-// not in the transcript).
+// the client and talks to the IdP directly; the login's authorization request
+// and callback are the browser's legs. The codes and verifiers the
+// transcript hides by default are revealed for the analysis (they stay in
+// memory; every display hides credentials again).
 func stepFromExchange(i int, x flows.Exchange) Step {
+	x = x.Revealed()
 	s := Step{
 		Index:    i,
 		From:     Client,

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
-	"github.com/tokeninspector/tokeninspector/token"
 )
 
 var record = flag.Bool("record", false, "write the HARs recorded against the demo IdP to testdata/")
@@ -203,12 +202,7 @@ func TestRecordedDemoLogin(t *testing.T) {
 	if errs := findingIDs(a, LevelError); len(errs) > 0 {
 		t.Errorf("errors in a good login: %+v", a.Findings)
 	}
-	valid := 0
-	for _, tok := range a.Tokens {
-		if tok.Report != nil && tok.Report.Signature.Status == token.SigValid {
-			valid++
-		}
-	}
+	valid := verified(a)
 	if valid < 2 {
 		t.Errorf("%d tokens verified with the captured JWKS, want the ID and access tokens: %+v", valid, a.Tokens)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 	"github.com/tokeninspector/tokeninspector/flows"
-	"github.com/tokeninspector/tokeninspector/token"
+	"github.com/tokeninspector/tokeninspector/settings"
 )
 
 // TestTranscriptOfDemoLogin analyses the app's own transcript of a real
@@ -21,7 +21,7 @@ func TestTranscriptOfDemoLogin(t *testing.T) {
 	}
 	defer idp.Close()
 	tr := &flows.Transcript{}
-	c, err := flows.NewClient(flows.Config{Issuer: idp.Issuer(), ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "profile"}},
+	c, err := flows.NewClient(flows.Config{Settings: settings.Settings{Issuer: idp.Issuer(), ClientID: demoidp.NativeClientID, Scopes: []string{"openid", "profile"}}},
 		flows.WithTranscript(tr), flows.WithJWKSCache(flows.NewJWKSCache(nil)),
 		flows.WithBrowser(func(ctx context.Context, u string) error { return demoidp.LoginBrowser(ctx, u, "alice", "secret") }))
 	if err != nil {
@@ -38,14 +38,18 @@ func TestTranscriptOfDemoLogin(t *testing.T) {
 	}
 	a := AnalyzeTranscript(ctx, tr.Exchanges(), Options{})
 	got := kinds(a)
-	for _, k := range []Kind{KindDiscovery, KindToken, KindJWKS, KindUserInfo} {
+	for _, k := range []Kind{KindDiscovery, KindAuthorization, KindCallback, KindToken, KindJWKS, KindUserInfo} {
 		if !slices.Contains(got, k) {
 			t.Errorf("no %s step in %v", k, got)
 		}
 	}
+	ends := map[Kind][2]Actor{KindToken: {Client, IdP}, KindAuthorization: {Browser, IdP}, KindCallback: {Browser, Client}}
 	for _, s := range a.FlowSteps() {
-		if s.Kind == KindToken && (s.From != Client || s.To != IdP) {
-			t.Errorf("token step %s → %s", s.From, s.To)
+		if want, ok := ends[s.Kind]; ok && (s.From != want[0] || s.To != want[1]) {
+			t.Errorf("%s step %s → %s, want %v", s.Kind, s.From, s.To, want)
+		}
+		if s.Failed() {
+			t.Errorf("step %s failed: %s", s.Kind, s.Answer())
 		}
 	}
 	if errs := findingIDs(a, LevelError); len(errs) > 0 {
@@ -54,12 +58,7 @@ func TestTranscriptOfDemoLogin(t *testing.T) {
 	if a.ActorLabel(Client) != "Token Inspector" || !strings.Contains(a.Mermaid(), "participant Client as Token Inspector") {
 		t.Errorf("client lifeline %q", a.ActorLabel(Client))
 	}
-	valid := 0
-	for _, tok := range a.Tokens {
-		if tok.Report != nil && tok.Report.Signature.Status == token.SigValid {
-			valid++
-		}
-	}
+	valid := verified(a)
 	if valid < 2 {
 		t.Errorf("%d tokens verified from the transcript's own JWKS fetch: %+v", valid, a.Tokens)
 	}

@@ -163,8 +163,13 @@ func (v *transcriptView) setDetail(text string) {
 	v.detail.SetText(text)
 }
 
-// statusText is the HTTP status, or ERR when no answer came.
+// statusText is the HTTP status, "browser" for the authorization request
+// the browser sends (its answer goes to the browser), or ERR when no answer
+// came.
 func statusText(x flows.Exchange) string {
+	if inBrowser(x) {
+		return "browser"
+	}
 	if x.Err != "" || x.Status == 0 {
 		return "ERR"
 	}
@@ -175,12 +180,20 @@ func statusText(x flows.Exchange) string {
 // exchanges red, and successful ones green.
 func statusImportance(x flows.Exchange) widget.Importance {
 	switch {
+	case inBrowser(x):
+		return widget.MediumImportance
 	case x.Err != "" || x.Status == 0 || x.Status >= 400:
 		return widget.DangerImportance
 	case x.Status < 300:
 		return widget.SuccessImportance
 	}
 	return widget.MediumImportance
+}
+
+// inBrowser reports the login's authorization request: recorded when the
+// browser opens it, without an answer (the IdP answers the browser).
+func inBrowser(x flows.Exchange) bool {
+	return x.Status == 0 && x.Err == "" && x.Endpoint == "authorization"
 }
 
 // exchangeLine is the one-line summary after the status: time, method,
