@@ -78,8 +78,6 @@ type analyzer struct {
 	endpoints    map[string]Kind // endpoint URL (no query) from discovery => kind
 	redirectURIs map[string]bool // redirect_uri values sent (no query)
 	issSupported bool            // discovery: authorization_response_iss_parameter_supported
-	keys         []token.KeySource
-	keyOrigins   []string
 }
 
 func analyze(ctx context.Context, source string, steps []Step, opts Options) *Analysis {

@@ -72,7 +72,7 @@ func harHeaders(in []harNV) []Header {
 		if strings.HasPrefix(h.Name, ":") {
 			continue
 		}
-		out = append(out, Header{Name: h.Name, Value: h.Value})
+		out = append(out, Header(h))
 	}
 	return out
 }
