@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2/app"
+
 	"github.com/tokeninspector/tokeninspector/ui"
 )
 
@@ -20,6 +22,6 @@ func runGUI() int {
 		fmt.Fprintf(os.Stderr, "tokeninspector: %v: the desktop app needs a graphical session; the command-line interface works without one: tokeninspector --help\n", err)
 		return 1
 	}
-	ui.Run()
+	ui.Run(app.NewWithID(ui.AppID))
 	return 0
 }

@@ -108,7 +108,7 @@ func (w *window) onLogin() {
 	if s == nil || !w.actions.login.Visible() || w.actions.login.Disabled() {
 		return
 	}
-	w.run(s, "Logging in (finish in your browser)", func(ctx context.Context) (func(), error) {
+	w.run(s, "Logging in (finish in your browser)", "Logged in.", func(ctx context.Context) (func(), error) {
 		c, err := w.clientFor(s)
 		if err != nil {
 			return nil, err
@@ -134,7 +134,7 @@ func (w *window) onRefresh() {
 	}
 	old := s.result
 	rt := old.RefreshToken.Raw
-	w.run(s, "Refreshing", func(ctx context.Context) (func(), error) {
+	w.run(s, "Refreshing", "Refreshed.", func(ctx context.Context) (func(), error) {
 		c, err := w.clientFor(s)
 		if err != nil {
 			return nil, err
@@ -153,7 +153,7 @@ func (w *window) onIntrospect() {
 		return
 	}
 	at := s.result.AccessToken.Raw
-	w.run(s, "Introspecting the access token", func(ctx context.Context) (func(), error) {
+	w.run(s, "Introspecting the access token", "Introspected the access token.", func(ctx context.Context) (func(), error) {
 		c, err := w.clientFor(s)
 		if err != nil {
 			return nil, err
@@ -181,7 +181,7 @@ func (w *window) onRevoke() {
 	if in := tokenOf(s.result, "refresh"); in != nil {
 		rt = in.Raw
 	}
-	w.run(s, "Revoking", func(ctx context.Context) (func(), error) {
+	w.run(s, "Revoking", "Revoking: done.", func(ctx context.Context) (func(), error) {
 		c, err := w.clientFor(s)
 		if err != nil {
 			return nil, err
@@ -215,7 +215,7 @@ func (w *window) onUserInfo() {
 		return
 	}
 	at, idToken := s.result.AccessToken.Raw, s.result.IDToken
-	w.run(s, "Calling UserInfo", func(ctx context.Context) (func(), error) {
+	w.run(s, "Calling UserInfo", "UserInfo answered.", func(ctx context.Context) (func(), error) {
 		c, err := w.clientFor(s)
 		if err != nil {
 			return nil, err
@@ -242,7 +242,7 @@ func (w *window) onClientCredentials() {
 	if s == nil || w.actions.clientCreds.Disabled() {
 		return
 	}
-	w.run(s, "Requesting a token with client credentials", func(ctx context.Context) (func(), error) {
+	w.run(s, "Requesting a token with client credentials", "Token received (client credentials).", func(ctx context.Context) (func(), error) {
 		c, err := w.m2mClientFor(s)
 		if err != nil {
 			return nil, err
@@ -260,7 +260,7 @@ func (w *window) onDevice() {
 	if s == nil || w.actions.device.Disabled() {
 		return
 	}
-	w.run(s, "Device login", func(ctx context.Context) (func(), error) {
+	w.run(s, "Device login", "Logged in on this device.", func(ctx context.Context) (func(), error) {
 		c, err := w.deviceClientFor(s)
 		if err != nil {
 			return nil, err

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 
 	"github.com/tokeninspector/tokeninspector/assets"
 	"github.com/tokeninspector/tokeninspector/demoidp"
@@ -20,9 +19,10 @@ import (
 // AppID is the reverse-DNS application ID (also in FyneApp.toml).
 const AppID = "io.github.tokeninspector"
 
-// Run starts the desktop app and blocks until its window closes.
-func Run() {
-	a := app.NewWithID(AppID)
+// Run shows the main window of a (made by main with app.NewWithID(AppID),
+// so this package needs no Fyne driver to build its tests) and blocks until
+// the window closes.
+func Run(a fyne.App) {
 	a.SetIcon(iconResource())
 	d := defaultDeps()
 	d.auto = autoFromEnv(os.Getenv)

@@ -79,7 +79,7 @@ func (p *demoPanel) refresh() {
 
 // change applies f to the demo server (starting it if needed).
 func (p *demoPanel) change(what string, f func(*demoidp.Server) (string, error)) {
-	p.w.run(nil, what, func(context.Context) (func(), error) {
+	p.w.run(nil, what, what+": done.", func(context.Context) (func(), error) {
 		srv, err := p.w.demo.server()
 		if err != nil {
 			return nil, err

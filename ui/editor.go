@@ -441,7 +441,7 @@ func (e *editor) onDiscover() {
 	cfg.Endpoints = settings.Endpoints{}
 	e.lint.SetText("Discovering…")
 	tr := e.w.transcriptOf(e.w.cur)
-	e.w.run(nil, "Discovering "+p.Issuer, func(ctx context.Context) (func(), error) {
+	e.w.run(nil, "Discovering "+p.Issuer, "Discovery done.", func(ctx context.Context) (func(), error) {
 		c, err := flows.NewClient(cfg, flows.WithTranscript(tr))
 		if err != nil {
 			return nil, err
@@ -493,7 +493,7 @@ func lintLine(l flows.LintItem) string {
 // profile list and selects the named profile. A keyring that is missing
 // leads to a question: keep the secret in memory, in a 0600 file, or not.
 func (w *window) storeOp(what string, op func(st *store.Store) (string, error), after ...func()) {
-	w.run(nil, what, func(ctx context.Context) (func(), error) {
+	w.run(nil, what, what+": done.", func(ctx context.Context) (func(), error) {
 		st, err := w.profiles()
 		if err != nil {
 			return nil, err

@@ -41,7 +41,7 @@ func (s *sidebar) onImport() {
 // asks how to import it.
 func (w *window) readImport(r fyne.URIReadCloser) {
 	name := r.URI().Name()
-	w.run(nil, "Reading "+name, func(context.Context) (func(), error) {
+	w.run(nil, "Reading "+name, "Reading "+name+": done.", func(context.Context) (func(), error) {
 		data, err := readAllLimited(r, 4<<20)
 		if err != nil {
 			return nil, err
@@ -127,7 +127,7 @@ func (d *importDialog) options() store.ImportOptions {
 // When the secrets are wanted and there is no OS keyring, it first asks
 // where they go (nothing is imported before the answer).
 func (w *window) importBundle(b *store.Bundle, opts store.ImportOptions) {
-	w.run(nil, "Importing profiles", func(context.Context) (func(), error) {
+	w.run(nil, "Importing profiles", "Importing profiles: done.", func(context.Context) (func(), error) {
 		st, err := w.profiles()
 		if err != nil {
 			return nil, err

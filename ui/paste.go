@@ -121,7 +121,7 @@ func (p *pastePanel) onKeyFile() {
 // the mode takes no key text, switches to key text.
 func (p *pastePanel) loadKey(r fyne.URIReadCloser) {
 	name := r.URI().Name()
-	p.w.run(nil, "Reading the key file "+name, func(context.Context) (func(), error) {
+	p.w.run(nil, "Reading the key file "+name, "Reading the key file "+name+": done.", func(context.Context) (func(), error) {
 		data, err := readAllLimited(r, 1<<20)
 		if err != nil {
 			return nil, err
@@ -249,7 +249,7 @@ func (p *pastePanel) start(what string, fromFile bool, source func() (string, er
 	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
 		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now}
 	ctx, gen := p.replace()
-	p.w.runIn(ctx, nil, what, func(ctx context.Context) (func(), error) {
+	p.w.runIn(ctx, nil, what, what+": done.", func(ctx context.Context) (func(), error) {
 		raw, err := source()
 		if err != nil {
 			return nil, err

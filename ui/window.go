@@ -3,8 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 
@@ -266,18 +264,6 @@ func (w *window) started() {
 		}()
 	}
 	w.autoStart()
-	time.AfterFunc(700*time.Millisecond, func() { fyne.Do(w.trimMemory) })
-}
-
-// trimMemory returns the garbage of a burst of work (fonts being measured,
-// token responses parsed) to the OS once the window is idle again, so the
-// app's footprint is what it keeps, not its peak. It waits for the next
-// frames to be painted first.
-func (w *window) trimMemory() {
-	if w.d.tick == 0 { // tests
-		return
-	}
-	time.AfterFunc(300*time.Millisecond, debug.FreeOSMemory)
 }
 
 // profiles returns the store, waiting for it to open (off the UI goroutine).
@@ -519,15 +505,16 @@ func (w *window) updateTranscript() {
 }
 
 // run starts op off the UI goroutine for session s (nil for work that is
-// not tied to a profile). The returned apply func runs on the UI goroutine.
-func (w *window) run(s *session, what string, op func(ctx context.Context) (apply func(), err error)) {
-	w.runIn(context.Background(), s, what, op, nil)
+// not tied to a profile), with what in the status bar while it runs and
+// done after it succeeded. The returned apply func runs on the UI goroutine.
+func (w *window) run(s *session, what, done string, op func(ctx context.Context) (apply func(), err error)) {
+	w.runIn(context.Background(), s, what, done, op, nil)
 }
 
 // runIn is run under parent (cancelling it cancels op). When current is not
 // nil it is called on the UI goroutine as op ends: false means a newer run
 // replaced this one, whose outcome is then dropped.
-func (w *window) runIn(parent context.Context, s *session, what string, op func(ctx context.Context) (apply func(), err error), current func() bool) {
+func (w *window) runIn(parent context.Context, s *session, what, done string, op func(ctx context.Context) (apply func(), err error), current func() bool) {
 	ctx, cancel := context.WithCancel(parent)
 	if s != nil {
 		if s.busy != "" {
@@ -557,7 +544,7 @@ func (w *window) runIn(parent context.Context, s *session, what string, op func(
 				w.status.stop("")
 				w.status.showError(err)
 			default:
-				w.status.stop(doneText(what))
+				w.status.stop(done)
 				if apply != nil {
 					apply()
 				}
@@ -570,7 +557,6 @@ func (w *window) runIn(parent context.Context, s *session, what string, op func(
 			}
 			w.actions.update()
 			w.autoNext(err)
-			w.trimMemory()
 		})
 	}()
 }
@@ -611,18 +597,4 @@ func showInspected(v *tokenView, in *flows.Inspected, empty string) {
 		return
 	}
 	v.Show(in.Raw, in.Report, in.Err)
-}
-
-// doneText is the status line after what succeeded.
-func doneText(what string) string {
-	for _, p := range []struct{ prefix, done string }{
-		{"Logging in", "Logged in."}, {"Refreshing", "Refreshed."}, {"Introspecting", "Introspected the access token."},
-		{"Calling UserInfo", "UserInfo answered."}, {"Requesting a token", "Token received (client credentials)."},
-		{"Device login", "Logged in on this device."}, {"Discovering", "Discovery done."},
-	} {
-		if strings.HasPrefix(what, p.prefix) {
-			return p.done
-		}
-	}
-	return what + ": done."
 }
