@@ -203,6 +203,21 @@ func TestSameOriginRedirects(t *testing.T) {
 	}
 }
 
+// TestJWKSSourceAnyClientSameOrigin: a JWKS source built with a plain
+// http.Client (default redirect policy) still refuses a cross-origin redirect.
+func TestJWKSSourceAnyClientSameOrigin(t *testing.T) {
+	evil := newRecordingServer(t)
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.srv.URL+"/jwks", http.StatusFound)
+	}))
+	defer idp.Close()
+	_, err := NewJWKSCache(nil).Source(idp.URL+"/jwks", &http.Client{}).Lookup(context.Background(), "")
+	var re *RedirectError
+	if !errors.As(err, &re) || len(evil.requests()) > 0 {
+		t.Errorf("err = %v, the other origin got %d requests; want a RedirectError and none", err, len(evil.requests()))
+	}
+}
+
 // TestOpenerRefusesHostileURLs: a discovered authorization endpoint or a
 // device verification URI that is not an http(s) URL never reaches the
 // opener; nor does anything that reads as an option.

@@ -230,7 +230,9 @@ func (s *jwksSource) fetch(ctx context.Context, now time.Time) error {
 	}
 	req.Header.Set("Accept", "application/json, application/jwk-set+json")
 	e.fetches++
-	resp, err := s.hc.Do(req)
+	hc := *s.hc
+	hc.CheckRedirect = checkRedirect // same-origin only, whatever client the source was given
+	resp, err := hc.Do(req)
 	if err != nil {
 		return transportError("jwks", e.url, err)
 	}
