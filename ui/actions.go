@@ -311,14 +311,23 @@ func (w *window) setResult(s *session, res *flows.Result, refreshed bool) {
 	}
 }
 
+// reopen hands u to the browser after the check the flow made.
+func (w *window) reopen(u string, insecure bool) error {
+	if err := flows.CheckBrowserURL(u, insecure); err != nil {
+		return err
+	}
+	return w.d.browser(context.Background(), u)
+}
+
 // openAgain opens the URL a flow waits on in the browser again (the first
-// try showed nothing); it was checked when the flow first opened it.
+// try showed nothing), checked again as the flow checked it.
 func (w *window) openAgain(u string) {
 	if u == "" {
 		return
 	}
+	insecure := w.cur != nil && w.cur.profile.Insecure
 	go func() {
-		if err := w.d.browser(context.Background(), u); err != nil {
+		if err := w.reopen(u, insecure); err != nil {
 			fyne.Do(func() {
 				w.status.notice("The browser did not open (" + err.Error() + "): use Copy URL and paste it in a browser.")
 			})

@@ -249,3 +249,30 @@ func TestPlainError(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenAgainChecksTheURL: "open again" hands the browser only a URL the
+// flow would open: never a file: URL or an option, never plain http to
+// another host for a profile that does not allow insecure connections.
+func TestOpenAgainChecksTheURL(t *testing.T) {
+	w := newTestWindow(t, nil)
+	var opened []string
+	w.d.browser = func(_ context.Context, u string) error { opened = append(opened, u); return nil }
+	for _, tt := range []struct {
+		url      string
+		insecure bool
+		ok       bool
+	}{
+		{"file:///etc/passwd", true, false},
+		{"--help", true, false},
+		{"http://evil.example/authorize", false, false},
+		{"http://lab.example/authorize", true, true},
+		{"https://idp.example/authorize", false, true},
+	} {
+		if err := w.reopen(tt.url, tt.insecure); (err == nil) != tt.ok {
+			t.Errorf("reopen(%q, insecure=%v) = %v; want ok=%v", tt.url, tt.insecure, err, tt.ok)
+		}
+	}
+	if len(opened) != 2 {
+		t.Errorf("the browser was asked to open %q; want only the two allowed URLs", opened)
+	}
+}
