@@ -45,7 +45,7 @@ var dictionary = map[string]ClaimDoc{
 
 	// RFC 9068 JWT access tokens, RFC 8693 token exchange, RFC 7800, RFC 9449.
 	"client_id":             {Description: "the client the access token was issued to", Spec: "RFC 9068 2.2; RFC 8693 4.3"},
-	"scope":                 {Description: "granted scopes, space-separated", Spec: "RFC 9068 2.2.3; RFC 8693 4.2"},
+	"scope":                 {Description: "granted scopes, space-separated (Spring Authorization Server: a JSON array)", Spec: "RFC 9068 2.2.3; RFC 8693 4.2"},
 	"groups":                {Description: "groups the user belongs to", Spec: "RFC 9068 2.2.3.1; RFC 7643 4.1.2"},
 	"roles":                 {Description: "roles granted to the user or application", Spec: "RFC 9068 2.2.3.1; RFC 7643 4.1.2"},
 	"entitlements":          {Description: "entitlements of the user", Spec: "RFC 9068 2.2.3.1; RFC 7643 4.1.2"},

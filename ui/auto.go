@@ -18,6 +18,7 @@ import (
 //	                                  pasted, changes, responses, transcript
 //	TOKENINSPECTOR_RESPONSE=name      in Responses show: token, introspection, userinfo, compare
 //	TOKENINSPECTOR_DEMO_FLAW=flaw     start the Demo IdP with a flaw (expired, bad-signature, ...)
+//	TOKENINSPECTOR_PASTE=token        the paste step inspects this token (decode only) instead
 //
 // When the steps are done it prints "autorun: done" (or "autorun: failed: ...")
 // to standard error.
@@ -27,13 +28,14 @@ type autoRun struct {
 	tab      string
 	response string
 	flaw     demoidp.Flaw
+	paste    string // the token of the paste step; "" => the ID token
 }
 
 func (a autoRun) isZero() bool { return !a.login && a.tab == "" }
 
 func autoFromEnv(getenv func(string) string) autoRun {
 	a := autoRun{login: getenv("TOKENINSPECTOR_AUTOLOGIN") == "1", tab: getenv("TOKENINSPECTOR_TAB"),
-		response: getenv("TOKENINSPECTOR_RESPONSE")}
+		response: getenv("TOKENINSPECTOR_RESPONSE"), paste: getenv("TOKENINSPECTOR_PASTE")}
 	for _, s := range strings.Split(getenv("TOKENINSPECTOR_AUTORUN"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			a.steps = append(a.steps, s)
@@ -97,6 +99,25 @@ func (w *window) autoNext(err error) {
 	fmt.Fprintln(os.Stderr, "autorun: done")
 }
 
+// autoPaste inspects raw in the paste panel, decode only; with raw empty,
+// the ID token of the session, verified through discovery.
+func (w *window) autoPaste(raw string) bool {
+	mode := verifyNone
+	if raw == "" {
+		id := tokenOf(w.cur.result, "id")
+		if id == nil {
+			return false
+		}
+		raw, mode = id.Raw, verifyDiscovery
+	}
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.input.SetText(raw)
+	p.mode.SetSelected(mode)
+	p.inspect()
+	return true
+}
+
 // autoStep starts one step; false when it could not start.
 func (w *window) autoStep(step string) bool {
 	b := w.actions
@@ -105,16 +126,7 @@ func (w *window) autoStep(step string) bool {
 	btn := map[string]interface{ Disabled() bool }{"refresh": b.refresh, "introspect": b.introspect, "userinfo": b.userinfo,
 		"revoke": b.revoke, "clientcreds": b.clientCreds, "login": b.login}
 	if step == "paste" {
-		id := tokenOf(w.cur.result, "id")
-		if id == nil {
-			return false
-		}
-		w.sidebar.selectPaste()
-		p := w.pastePanel()
-		p.input.SetText(id.Raw)
-		p.mode.SetSelected(verifyDiscovery)
-		p.inspect()
-		return true
+		return w.autoPaste(w.d.auto.paste)
 	}
 	f, ok := press[step]
 	if !ok || btn[step].Disabled() {

@@ -47,6 +47,8 @@ type editor struct {
 	caFile   *widget.Entry
 	insecure *widget.Check
 	skew     *widget.Entry
+	rfc9068  *widget.Check
+	required *widget.Entry
 	endpts   map[string]*widget.Entry // by settings.Endpoint.Name
 	other    *widget.Label            // issues of fields without their own row (endpoints)
 	pending  *widget.Label            // what a new profile still needs, before those fields are typed in
@@ -95,6 +97,8 @@ func newEditor(w *window) *editor {
 	e.caFile = entry("PEM file of an extra CA to trust (optional)")
 	e.insecure = widget.NewCheck("Skip TLS verification (insecure: every result will say so)", func(bool) { e.changed() })
 	e.skew = entry("60s")
+	e.rfc9068 = widget.NewCheck("Check access tokens as RFC 9068 tokens even when they do not say typ at+jwt", func(bool) { e.changed() })
+	e.required = entry("scopes or permissions your API needs, e.g. orders:read, admin (optional)")
 	for _, ep := range settings.EndpointList {
 		e.endpts[ep.Name] = entry("from discovery")
 	}
@@ -128,6 +132,8 @@ func (e *editor) layout(discover, copyRedirect, revert *widget.Button) fyne.Canv
 		e.item("CA file", store.FieldCAFile, e.caFile),
 		e.item("", store.FieldInsecure, e.insecure),
 		e.item("Clock skew", store.FieldSkew, e.skew),
+		e.item("Required scopes", settings.KeyRequired, e.required),
+		e.item("", settings.KeyRFC9068, e.rfc9068),
 	)
 	epForm := widget.NewForm()
 	for _, ep := range settings.EndpointList {
@@ -166,6 +172,7 @@ func (e *editor) bindSettings() {
 		settings.KeyRedirectHost: selectText{e.host, settings.DefaultRedirectHost},
 		settings.KeyRedirectPort: entryText{e.port}, settings.KeyRedirectPath: entryText{e.path},
 		settings.KeyCAFile: entryText{e.caFile}, settings.KeyInsecure: checkText{e.insecure}, settings.KeySkew: entryText{e.skew},
+		settings.KeyRequired: entryText{e.required}, settings.KeyRFC9068: checkText{e.rfc9068},
 	}
 	for name, en := range e.endpts {
 		e.settings["endpoints."+name] = entryText{en}

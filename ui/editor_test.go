@@ -125,3 +125,28 @@ func TestLintLineIsASentence(t *testing.T) {
 		}
 	}
 }
+
+// TestEditorCheckSettings: the required scopes and the RFC 9068 setting
+// go from the editor into the profile and back.
+func TestEditorCheckSettings(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.sidebar.onAdd()
+	e := w.editorView()
+	e.name.SetText("Shop")
+	e.issuer.SetText("https://sso.example.org/realms/shop")
+	e.clientID.SetText("web")
+	e.required.SetText("orders:read, admin")
+	e.rfc9068.SetChecked(true)
+	p, _ := e.profile()
+	if strings.Join(p.RequiredScopes, " ") != "orders:read admin" || !p.RFC9068 {
+		t.Fatalf("profile required %q rfc9068 %v", p.RequiredScopes, p.RFC9068)
+	}
+	e.load(store.Profile{Name: "Other"}, false)
+	if e.required.Text != "" || e.rfc9068.Checked {
+		t.Fatalf("after loading another profile: %q %v", e.required.Text, e.rfc9068.Checked)
+	}
+	e.load(p, false)
+	if e.required.Text != "orders:read,admin" || !e.rfc9068.Checked {
+		t.Errorf("loaded back: %q %v", e.required.Text, e.rfc9068.Checked)
+	}
+}

@@ -43,6 +43,8 @@ type pastePanel struct {
 	issuer   *widget.Entry
 	audience *widget.Entry
 	nonce    *widget.Entry
+	scopes   *widget.Entry // scopes or permissions the API needs
+	rfc9068  *widget.Check
 	view     *tokenView
 	content  fyne.CanvasObject
 
@@ -69,6 +71,9 @@ func newPastePanel(w *window) *pastePanel {
 	p.audience.SetPlaceHolder("optional")
 	p.nonce = widget.NewEntry()
 	p.nonce.SetPlaceHolder("optional")
+	p.scopes = widget.NewEntry()
+	p.scopes.SetPlaceHolder("optional: orders:read, admin (from scope, scp, roles, permissions or Keycloak roles)")
+	p.rfc9068 = widget.NewCheck("Check as an RFC 9068 access token (typ at+jwt and its required claims)", nil)
 	inspect := widget.NewButtonWithIcon("Inspect", theme.SearchIcon(), p.inspect)
 	inspect.Importance = widget.HighImportance
 	openFile := widget.NewButtonWithIcon("Key file…", theme.FolderOpenIcon(), p.onKeyFile)
@@ -81,6 +86,8 @@ func newPastePanel(w *window) *pastePanel {
 		widget.NewFormItem("Expected issuer (iss)", p.issuer),
 		widget.NewFormItem("Expected audience (aud)", p.audience),
 		widget.NewFormItem("Expected nonce", p.nonce),
+		widget.NewFormItem("Required scopes or permissions", p.scopes),
+		widget.NewFormItem("", p.rfc9068),
 	)
 	form.Orientation = widget.Vertical
 	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, container.NewVScroll(form))
@@ -247,7 +254,8 @@ func (p *pastePanel) inspect() {
 func (p *pastePanel) start(what string, fromFile bool, source func() (string, error)) {
 	mode, key, from := p.mode.Selected, strings.TrimSpace(p.key.Text), p.keyFrom
 	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
-		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now}
+		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now,
+		RequiredScopes: settings.SplitList(p.scopes.Text), RFC9068: p.rfc9068.Checked}
 	ctx, gen := p.replace()
 	p.w.runIn(ctx, nil, what, what+": done.", func(ctx context.Context) (func(), error) {
 		raw, err := source()

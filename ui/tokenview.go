@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -63,6 +64,9 @@ type tokenView struct {
 	message   *widget.Label // shown instead of the token when there is none, or it is broken
 	sigIcon   *widget.Icon
 	sigLabel  *widget.Label // the verdict: signature and checks together
+	provChip  *widget.Label // the recognised provider, in a chip
+	provNote  *widget.Label // its diagnosis: what the quirk means and what to do
+	provRow   fyne.CanvasObject
 	keyLabel  *widget.Label
 	keyBox    fyne.CanvasObject // keyLabel, shown by keyToggle
 	keyToggle *widget.Button
@@ -88,6 +92,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.sigIcon = widget.NewIcon(theme.QuestionIcon())
 	v.sigLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.sigLabel.Truncation = fyne.TextTruncateEllipsis
+	v.provChip, v.provNote, v.provRow = newProviderRow()
 	v.keyLabel = widget.NewLabel("")
 	v.keyLabel.Wrapping = fyne.TextWrapWord
 	v.keyLabel.Selectable = true
@@ -111,6 +116,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
+		v.provRow,
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
 	)
@@ -178,6 +184,7 @@ func (v *tokenView) setRawHeight() {
 func (v *tokenView) Clear(msg string) {
 	v.raw, v.report = "", nil
 	v.claimRows, v.headRows, v.checks = nil, nil, nil
+	v.provRow.Hide()
 	v.message.SetText(msg)
 	v.message.Show()
 	v.body.Hide()
@@ -202,6 +209,7 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.rawText.Segments = rawSegments(raw, r)
 	v.rawText.Refresh()
 	v.keyLabel.SetText(keyText(r))
+	v.showProvider(r)
 	v.claimRows = claimRows(r)
 	v.headRows = headerRows(r)
 	v.checks = checkItems(r, v.kind)
@@ -251,6 +259,61 @@ func (v *tokenView) tick() {
 	}
 }
 
+// newProviderRow builds the provider chip and the diagnosis note beside
+// it, hidden until a token from a recognised provider is shown.
+func newProviderRow() (chip, note *widget.Label, row fyne.CanvasObject) {
+	chip = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
+	bg.CornerRadius = theme.InputRadiusSize() * 2
+	note = widget.NewLabel("")
+	note.Wrapping = fyne.TextWrapWord
+	note.Selectable = true
+	row = container.NewBorder(nil, nil, container.NewVBox(container.NewStack(bg, chip)), nil, note)
+	row.Hide()
+	return chip, note, row
+}
+
+// showProvider fills the provider chip and note, or hides them.
+func (v *tokenView) showProvider(r *token.Report) {
+	chip, note := providerText(r)
+	if chip == "" {
+		v.provRow.Hide()
+		return
+	}
+	v.provChip.SetText(chip)
+	v.provNote.SetText(note)
+	v.provRow.Show()
+}
+
+// providerText is the chip (the provider's name) and the note (its first
+// diagnosis, and how many more the Checks tab lists); both "" when the
+// provider is unknown and nothing was diagnosed.
+func providerText(r *token.Report) (chip, note string) {
+	var diags []token.Warning
+	for _, w := range r.Warnings {
+		if strings.HasPrefix(w.ID, "provider.") {
+			diags = append(diags, w)
+		}
+	}
+	switch {
+	case r.Provider != nil:
+		chip = r.Provider.Name
+	case len(diags) > 0:
+		chip = "Provider note"
+	default:
+		return "", ""
+	}
+	if len(diags) == 0 {
+		return chip, "No known quirk applies to this token."
+	}
+	first := diags[0].Message
+	note = strings.ToUpper(first[:1]) + first[1:]
+	if len(diags) > 1 {
+		note += fmt.Sprintf(" (%s more in Checks)", plural(len(diags)-1, "provider note"))
+	}
+	return chip, note
+}
+
 // countdown renders the exp claim relative to now: "expires in 9:58" or
 // "expired 2 min ago".
 func countdown(r *token.Report, now time.Time) string {
@@ -291,6 +354,9 @@ func clockDuration(d time.Duration) string {
 // checks together ("Signature valid · EXPIRED 1 h ago"), with its icon and
 // colour. A token that expires while shown turns red at once.
 func verdict(r *token.Report, now time.Time) (string, fyne.Resource, widget.Importance) {
+	if r.Kind == token.KindOpaque && r.Provider != nil {
+		return "Opaque " + r.Provider.Name + " token: nothing to verify locally; see the note below", theme.InfoIcon(), widget.MediumImportance
+	}
 	if r.Kind == token.KindOpaque {
 		return "Opaque token: nothing to verify locally; the server's verdict comes from Introspect", theme.InfoIcon(), widget.MediumImportance
 	}
@@ -373,6 +439,10 @@ func unverifiedReason(code string) string {
 		return "encrypted, no decryption key"
 	case token.CodeNotSigned:
 		return "not signed"
+	case token.CodeKeyNotPublished:
+		return "key never published (by design)"
+	case token.CodeProviderFormat:
+		return "the provider's own format (verifies once the header nonce is hashed, as Graph does)"
 	}
 	return "no key"
 }
@@ -431,6 +501,9 @@ func keyText(r *token.Report) string {
 			line += "\n"
 		}
 		line += s.Reason
+	}
+	if p := r.Provider; p != nil {
+		line += fmt.Sprintf("\nProvider: %s, recognised by %s", p.Name, strings.Join(p.Evidence, "; "))
 	}
 	if r.JWE != nil {
 		line += fmt.Sprintf("\nEncrypted (JWE %s / %s): %s", r.JWE.Alg, r.JWE.Enc, r.JWE.Status)

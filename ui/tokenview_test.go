@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/tokeninspector/tokeninspector/provider"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -314,5 +317,78 @@ func TestCopyConfirms(t *testing.T) {
 	test.Tap(v.copyBtn)
 	if a.Clipboard().Content() != raw || v.copyBtn.Text != "Copied" {
 		t.Errorf("after Copy: clipboard %d bytes, button %q", len(a.Clipboard().Content()), v.copyBtn.Text)
+	}
+}
+
+// TestProviderChipAndNote: a token from a recognised provider shows the
+// provider's chip and its diagnosis at the top, and the verdict says why
+// the signature cannot be verified instead of crying "attack"; a token
+// from an unknown provider shows neither.
+func TestProviderChipAndNote(t *testing.T) {
+	a := test.NewTempApp(t)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	realmKeys := token.NewKeySet([]jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "rsa-1", Algorithm: "RS256", Use: "sig"}}, "the realm's JWKS")
+	refresh := hsToken(t, `{"exp":1772368200,"iat":1772366400,"jti":"j","iss":"https://sso.example.org/realms/shop","aud":"https://sso.example.org/realms/shop",`+
+		`"sub":"u","typ":"Refresh","azp":"web","sid":"s","scope":"openid"}`)
+	opts := token.Options{Keys: realmKeys, Clock: func() time.Time { return testNow }}
+	r, err := provider.Inspect(context.Background(), refresh, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newTokenView(a, func() time.Time { return testNow }, "")
+	v.Show(refresh, r, nil)
+	if !v.provRow.Visible() || v.provChip.Text != "Keycloak" || !strings.Contains(v.provNote.Text, "Keycloak refresh token") {
+		t.Errorf("chip %q note %q (visible %v)", v.provChip.Text, v.provNote.Text, v.provRow.Visible())
+	}
+	if want := "Not verified: key never published (by design)"; v.sigLabel.Text != want {
+		t.Errorf("badge = %q; want %q", v.sigLabel.Text, want)
+	}
+	for _, c := range v.checks {
+		if c.ID == "alg_confusion" {
+			t.Error("alg_confusion in the checklist")
+		}
+	}
+	if !strings.Contains(v.keyLabel.Text, "Provider: Keycloak, recognised by issuer path /realms/shop") {
+		t.Errorf("key details %q", v.keyLabel.Text)
+	}
+
+	plain := hsToken(t, testPayload)
+	r, err = provider.Inspect(context.Background(), plain, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Show(plain, r, nil)
+	if v.provRow.Visible() || !strings.Contains(v.sigLabel.Text, "Invalid signature") {
+		t.Errorf("unknown provider: chip visible %v, badge %q (an HS256 token offered public keys stays algorithm confusion)", v.provRow.Visible(), v.sigLabel.Text)
+	}
+}
+
+// TestPasteRequiredScopesAndRFC9068: the paste panel's required scopes and
+// RFC 9068 settings reach the checklist.
+func TestPasteRequiredScopesAndRFC9068(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.input.SetText(hsToken(t, testPayload))
+	p.mode.SetSelected(verifySecret)
+	p.key.SetText(string(testSecret))
+	p.scopes.SetText("email, orders:read")
+	p.rfc9068.SetChecked(true)
+	p.inspect()
+	w.wait()
+	r := p.view.report
+	if r == nil {
+		t.Fatalf("no report; status %q", w.status.errorText())
+	}
+	scope, _ := r.Check("scope")
+	typ, _ := r.Check("typ")
+	if scope.Status != token.Fail || !strings.Contains(scope.Message, "missing: orders:read") || !strings.Contains(scope.Message, "email (in scope)") {
+		t.Errorf("scope check %+v", scope)
+	}
+	if typ.Status != token.Fail {
+		t.Errorf("typ check %+v", typ)
 	}
 }
