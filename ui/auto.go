@@ -65,7 +65,7 @@ func (w *window) autoStart() {
 	}
 	if a.login {
 		w.sidebar.selectDemo()
-		w.onLogin()
+		w.handlers.onLogin()
 		return
 	}
 	w.autoNext(nil)
@@ -121,8 +121,9 @@ func (w *window) autoPaste(raw string) bool {
 // autoStep starts one step; false when it could not start.
 func (w *window) autoStep(step string) bool {
 	b := w.actions
-	press := map[string]func(){"refresh": w.onRefresh, "introspect": w.onIntrospect, "userinfo": w.onUserInfo,
-		"revoke": w.onRevoke, "clientcreds": w.onClientCredentials, "login": w.onLogin}
+	h := w.handlers
+	press := map[string]func(){"refresh": h.onRefresh, "introspect": h.onIntrospect, "userinfo": h.onUserInfo,
+		"revoke": h.onRevoke, "clientcreds": h.onClientCredentials, "login": h.onLogin}
 	btn := map[string]interface{ Disabled() bool }{"refresh": b.refresh, "introspect": b.introspect, "userinfo": b.userinfo,
 		"revoke": b.revoke, "clientcreds": b.clientCreds, "login": b.login}
 	if step == "paste" {

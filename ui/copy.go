@@ -15,10 +15,10 @@ var copiedFor = 1500 * time.Millisecond
 
 // newCopyButton is a button that copies text() to the clipboard and confirms
 // it on itself ("Copied") for a moment.
-func newCopyButton(a fyne.App, label string, text func() string) *widget.Button {
+func newCopyButton(cb fyne.Clipboard, label string, text func() string) *widget.Button {
 	var b *widget.Button
 	b = widget.NewButtonWithIcon(label, theme.ContentCopyIcon(), func() {
-		a.Clipboard().SetContent(text())
+		cb.SetContent(text())
 		b.SetText("Copied")
 		b.SetIcon(theme.ConfirmIcon())
 		time.AfterFunc(copiedFor, func() {

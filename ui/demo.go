@@ -15,7 +15,8 @@ import (
 // demoPanel explains the Demo IdP and holds its teaching switches: rotate
 // the signing key, short lifetimes, issue a flawed token.
 type demoPanel struct {
-	w       *window
+	h       host
+	demo    *demoState
 	info    *widget.Label
 	short   *widget.Check
 	flaw    *widget.RadioGroup
@@ -23,8 +24,8 @@ type demoPanel struct {
 	content fyne.CanvasObject
 }
 
-func newDemoPanel(w *window) *demoPanel {
-	p := &demoPanel{w: w}
+func newDemoPanel(h host, demo *demoState) *demoPanel {
+	p := &demoPanel{h: h, demo: demo}
 	p.info = widget.NewLabel("")
 	p.info.Wrapping = fyne.TextWrapWord
 	p.info.Selectable = true
@@ -59,7 +60,7 @@ func flawLabel(f demoidp.Flaw) string {
 
 // refresh shows the server's state (or that it has not started).
 func (p *demoPanel) refresh() {
-	srv := p.w.demo.running()
+	srv := p.demo.running()
 	if srv == nil {
 		p.info.SetText("Not started yet: it starts on first use (Log in, or a switch above).")
 		p.flaw.SetSelected(flawLabel(demoidp.FlawNone))
@@ -79,8 +80,8 @@ func (p *demoPanel) refresh() {
 
 // change applies f to the demo server (starting it if needed).
 func (p *demoPanel) change(what string, f func(*demoidp.Server) (string, error)) {
-	p.w.run(nil, what, what+": done.", func(context.Context) (func(), error) {
-		srv, err := p.w.demo.server()
+	p.h.run(nil, what, what+": done.", func(context.Context) (func(), error) {
+		srv, err := p.demo.server()
 		if err != nil {
 			return nil, err
 		}
@@ -88,7 +89,7 @@ func (p *demoPanel) change(what string, f func(*demoidp.Server) (string, error))
 		if err != nil {
 			return nil, err
 		}
-		return func() { p.refresh(); p.w.status.say(msg) }, nil
+		return func() { p.refresh(); p.h.say(msg) }, nil
 	})
 }
 
@@ -100,7 +101,7 @@ func (p *demoPanel) onRotate() {
 }
 
 func (p *demoPanel) onShort(on bool) {
-	if srv := p.w.demo.running(); srv == nil && !on {
+	if srv := p.demo.running(); srv == nil && !on {
 		return
 	}
 	p.change("Changing token lifetimes", func(s *demoidp.Server) (string, error) {
@@ -116,7 +117,7 @@ func (p *demoPanel) onFlaw(label string) {
 			flaw = f
 		}
 	}
-	srv := p.w.demo.running()
+	srv := p.demo.running()
 	if flaw == "" || (srv == nil && flaw == demoidp.FlawNone) || (srv != nil && srv.Flaw() == flaw) {
 		return
 	}

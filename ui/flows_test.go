@@ -137,7 +137,7 @@ func TestDemoDeviceLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.SetShortLifetimes(true) // polls every second instead of five
-	w.actions.update()
+	w.updateActions()
 	if w.actions.device.Disabled() {
 		t.Fatal("Device login is disabled for the Demo IdP")
 	}

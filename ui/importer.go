@@ -33,8 +33,8 @@ func (s *sidebar) onImport() {
 		if err != nil || r == nil {
 			return
 		}
-		s.w.readImport(r)
-	}, s.w.win)
+		s.h.readImport(r)
+	}, s.h.parent())
 }
 
 // readImport reads and parses the export file off the UI goroutine, then

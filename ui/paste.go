@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,7 +36,8 @@ const pasteHint = "Paste a token on the left and press Inspect."
 
 // pastePanel inspects any token without a profile.
 type pastePanel struct {
-	w        *window
+	h        pasteHost
+	now      func() time.Time
 	input    *widget.Entry
 	mode     *widget.Select
 	key      *widget.Entry
@@ -52,8 +54,8 @@ type pastePanel struct {
 	cancel context.CancelFunc // cancels the running Inspect, nil when none
 }
 
-func newPastePanel(w *window) *pastePanel {
-	p := &pastePanel{w: w}
+func newPastePanel(h pasteHost, a fyne.App, now func() time.Time) *pastePanel {
+	p := &pastePanel{h: h, now: now}
 	p.input = widget.NewMultiLineEntry()
 	p.input.SetPlaceHolder("eyJ…")
 	p.input.Wrapping = fyne.TextWrapBreak // a token has no spaces to wrap at
@@ -78,7 +80,7 @@ func newPastePanel(w *window) *pastePanel {
 	inspect.Importance = widget.HighImportance
 	openFile := widget.NewButtonWithIcon("Key file…", theme.FolderOpenIcon(), p.onKeyFile)
 	openToken := widget.NewButtonWithIcon("Token file…", theme.FolderOpenIcon(), p.onTokenFile)
-	p.view = newTokenView(w.app, w.d.now, pasteHint)
+	p.view = newTokenView(a, now, pasteHint)
 	form := widget.NewForm(
 		widget.NewFormItem("Token", container.NewVBox(p.input, hint, container.NewHBox(openToken))),
 		widget.NewFormItem("Verify with", p.mode),
@@ -121,14 +123,14 @@ func (p *pastePanel) onKeyFile() {
 		if err == nil && r != nil {
 			p.loadKey(r)
 		}
-	}, p.w.win)
+	}, p.h.parent())
 }
 
 // loadKey reads a key file off the UI goroutine into the key box and, when
 // the mode takes no key text, switches to key text.
 func (p *pastePanel) loadKey(r fyne.URIReadCloser) {
 	name := r.URI().Name()
-	p.w.run(nil, "Reading the key file "+name, "Reading the key file "+name+": done.", func(context.Context) (func(), error) {
+	p.h.run(nil, "Reading the key file "+name, "Reading the key file "+name+": done.", func(context.Context) (func(), error) {
 		data, err := readAllLimited(r, 1<<20)
 		if err != nil {
 			return nil, err
@@ -148,7 +150,7 @@ func (p *pastePanel) onTokenFile() {
 		if err == nil && r != nil {
 			p.loadReader(r)
 		}
-	}, p.w.win)
+	}, p.h.parent())
 }
 
 // loadFile reads a dropped file into the token box and inspects it.
@@ -240,8 +242,7 @@ func (p *pastePanel) inspect() {
 		if p.running() {
 			_, gen := p.replace()
 			p.finish(gen)
-			p.w.status.stop("")
-			p.w.actions.update()
+			p.h.idle()
 		}
 		p.view.Clear(pasteHint)
 		return
@@ -254,10 +255,10 @@ func (p *pastePanel) inspect() {
 func (p *pastePanel) start(what string, fromFile bool, source func() (string, error)) {
 	mode, key, from := p.mode.Selected, strings.TrimSpace(p.key.Text), p.keyFrom
 	opts := token.Options{Issuer: strings.TrimSpace(p.issuer.Text), Audience: strings.TrimSpace(p.audience.Text),
-		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.w.d.now,
+		Nonce: strings.TrimSpace(p.nonce.Text), Clock: p.now,
 		RequiredScopes: settings.SplitList(p.scopes.Text), RFC9068: p.rfc9068.Checked}
 	ctx, gen := p.replace()
-	p.w.runIn(ctx, nil, what, what+": done.", func(ctx context.Context) (func(), error) {
+	p.h.runIn(ctx, nil, what, what+": done.", func(ctx context.Context) (func(), error) {
 		raw, err := source()
 		if err != nil {
 			return nil, err
@@ -283,8 +284,7 @@ func (p *pastePanel) start(what string, fromFile bool, source func() (string, er
 		return func() {
 			p.view.Show(raw, r, err)
 			if err != nil { // a broken token is an error, not "done"
-				p.w.status.stop("")
-				p.w.status.showError(err)
+				p.h.showError(err)
 			}
 		}, nil
 	}, func() bool { return p.finish(gen) })
@@ -338,7 +338,7 @@ func (p *pastePanel) keyOptions(ctx context.Context, opts *token.Options, raw, m
 // remoteKeys sets the verification keys to the JWKS of cfg (its JWKS URL,
 // or the one its issuer's discovery names).
 func (p *pastePanel) remoteKeys(ctx context.Context, opts *token.Options, cfg flows.Config) error {
-	c, err := flows.NewClient(cfg, flows.WithClock(p.w.d.now))
+	c, err := flows.NewClient(cfg, flows.WithClock(p.now))
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func newResponsesView(a fyne.App) *responsesView {
 	v.pick = widget.NewSelect([]string{sourceToken, sourceIntro, sourceUserInfo, sourceCompare}, func(s string) {
 		v.text.SetText(v.texts[s])
 	})
-	v.copyBtn = newCopyButton(a, "Copy", func() string { return v.text.Text })
+	v.copyBtn = newCopyButton(a.Clipboard(), "Copy", func() string { return v.text.Text })
 	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.copyBtn, v.pick), nil, nil, nil, container.NewScroll(v.text))
 	v.pick.SetSelected(sourceToken)
 	return v

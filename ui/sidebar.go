@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 )
 
@@ -24,7 +23,7 @@ const (
 // sidebar lists the Demo IdP, "Paste a token" and the saved profiles, with
 // buttons to add, duplicate, delete, import and export profiles.
 type sidebar struct {
-	w        *window
+	h        sidebarHost
 	profiles []store.Profile
 	list     *widget.List
 	dup, del *widget.Button
@@ -32,8 +31,8 @@ type sidebar struct {
 	content  fyne.CanvasObject
 }
 
-func newSidebar(w *window) *sidebar {
-	s := &sidebar{w: w}
+func newSidebar(h sidebarHost) *sidebar {
+	s := &sidebar{h: h}
 	s.list = widget.NewList(
 		func() int { return fixed + len(s.profiles) },
 		func() fyne.CanvasObject {
@@ -65,7 +64,7 @@ func newSidebar(w *window) *sidebar {
 	s.dup.Disable()
 	s.del.Disable()
 	title := widget.NewLabelWithStyle("Profiles", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.about = widget.NewButtonWithIcon("", theme.InfoIcon(), func() { showAbout(w.app, w.win) })
+	s.about = widget.NewButtonWithIcon("", theme.InfoIcon(), s.h.about)
 	s.about.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, nil, s.about, title)
 	bar := container.NewVBox(container.NewGridWithColumns(3, add, s.dup, s.del), container.NewGridWithColumns(2, imp, exp))
@@ -77,8 +76,8 @@ func newSidebar(w *window) *sidebar {
 // reload shows the stored profiles, keeping the selection by name.
 func (s *sidebar) reload(ps []store.Profile) {
 	cur := ""
-	if s.w.cur != nil && !s.w.cur.demo {
-		cur = s.w.cur.name
+	if c := s.h.current(); c != nil && !c.demo {
+		cur = c.name
 	}
 	s.profiles = ps
 	s.list.Refresh()
@@ -111,21 +110,22 @@ func (s *sidebar) onSelected(i widget.ListItemID) {
 	}
 	switch {
 	case i == entryDemo:
-		s.w.selectDemo()
+		s.h.selectDemo()
 	case i == entryPaste:
-		s.w.selectPaste()
+		s.h.selectPaste()
 	case isProfile:
-		s.w.selectProfile(s.profiles[i-fixed])
+		s.h.selectProfile(s.profiles[i-fixed])
 	}
 }
 
 // selected returns the selected saved profile, if any.
 func (s *sidebar) selected() (store.Profile, bool) {
-	if s.w.cur == nil || s.w.cur.demo {
+	c := s.h.current()
+	if c == nil || c.demo {
 		return store.Profile{}, false
 	}
 	for _, p := range s.profiles {
-		if p.Name == s.w.cur.name {
+		if p.Name == c.name {
 			return p, true
 		}
 	}
@@ -135,14 +135,7 @@ func (s *sidebar) selected() (store.Profile, bool) {
 // onAdd opens the editor on a new, unsaved profile.
 func (s *sidebar) onAdd() {
 	s.list.UnselectAll()
-	w := s.w
-	w.cur = newSession("", false, store.Profile{})
-	w.clearStatus()
-	w.title.SetText("New profile")
-	w.setTabContent(tabProfile, w.editorView().content)
-	w.editor.load(store.Profile{Name: "New profile", Settings: settings.Settings{RedirectHost: "127.0.0.1"}}, true)
-	w.render()
-	w.selectTab(tabProfile)
+	s.h.newProfile()
 }
 
 func (s *sidebar) onDuplicate() {
@@ -156,11 +149,11 @@ func (s *sidebar) onDuplicate() {
 		if !ok {
 			return
 		}
-		s.w.storeOp("Duplicating "+p.Name, func(st *store.Store) (string, error) {
+		s.h.storeOp("Duplicating "+p.Name, func(st *store.Store) (string, error) {
 			_, err := st.Duplicate(p.Name, name.Text)
 			return name.Text, err
 		})
-	}, s.w.win)
+	}, s.h.parent())
 }
 
 func (s *sidebar) onDelete() {
@@ -172,10 +165,10 @@ func (s *sidebar) onDelete() {
 		if !yes {
 			return
 		}
-		delete(s.w.sessions, p.Name)
+		s.h.forget(p.Name)
 		s.selectDemo()
-		s.w.storeOp("Deleting "+p.Name, func(st *store.Store) (string, error) { return "", st.Delete(p.Name) })
-	}, s.w.win)
+		s.h.storeOp("Deleting "+p.Name, func(st *store.Store) (string, error) { return "", st.Delete(p.Name) })
+	}, s.h.parent())
 }
 
 // onExport writes all profiles, without secrets, to a file.
@@ -184,7 +177,7 @@ func (s *sidebar) onExport() {
 		if err != nil || wc == nil {
 			return
 		}
-		s.w.storeOp("Exporting profiles", func(st *store.Store) (string, error) {
+		s.h.storeOp("Exporting profiles", func(st *store.Store) (string, error) {
 			defer wc.Close()
 			b, err := st.Export(store.ExportOptions{})
 			if err != nil {
@@ -198,6 +191,6 @@ func (s *sidebar) onExport() {
 				return "", fmt.Errorf("could not write %s: %w", wc.URI().Name(), err)
 			}
 			return "", nil
-		}, func() { s.w.status.say("Exported the profiles (without secrets) to " + wc.URI().Path()) })
-	}, s.w.win)
+		}, func() { s.h.say("Exported the profiles (without secrets) to " + wc.URI().Path()) })
+	}, s.h.parent())
 }

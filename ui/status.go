@@ -51,7 +51,7 @@ func newStatusBar(a fyne.App, win fyne.Window, cancel *widget.Button, onOpenAgai
 	s.message = widget.NewLabel("")
 	s.message.Truncation = fyne.TextTruncateEllipsis
 	s.url = widget.NewEntry()
-	s.copyURL = newCopyButton(a, "Copy URL", func() string { return s.url.Text })
+	s.copyURL = newCopyButton(a.Clipboard(), "Copy URL", func() string { return s.url.Text })
 	s.openAgain = widget.NewButtonWithIcon("Open again", theme.ComputerIcon(), func() { onOpenAgain(s.url.Text) })
 	s.urlRow = container.NewHBox(s.copyURL, s.openAgain)
 	s.urlRow.Hide()

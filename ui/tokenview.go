@@ -106,7 +106,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.rawScroll = container.NewVScroll(v.rawText)
 	v.rawToggle = widget.NewButtonWithIcon("Expand", theme.MenuDropDownIcon(), v.toggleRaw)
 	v.rawToggle.Importance = widget.LowImportance
-	v.copyBtn = newCopyButton(a, "Copy token", func() string { return v.raw })
+	v.copyBtn = newCopyButton(a.Clipboard(), "Copy token", func() string { return v.raw })
 	v.claims = v.newFieldTable(func() []fieldRow { return v.claimRows })
 	v.header = v.newFieldTable(func() []fieldRow { return v.headRows })
 	v.checkTbl = v.newChecksList()

@@ -69,7 +69,7 @@ func newTranscriptView(a fyne.App) *transcriptView {
 	v.reveal = widget.NewCheck("Show secrets", func(bool) { v.showSelected() })
 	v.filter = widget.NewSelect([]string{allEndpoints}, func(string) { v.apply(false) })
 	v.filter.SetSelected(allEndpoints)
-	v.copyBtn = newCopyButton(a, "Copy", func() string { return v.shown })
+	v.copyBtn = newCopyButton(a.Clipboard(), "Copy", func() string { return v.shown })
 	top := container.NewBorder(nil, nil, widget.NewLabel("Show"), nil, v.filter)
 	split := container.NewVSplit(container.NewBorder(top, nil, nil, nil, v.list),
 		container.NewBorder(nil, container.NewHBox(v.copyBtn, v.reveal), nil, nil, container.NewScroll(v.detail)))

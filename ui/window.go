@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
 )
 
@@ -53,6 +54,7 @@ type window struct {
 
 	sidebar    *sidebar
 	actions    *actionBar
+	handlers   *flowActions
 	status     *statusBar
 	title      *widget.Label
 	tabs       *container.AppTabs
@@ -97,10 +99,11 @@ func newWindow(a fyne.App, d deps) *window {
 }
 
 func (w *window) build() {
-	w.actions = newActionBar(w)
+	w.handlers = &flowActions{w: w}
+	w.actions = newActionBar(w.handlers, w.onCancel)
 	w.status = newStatusBar(w.app, w.win, w.actions.cancel, w.openAgain)
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	w.demoPanel = newDemoPanel(w)
+	w.demoPanel = newDemoPanel(w, w.demo)
 
 	// Tab contents are built on first display (see ensureTab): fewer fonts
 	// and widgets before the window shows, less memory for unused tabs.
@@ -195,7 +198,7 @@ func (w *window) tokenTab(v **tokenView, tab, kind, empty string) *tokenView {
 
 func (w *window) pastePanel() *pastePanel {
 	if w.paste == nil {
-		w.paste = newPastePanel(w)
+		w.paste = newPastePanel(w, w.app, w.d.now)
 		w.setTabContent(tabPasted, w.paste.content)
 	}
 	return w.paste
@@ -343,6 +346,17 @@ func (w *window) quit() {
 	w.app.Quit()
 }
 
+// newProfile opens the editor on a new, unsaved profile.
+func (w *window) newProfile() {
+	w.cur = newSession("", false, store.Profile{})
+	w.clearStatus()
+	w.title.SetText("New profile")
+	w.setTabContent(tabProfile, w.editorView().content)
+	w.editor.load(store.Profile{Name: "New profile", Settings: settings.Settings{RedirectHost: settings.DefaultRedirectHost}}, true)
+	w.render()
+	w.selectTab(tabProfile)
+}
+
 // selectDemo shows the Demo IdP profile.
 func (w *window) selectDemo() {
 	s := w.sessions[demoProfileName]
@@ -426,7 +440,7 @@ func (w *window) render() {
 	w.renderChanges()
 	w.renderResponses()
 	w.renderTranscript()
-	w.actions.update()
+	w.updateActions()
 }
 
 func (w *window) renderAccess() {
@@ -524,7 +538,7 @@ func (w *window) runIn(parent context.Context, s *session, what, done string, op
 		s.busy, s.cancel = what, cancel
 	}
 	w.status.start(what)
-	w.actions.update()
+	w.updateActions()
 	w.ops.Add(1)
 	go func() {
 		defer w.ops.Done()
@@ -555,10 +569,15 @@ func (w *window) runIn(parent context.Context, s *session, what, done string, op
 			if w.cur != nil && w.cur.demo {
 				w.demoPanel.refresh()
 			}
-			w.actions.update()
+			w.updateActions()
 			w.autoNext(err)
 		})
 	}()
+}
+
+// updateActions enables the flow buttons that can work now.
+func (w *window) updateActions() {
+	w.actions.update(w.cur, w.result(), w.paste != nil && w.paste.running())
 }
 
 // wait blocks until background operations have finished (tests).

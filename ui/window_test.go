@@ -175,11 +175,11 @@ func TestButtonEnablement(t *testing.T) {
 	check("before login")
 
 	w.cur.busy = "Logging in"
-	b.update()
+	w.updateActions()
 	want = map[string]bool{"login": false, "refresh": false, "cancel": true}
 	check("while busy")
 	w.cur.busy = ""
-	b.update()
+	w.updateActions()
 
 	test.Tap(b.login)
 	w.wait()
