@@ -31,17 +31,27 @@ const assertionLifetime = 60 * time.Second
 
 // clientAuth authenticates requests for one client.
 type clientAuth struct {
-	method settings.AuthMethod
-	id     string
-	secret string
-	signer jose.Signer // for the JWT methods
-	now    func() time.Time
+	method   settings.AuthMethod
+	id       string
+	secret   string
+	signer   jose.Signer        // for the JWT methods
+	external *externalAssertion // private_key_jwt with an assertion issued by someone else
+	issuer   func() string      // for the external assertion's aud check
+	skew     time.Duration
+	now      func() time.Time
 }
 
 func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
-	a := &clientAuth{method: cfg.AuthMethod, id: cfg.ClientID, secret: cfg.ClientSecret, now: now}
+	a := &clientAuth{method: cfg.AuthMethod, id: cfg.ClientID, secret: cfg.ClientSecret, now: now,
+		external: newExternalAssertion(cfg), skew: cfg.Skew.D()}
+	if a.skew <= 0 {
+		a.skew = time.Minute
+	}
 	if a.method == "" {
 		a.method = defaultAuthMethod(cfg)
+	}
+	if a.external != nil && a.method != settings.AuthPrivateKeyJWT {
+		return nil, fmt.Errorf("a client assertion issued by someone else is sent with auth method private_key_jwt (RFC 7523 §2.2), not %s; choose that method or automatic", a.method)
 	}
 	var err error
 	switch a.method {
@@ -57,6 +67,12 @@ func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
 		a.signer, err = jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: []byte(a.secret)},
 			(&jose.SignerOptions{}).WithType("JWT"))
 	case settings.AuthPrivateKeyJWT:
+		if a.external != nil {
+			if len(cfg.PrivateKey) > 0 {
+				return nil, errors.New("both a private key and a client assertion are given: the client signs its own assertions with the key, or sends one issued by someone else; remove one")
+			}
+			break
+		}
 		a.signer, err = newKeySigner(cfg.PrivateKey, cfg.PrivateKeyID)
 	default:
 		return nil, fmt.Errorf("unknown auth method %q; use one of %v", a.method, settings.AuthMethods)
@@ -71,7 +87,7 @@ func newClientAuth(cfg Config, now func() time.Time) (*clientAuth, error) {
 // client_secret_basic when a secret is, none otherwise.
 func defaultAuthMethod(cfg Config) settings.AuthMethod {
 	switch {
-	case len(cfg.PrivateKey) > 0:
+	case len(cfg.PrivateKey) > 0, strings.TrimSpace(cfg.ClientAssertion) != "", cfg.ClientAssertionFile != "":
 		return settings.AuthPrivateKeyJWT
 	case cfg.ClientSecret != "":
 		return settings.AuthSecretBasic
@@ -90,7 +106,17 @@ func (a *clientAuth) apply(h http.Header, form url.Values, aud string) error {
 		form.Set("client_id", a.id)
 		form.Set("client_secret", a.secret)
 	case settings.AuthPrivateKeyJWT, settings.AuthSecretJWT:
-		jwt, err := a.assertion(aud)
+		var jwt string
+		var err error
+		if a.external != nil {
+			iss := ""
+			if a.issuer != nil {
+				iss = a.issuer()
+			}
+			jwt, err = a.external.get(aud, iss, a.now(), a.skew)
+		} else {
+			jwt, err = a.assertion(aud)
+		}
 		if err != nil {
 			return err
 		}

@@ -115,20 +115,29 @@ func (u *UserInfo) OK() bool {
 }
 
 // UserInfo calls the userinfo endpoint with the access token as a bearer
-// token (RFC 6750 §2.1). A 401 with a WWW-Authenticate error becomes an
+// token (RFC 6750 §2.1), or, for a DPoP-bound token, with the DPoP scheme
+// and a proof carrying ath (RFC 9449 §7.1). A 401 with a WWW-Authenticate error becomes an
 // *OAuthError.
 func (c *Client) UserInfo(ctx context.Context, accessToken string) (*UserInfo, error) {
 	u, err := c.endpoint(ctx, "userinfo")
 	if err != nil {
 		return nil, fmt.Errorf("userinfo: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("userinfo: %w", err)
+	accessToken = strings.TrimSpace(accessToken)
+	dpop := c.presentsDPoP(accessToken)
+	scheme := "Bearer"
+	if dpop {
+		scheme = DPoPTokenType // RFC 9449 §7.1
 	}
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(accessToken))
-	req.Header.Set("Accept", "application/json, application/jwt")
-	resp, body, err := c.send(ctx, "userinfo", req)
+	resp, body, err := c.sendDPoP(ctx, "userinfo", dpop, accessToken, func() (*http.Request, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", scheme+" "+accessToken)
+		req.Header.Set("Accept", "application/json, application/jwt")
+		return req, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("userinfo: %w", err)
 	}

@@ -40,6 +40,12 @@ type OAuthError struct {
 	Grant string `json:"grant,omitempty"`
 	// RedirectURI is the redirect URI a login sent, for a mismatch to name it.
 	RedirectURI string `json:"redirect_uri,omitempty"`
+	// RandomPort says the login's redirect port was picked at random (no
+	// fixed port in the profile), for the guidance on exact-match providers.
+	RandomPort bool `json:"-"`
+	// Assertion describes the client assertion issued by someone else that
+	// was sent, when the provider refused it.
+	Assertion string `json:"client_assertion,omitempty"`
 }
 
 // Error says which endpoint refused what, and suggests what to do next.

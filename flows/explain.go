@@ -2,6 +2,9 @@ package flows
 
 import (
 	"errors"
+	"net"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -47,6 +50,11 @@ func (e *OAuthError) Explain() string {
 		}
 		return msg
 	case "invalid_client":
+		if e.Assertion != "" {
+			return "The provider refused the client assertion (RFC 7523 §3): " + e.Assertion + ". The provider must trust " +
+				"this issuer and subject for the client (a federated credential), and the aud must be what it expects; " +
+				"an assertion is usually good for one request and a few minutes."
+		}
 		return "The provider did not accept the client's credentials (RFC 6749 §5.2): check the client ID, the client " +
 			"secret or private key and the authentication method in the profile; the client's settings at the provider " +
 			"must allow that method."
@@ -74,6 +82,13 @@ func (e *OAuthError) Explain() string {
 	case "invalid_target":
 		return "The provider does not accept the requested resource or audience (RFC 8707 §2): correct or remove the " +
 			"profile's Audience and Resources."
+	case "invalid_dpop_proof":
+		return "The provider refused the DPoP proof (RFC 9449 §4.3): check that the client's clock is right, that the " +
+			"provider accepts the proof's algorithm (ES256 is the common one), and, for a refresh token or a code bound " +
+			"to a key, that this session still holds that key."
+	case "use_dpop_nonce":
+		return "The provider wants a server nonce in the DPoP proof (RFC 9449 §8) and the retry with its DPoP-Nonce " +
+			"failed too: try again; if it repeats, the provider's nonces may expire too fast."
 	case "expired_token":
 		return "The device code expired before the login was approved (RFC 8628 §3.5): start the device login again."
 	}
@@ -99,8 +114,28 @@ func (e *OAuthError) redirectText() string {
 	if e.RedirectURI == "" {
 		return why + " Register the redirect URI shown in the profile editor at the provider."
 	}
-	return why + " Register exactly " + e.RedirectURI + " at the provider, or set a fixed redirect port in the profile " +
-		"and register that URI."
+	if e.RandomPort {
+		return why + " This login listened on a random port (" + e.RedirectURI + "); many providers (Ory Hydra, SaaS " +
+			"tenants for non-native apps) accept only the exact registered URI, port included. Set a fixed redirect " +
+			"port in the profile, for example " + strconv.Itoa(SuggestedRedirectPort) + ", and register exactly " +
+			fixedRedirect(e.RedirectURI, SuggestedRedirectPort) + " at the provider."
+	}
+	return why + " Register exactly " + e.RedirectURI + " at the provider (port included), or change the profile's " +
+		"redirect port to the one registered."
+}
+
+// SuggestedRedirectPort is the fixed port proposed to users of providers
+// that allow no port variance.
+const SuggestedRedirectPort = 53682
+
+// fixedRedirect is redirectURI with its port replaced.
+func fixedRedirect(redirectURI string, port int) string {
+	u, err := url.Parse(redirectURI)
+	if err != nil {
+		return redirectURI
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
+	return u.String()
 }
 
 // annotate records on an OAuthError in err what the request was: its grant
@@ -116,4 +151,14 @@ func annotate(err error, grant, redirectURI string) error {
 		}
 	}
 	return err
+}
+
+// annotateLogin is annotate for a login's errors, which also says whether
+// the redirect port was random.
+func annotateLogin(err error, grant, redirectURI string, randomPort bool) error {
+	var oe *OAuthError
+	if errors.As(err, &oe) {
+		oe.RandomPort = randomPort
+	}
+	return annotate(err, grant, redirectURI)
 }

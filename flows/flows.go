@@ -32,6 +32,12 @@ type Config struct {
 	ClientSecret string
 	PrivateKey   []byte        // PEM or JWK, for private_key_jwt
 	LoginTimeout time.Duration // whole login; 0 => DefaultLoginTimeout
+	// ClientAssertion is a JWT issued by someone else that authenticates
+	// the client (RFC 7523 §2.2); it overrides Settings.ClientAssertionFile.
+	ClientAssertion string
+	// DPoPKey is the key DPoP proofs are made with; nil with Settings.DPoP
+	// means a new ES256 key for this client (one per session).
+	DPoPKey *DPoPKey
 }
 
 // DefaultLoginTimeout bounds a login when neither the context nor the
@@ -76,9 +82,13 @@ type Client struct {
 	jwks       *JWKSCache
 	after      func(d time.Duration) <-chan time.Time // device polling; tests shorten it
 
-	mu        sync.Mutex // guards endpoints and discovery
-	endpoints settings.Endpoints
-	discovery *Discovery
+	dpop   *DPoPKey   // nil: no DPoP
+	nonces dpopNonces // DPoP-Nonce of each server
+
+	mu         sync.Mutex // guards endpoints, discovery and tokenTypes
+	endpoints  settings.Endpoints
+	discovery  *Discovery
+	tokenTypes map[string]string // token_type of the access tokens issued, by AccessTokenHash
 }
 
 // NewClient checks cfg and builds its client.
@@ -99,6 +109,12 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c.auth = auth
+	auth.issuer = c.issuer
+	if c.dpop = cfg.DPoPKey; c.dpop == nil && cfg.DPoP {
+		if c.dpop, err = NewDPoPKey(); err != nil {
+			return nil, err
+		}
+	}
 	rec := &recorder{transcript: c.transcript, name: c.endpointName}
 	if c.hc, err = newHTTPClient(cfg, rec); err != nil {
 		return nil, err

@@ -38,7 +38,7 @@ const DefaultNoCallbackAfter = 5 * time.Second
 
 // reservedParams are the authorization parameters the login sets itself;
 // extra parameters may not override them.
-var reservedParams = []string{"state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri", "client_id", "response_type"}
+var reservedParams = []string{"state", "nonce", "code_challenge", "code_challenge_method", "redirect_uri", "client_id", "response_type", "request_uri", "dpop_jkt"}
 
 // DefaultLoginScope is requested by Login when the profile names no scopes.
 const DefaultLoginScope = "openid"
@@ -84,6 +84,17 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
+	random := c.cfg.RedirectPort == 0
+	pushed := c.usePAR()
+	if pushed {
+		// RFC 9126: the parameters go to the provider directly; the browser
+		// gets only client_id and request_uri.
+		if u, err = c.pushAuthorization(lctx, u); err != nil {
+			return nil, fmt.Errorf("login: %w", annotateLogin(err, "", lb.redirectURI, random))
+		}
+	} else if err := c.checkAuthorizationRequest(lctx, u); err != nil {
+		return nil, fmt.Errorf("login: the provider refused the authorization request before sign-in: %w", annotateLogin(err, "", lb.redirectURI, random))
+	}
 	d := c.discovered()
 	lb.transcript = c.transcript
 	lb.start(sec.state, c.issuer(), d != nil && d.Bool("authorization_response_iss_parameter_supported"))
@@ -92,7 +103,7 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	c.transcript.Add(Exchange{Endpoint: "authorization", Method: "GET", URL: redactURL(u), Started: time.Now()})
 	code, err := c.awaitCallback(lctx, ctx, lb, u, opts)
 	if err != nil {
-		return nil, fmt.Errorf("login: %w", annotate(err, "", lb.redirectURI))
+		return nil, fmt.Errorf("login: %w", annotateLogin(err, "", lb.redirectURI, random))
 	}
 	lb.close() // one callback only
 	if opts.OnCallback != nil {
@@ -100,10 +111,10 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 	}
 	raw, err := c.exchange(lctx, tokenURL, lb.redirectURI, code, sec.verifier)
 	if err != nil {
-		return nil, fmt.Errorf("login: exchange the code: %w", annotate(err, "authorization_code", lb.redirectURI))
+		return nil, fmt.Errorf("login: exchange the code: %w", annotateLogin(err, "authorization_code", lb.redirectURI, random))
 	}
 	res := c.result(lctx, "authorization_code", raw, resultExtra{nonce: sec.nonce})
-	res.RedirectURI = lb.redirectURI
+	res.RedirectURI, res.PAR = lb.redirectURI, pushed
 	if slices.Contains(conf.Scopes, "openid") && res.IDToken == nil {
 		res.Failures = append(res.Failures, "the login asked for the openid scope but the token response has no id_token: "+
 			"this is not a working OpenID Connect login (OIDC Core 3.1.3.3); check that the IdP allows this client the openid scope")
@@ -146,6 +157,11 @@ func (c *Client) authorizationURL(conf *oauth2.Config, sec loginSecrets) (string
 	}
 	if len(c.cfg.Resources) > 0 {
 		q["resource"] = c.cfg.Resources // RFC 8707 §2: one parameter per resource
+	}
+	if c.dpop != nil && !c.usePAR() {
+		// RFC 9449 §10: the code may be redeemed only with this key. A pushed
+		// request carries the key in its DPoP header instead (§10.1).
+		q.Set("dpop_jkt", c.dpop.Thumbprint())
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

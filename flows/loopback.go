@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/assets"
@@ -44,6 +45,7 @@ type loopback struct {
 	state       string
 	issuer      string
 	issRequired bool
+	logout      bool // a post-logout redirect: only state is expected
 }
 
 // listenLoopback binds host:port. host is "127.0.0.1" (default) or "[::1]";
@@ -61,6 +63,9 @@ func listenLoopback(host string, port int, path string) (*loopback, error) {
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(strings.Trim(literal, "[]"), strconv.Itoa(port)))
 	if err != nil {
+		if port != 0 && errors.Is(err, syscall.EADDRINUSE) {
+			return nil, &PortInUseError{Host: literal, Port: port, Owner: portOwner(port), Err: err}
+		}
 		return nil, fmt.Errorf("listen for the login callback on %s port %d: %w (choose another redirect port, or 0 for a random one)", literal, port, err)
 	}
 	l := &loopback{ln: ln, path: path, results: make(chan callbackResult, 1)}
@@ -68,6 +73,27 @@ func listenLoopback(host string, port int, path string) (*loopback, error) {
 	l.redirectURI = "http://" + literal + ":" + strconv.Itoa(actual) + path
 	return l, nil
 }
+
+// PortInUseError means the fixed redirect port is taken by another
+// program, so the login cannot receive its callback there.
+type PortInUseError struct {
+	Host  string
+	Port  int
+	Owner string // "name (pid N)" when the OS says, else ""
+	Err   error
+}
+
+// Error names the port, who holds it when known, and what to do.
+func (e *PortInUseError) Error() string {
+	who := "another program"
+	if e.Owner != "" {
+		who = e.Owner
+	}
+	return fmt.Sprintf("the redirect port %d on %s is in use by %s: close it (it may be another login still waiting), or set another fixed redirect port in the profile and register that redirect URI at the provider", e.Port, e.Host, who)
+}
+
+// Unwrap returns the listen error.
+func (e *PortInUseError) Unwrap() error { return e.Err }
 
 // loopbackLiteral normalises the redirect host to a URL host literal.
 func loopbackLiteral(host string) (string, error) {
@@ -126,7 +152,12 @@ func (l *loopback) handle(w http.ResponseWriter, r *http.Request) {
 	handled := false
 	l.once.Do(func() {
 		handled = true
-		writePage(w, http.StatusOK, res, l.issuer)
+		if l.logout && res.err == nil {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			pages.ExecuteTemplate(w, "signedout.html", pageData{Issuer: l.issuer})
+		} else {
+			writePage(w, http.StatusOK, res, l.issuer)
+		}
 		l.record(r, start, http.StatusOK, "")
 		l.results <- res
 	})
@@ -149,6 +180,9 @@ func (l *loopback) check(r *http.Request) callbackResult {
 	q := r.URL.Query()
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(l.state)) != 1 {
 		return callbackResult{err: ErrStateMismatch}
+	}
+	if l.logout {
+		return callbackResult{} // OIDC RP-Initiated Logout §3: state is all that comes back
 	}
 	if iss, ok := q["iss"]; ok {
 		if l.issuer == "" {

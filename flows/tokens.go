@@ -35,7 +35,14 @@ type Result struct {
 	RefreshToken *Inspected `json:"refresh_token,omitempty"`
 
 	RedirectURI string `json:"redirect_uri,omitempty"` // the loopback redirect of a login
-	Insecure    bool   `json:"insecure"`               // TLS verification was off
+	PAR         bool   `json:"par,omitempty"`          // the authorization request was pushed (RFC 9126)
+	// DPoP says whether the access token is bound to this app's DPoP key
+	// (RFC 9449); nil when DPoP is off.
+	DPoP *DPoPBinding `json:"dpop,omitempty"`
+	// ClientAssertion is what the client assertion issued by someone else
+	// looked like when it was sent (RFC 7523 §2.2); nil otherwise.
+	ClientAssertion *AssertionCheck `json:"client_assertion,omitempty"`
+	Insecure        bool            `json:"insecure"` // TLS verification was off
 
 	// Failures are problems of the response as a whole, such as a login
 	// that asked for openid and got no ID token. Any failure makes OK false.
@@ -158,38 +165,53 @@ func (c *Client) tokenRequest(ctx context.Context, tokenURL string, form url.Val
 	}
 	raw, err := decodeObject("token", tokenURL, resp.StatusCode, resp.Header, body)
 	if err != nil {
-		return nil, err
+		return nil, c.explainAssertion(err)
 	}
-	if _, ok := raw["access_token"].(string); !ok {
+	at, ok := raw["access_token"].(string)
+	if !ok {
 		return nil, &ResponseError{Endpoint: "token", URL: tokenURL, Status: resp.StatusCode, Err: errors.New("the token response has no access_token")}
 	}
+	tt, _ := raw["token_type"].(string)
+	c.rememberTokenType(at, tt)
 	return raw, nil
 }
 
 // post sends a form, authenticated as the client when auth is set. The
 // assertion audience is the token endpoint (RFC 7523 §3), as servers expect
-// for every endpoint.
+// for every endpoint. Requests to the token and PAR endpoints carry a DPoP
+// proof when DPoP is on (RFC 9449 §5, §10.1).
 func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, auth bool) (*http.Response, []byte, error) {
-	h := http.Header{}
-	if auth {
-		aud := c.currentEndpoints().Token
-		if aud == "" {
-			aud = u
+	build := func() (*http.Request, error) {
+		h, f := http.Header{}, cloneValues(form)
+		if auth {
+			aud := c.currentEndpoints().Token
+			if aud == "" {
+				aud = u
+			}
+			if err := c.auth.apply(h, f, aud); err != nil {
+				return nil, err
+			}
 		}
-		if err := c.auth.apply(h, form, aud); err != nil {
-			return nil, nil, err
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(f.Encode()))
+		if err != nil {
+			return nil, fmt.Errorf("%s endpoint %q: %w", endpoint, redactURL(u), err)
 		}
+		for k, v := range h {
+			req.Header[k] = v
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept", "application/json")
+		return req, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s endpoint %q: %w", endpoint, redactURL(u), err)
+	return c.sendDPoP(ctx, endpoint, endpoint == "token" || endpoint == "par", "", build)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
 	}
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	return c.send(ctx, endpoint, req)
+	return out
 }
 
 // resultExtra is what a grant knows besides the token response.
@@ -222,6 +244,8 @@ func (c *Client) result(ctx context.Context, grant string, raw map[string]any, x
 	keys := c.keySource(ctx)
 	at := str("access_token")
 	res.AccessToken = c.inspect(ctx, at, c.accessTokenOptions(keys))
+	res.DPoP = c.dpopBinding(res.TokenType, res.AccessToken)
+	res.ClientAssertion = c.auth.external.lastCheck()
 	if id := str("id_token"); id != "" {
 		res.IDToken = c.inspect(ctx, id, c.idTokenOptions(keys, at, x))
 	}

@@ -41,6 +41,9 @@ const (
 	KeyRedirectHost = "redirect_host"
 	KeyRedirectPort = "redirect_port"
 	KeyRedirectPath = "redirect_path"
+	KeyPAR          = "par"
+	KeyDPoP         = "dpop"
+	KeyAssertion    = "client_assertion_file"
 	KeyCAFile       = "ca_file"
 	KeyInsecure     = "insecure"
 	KeySkew         = "skew"
@@ -71,13 +74,14 @@ var Fields = append([]Field{
 	{Flag: "redirect-port", Key: KeyRedirectPort, Usage: "loopback redirect `port` (0 = random)",
 		Text: func(s *Settings) string { return strconv.Itoa(s.RedirectPort) }, SetText: setPort},
 	stringField("redirect-path", KeyRedirectPath, "loopback redirect `path` (default /callback)", func(s *Settings) *string { return &s.RedirectPath }),
+	boolField("par", KeyPAR, "push the authorization request first (RFC 9126 PAR); automatic when the provider requires it", func(s *Settings) *bool { return &s.PAR }),
+	boolField("dpop", KeyDPoP, "bind the tokens to a DPoP key (RFC 9449): a proof with every token request and every call presenting a token", func(s *Settings) *bool { return &s.DPoP }),
+	stringField("client-assertion-file", KeyAssertion, "authenticate the client with the JWT in `FILE`, issued by someone else (RFC 7523; workload identity), read before each request", func(s *Settings) *string { return &s.ClientAssertionFile }),
 	stringField("ca-file", KeyCAFile, "trust the PEM CA certificates in `FILE` as well", func(s *Settings) *string { return &s.CAFile }),
-	{Flag: "insecure", Key: KeyInsecure, Bool: true, Usage: "do NOT verify TLS certificates (every result is flagged)",
-		Text: func(s *Settings) string { return strconv.FormatBool(s.Insecure) }, SetText: boolSetter(func(s *Settings) *bool { return &s.Insecure })},
+	boolField("insecure", KeyInsecure, "do NOT verify TLS certificates (every result is flagged)", func(s *Settings) *bool { return &s.Insecure }),
 	durationField("timeout", KeyTimeout, "timeout of each HTTP call (0 = the default, 30s)", func(s *Settings) *Duration { return &s.Timeout }),
 	durationField("skew", KeySkew, "clock skew allowed in token checks (0 = the default, 60s)", func(s *Settings) *Duration { return &s.Skew }),
-	{Flag: "rfc9068", Key: KeyRFC9068, Bool: true, Usage: "check access tokens against the RFC 9068 profile even when they do not declare typ at+jwt",
-		Text: func(s *Settings) string { return strconv.FormatBool(s.RFC9068) }, SetText: boolSetter(func(s *Settings) *bool { return &s.RFC9068 })},
+	boolField("rfc9068", KeyRFC9068, "check access tokens against the RFC 9068 profile even when they do not declare typ at+jwt", func(s *Settings) *bool { return &s.RFC9068 }),
 	{Flag: "require-scope", Key: KeyRequired, Sep: ",", Usage: "scopes or permissions the access token must grant, comma-separated or repeated (`a,b`)",
 		Text:    func(s *Settings) string { return strings.Join(s.RequiredScopes, ",") },
 		SetText: func(s *Settings, t string) error { s.RequiredScopes = SplitList(t); return nil }},
@@ -198,6 +202,13 @@ func boolSetter(field func(*Settings) *bool) func(*Settings, string) error {
 		*field(s) = b
 		return nil
 	}
+}
+
+// boolField is a boolean setting: --flag alone means true.
+func boolField(flag, key, usage string, field func(*Settings) *bool) Field {
+	return Field{Flag: flag, Key: key, Usage: usage, Bool: true,
+		Text:    func(s *Settings) string { return strconv.FormatBool(*field(s)) },
+		SetText: boolSetter(field)}
 }
 
 // FieldByKey returns the setting with this Field.Key.

@@ -37,6 +37,19 @@ type Settings struct {
 	RedirectPort int    `json:"redirect_port,omitempty"` // 0 = random free port
 	RedirectPath string `json:"redirect_path,omitempty"` // default "/callback"
 
+	// PAR pushes the authorization request to the provider first (RFC 9126);
+	// a login pushes anyway when the metadata says
+	// require_pushed_authorization_requests.
+	PAR bool `json:"par,omitempty"`
+	// DPoP binds the tokens to a key pair of this session (RFC 9449): a fresh
+	// proof goes with every token request and every call presenting a token.
+	DPoP bool `json:"dpop,omitempty"`
+	// ClientAssertionFile holds a JWT issued by someone else (a CI system's
+	// OIDC token, a Kubernetes service-account token) that authenticates the
+	// client (RFC 7523 §2.2, workload identity federation); it is read
+	// before each request, so a rotated file is picked up.
+	ClientAssertionFile string `json:"client_assertion_file,omitempty"`
+
 	CAFile   string   `json:"ca_file,omitempty"`
 	Insecure bool     `json:"insecure,omitempty"` // skip TLS verification: every result says so
 	Skew     Duration `json:"skew,omitempty"`     // clock skew allowance for token checks; 0 = default
@@ -99,6 +112,8 @@ type Endpoints struct {
 	UserInfo            string `json:"userinfo,omitempty"`
 	DeviceAuthorization string `json:"device_authorization,omitempty"`
 	JWKS                string `json:"jwks,omitempty"`
+	PAR                 string `json:"par,omitempty"`         // RFC 9126 §5
+	EndSession          string `json:"end_session,omitempty"` // OIDC RP-Initiated Logout 1.0 §2.1
 }
 
 // IsZero reports whether no endpoint is set.
@@ -128,6 +143,8 @@ var EndpointList = []Endpoint{
 	{"userinfo", "userinfo endpoint", "userinfo-endpoint", "userinfo_endpoint", func(e *Endpoints) *string { return &e.UserInfo }},
 	{"device_authorization", "device authorization endpoint", "device-endpoint", "device_authorization_endpoint", func(e *Endpoints) *string { return &e.DeviceAuthorization }},
 	{"jwks", "JWKS URL", "jwks-uri", "jwks_uri", func(e *Endpoints) *string { return &e.JWKS }},
+	{"par", "pushed authorization request endpoint", "par-endpoint", "pushed_authorization_request_endpoint", func(e *Endpoints) *string { return &e.PAR }},
+	{"end_session", "end session (logout) endpoint", "end-session-endpoint", "end_session_endpoint", func(e *Endpoints) *string { return &e.EndSession }},
 }
 
 // Get returns the URL of the endpoint named name (Endpoint.Name), "" for

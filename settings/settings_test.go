@@ -16,11 +16,13 @@ func full() Settings {
 	return Settings{
 		Issuer: "https://i",
 		Endpoints: Endpoints{Authorization: "https://i/a", Token: "https://i/t", Introspection: "https://i/in",
-			Revocation: "https://i/r", UserInfo: "https://i/u", DeviceAuthorization: "https://i/d", JWKS: "https://i/j"},
+			Revocation: "https://i/r", UserInfo: "https://i/u", DeviceAuthorization: "https://i/d", JWKS: "https://i/j",
+			PAR: "https://i/par", EndSession: "https://i/logout"},
 		ClientID: "c", AuthMethod: AuthPrivateKeyJWT, PrivateKeyID: "k1",
 		Scopes: []string{"openid", "email"}, Audience: "aud", Resources: []string{"https://api.a", "https://api.b"},
 		Params:       url.Values{"acr_values": {"gold", "silver"}, "prompt": {"login"}},
 		RedirectHost: "[::1]", RedirectPort: 9, RedirectPath: "/cb", CAFile: "/ca.pem", Insecure: true,
+		PAR: true, DPoP: true, ClientAssertionFile: "/run/token",
 		Skew: Duration(time.Minute), Timeout: Duration(5 * time.Second),
 		RFC9068: true, RequiredScopes: []string{"orders:read", "admin"},
 	}
