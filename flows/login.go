@@ -51,11 +51,7 @@ const DefaultLoginScope = "openid"
 // ErrLoginCancelled when ctx is cancelled.
 // With no scopes configured it asks for DefaultLoginScope.
 func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) {
-	timeout := c.cfg.LoginTimeout
-	if timeout <= 0 {
-		timeout = DefaultLoginTimeout
-	}
-	lctx, cancel := context.WithTimeout(ctx, timeout)
+	lctx, cancel := c.browserContext(ctx)
 	defer cancel()
 	authURL, err := c.endpoint(lctx, "authorization")
 	if err != nil {
@@ -120,6 +116,16 @@ func (c *Client) Login(ctx context.Context, opts LoginOptions) (*Result, error) 
 			"this is not a working OpenID Connect login (OIDC Core 3.1.3.3); check that the IdP allows this client the openid scope")
 	}
 	return res, nil
+}
+
+// browserContext bounds a flow that waits on the browser by
+// Config.LoginTimeout (default DefaultLoginTimeout).
+func (c *Client) browserContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	timeout := c.cfg.LoginTimeout
+	if timeout <= 0 {
+		timeout = DefaultLoginTimeout
+	}
+	return context.WithTimeout(ctx, timeout)
 }
 
 // loginSecrets are the per-login random values.

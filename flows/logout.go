@@ -37,11 +37,7 @@ type LogoutResult struct {
 // waits until the provider sends the browser back with that state (checked
 // in constant time). The caller forgets its tokens either way.
 func (c *Client) Logout(ctx context.Context, idToken string, opts LogoutOptions) (*LogoutResult, error) {
-	timeout := c.cfg.LoginTimeout
-	if timeout <= 0 {
-		timeout = DefaultLoginTimeout
-	}
-	lctx, cancel := context.WithTimeout(ctx, timeout)
+	lctx, cancel := c.browserContext(ctx)
 	defer cancel()
 	endSession, err := c.endpoint(lctx, "end_session")
 	if err != nil {

@@ -154,7 +154,7 @@ func (l *loopback) handle(w http.ResponseWriter, r *http.Request) {
 		handled = true
 		if l.logout && res.err == nil {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			pages.ExecuteTemplate(w, "signedout.html", pageData{Issuer: l.issuer})
+			pages.ExecuteTemplate(w, "success.html", pageData{Issuer: l.issuer, SignedOut: true})
 		} else {
 			writePage(w, http.StatusOK, res, l.issuer)
 		}
@@ -208,6 +208,7 @@ func (l *loopback) check(r *http.Request) callbackResult {
 // pageData fills the callback templates; html/template escapes every field.
 type pageData struct {
 	Issuer, Code, Description, URI, Message string
+	SignedOut                               bool // the post-logout redirect, not a login callback
 }
 
 func writePage(w http.ResponseWriter, status int, res callbackResult, issuer string) {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -199,7 +200,11 @@ func TestDemoIdPLogout(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		resp.Body.Close()
+		defer resp.Body.Close()
+		page, _ := io.ReadAll(resp.Body)
+		if !strings.Contains(string(page), "Signed out") {
+			t.Errorf("the listener's page after logout: %s", page)
+		}
 		return nil
 	}
 	c, err := flows.NewClient(flows.Config{Settings: settings.Settings{Issuer: s.Issuer(), ClientID: demoidp.NativeClientID}},
