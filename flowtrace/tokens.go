@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
-
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -20,8 +18,9 @@ var tokenParams = map[string]bool{
 }
 
 // capturedKeys returns the keys of every JWKS captured in the input, as one
-// key source. Symmetric keys are dropped: keys from the network are never
-// trusted as HMAC secrets (a forged HS256 token would verify).
+// key source. The sets are marked as from the network, so their symmetric
+// keys are never trusted as HMAC secrets (a forged HS256 token would
+// verify): token/ lists them as skipped, with a warning.
 func (an *analyzer) capturedKeys() token.KeySource {
 	var sources []token.KeySource
 	for i := range an.a.Steps {
@@ -33,15 +32,7 @@ func (an *analyzer) capturedKeys() token.KeySource {
 		if err != nil {
 			continue
 		}
-		var keys []jose.JSONWebKey
-		for _, k := range set.Keys() {
-			if _, symmetric := k.Key.([]byte); !symmetric {
-				keys = append(keys, k)
-			}
-		}
-		if len(keys) > 0 {
-			sources = append(sources, token.NewKeySet(keys, set.Origin()))
-		}
+		sources = append(sources, set.FromNetwork())
 	}
 	if an.opts.Keys != nil {
 		sources = append(sources, an.opts.Keys)

@@ -25,6 +25,7 @@ type KeySet struct {
 	keys    []jose.JSONWebKey
 	origin  string
 	skipped []string
+	remote  bool // the keys came from the network (see KeyLookup.Remote)
 }
 
 // NewKeySet returns a KeySet of the given keys.
@@ -35,7 +36,16 @@ func NewKeySet(keys []jose.JSONWebKey, origin string) *KeySet {
 // Lookup returns every key of the set; Inspect matches the kid itself so
 // that it can tell an unknown kid from a bad signature.
 func (s *KeySet) Lookup(_ context.Context, _ string) (KeyLookup, error) {
-	return KeyLookup{Keys: s.keys, Origin: s.origin, Skipped: s.skipped}, nil
+	return KeyLookup{Keys: s.keys, Origin: s.origin, Skipped: s.skipped, Remote: s.remote}, nil
+}
+
+// FromNetwork returns the set marked as fetched from the network (a JWKS
+// downloaded or captured in a HAR): its symmetric keys are never used and
+// are listed as skipped with a warning ([DropRemoteSymmetric]).
+func (s *KeySet) FromNetwork() *KeySet {
+	c := *s
+	c.remote = true
+	return &c
 }
 
 // Keys returns the usable keys.

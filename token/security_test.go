@@ -36,6 +36,7 @@ func TestRemoteSymmetricKeysSkipped(t *testing.T) {
 	}{
 		{"local JWKS file", set, true},
 		{"fetched JWKS", remoteSet{set}, false},
+		{"JWKS captured in a HAR (FromNetwork)", set.FromNetwork(), false},
 		{"fetched JWKS joined with a local PEM", JoinKeySources(remoteSet{set}, NewKeySet([]jose.JSONWebKey{k.publicJWK("ES256", "")}, "PEM file")), false},
 	}
 	for _, tt := range tests {
