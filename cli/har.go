@@ -192,7 +192,7 @@ func runHARSanitize(env Env) int {
 	}
 	fmt.Fprintf(env.Stdout, "Wrote %s: %d entries, %d values replaced\n", termesc.String(*out), sum.Entries, sum.Total())
 	for _, k := range slices.Sorted(maps.Keys(sum.Removed)) {
-		fmt.Fprintf(env.Stdout, "  %-28s %d\n", k, sum.Removed[k])
+		fmt.Fprintf(env.Stdout, "  %-28s %d\n", termesc.String(k), sum.Removed[k])
 	}
 	fmt.Fprintln(env.Stdout, "Kept: URLs, parameter and header names, state, nonce, token claims (JWT signatures removed). Check the file before you share it: claims may hold personal data.")
 	return ExitOK
