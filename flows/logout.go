@@ -49,6 +49,7 @@ func (c *Client) Logout(ctx context.Context, idToken string, opts LogoutOptions)
 	}
 	defer lb.close()
 	lb.logout = true
+	lb.transcript = c.transcript
 	state, err := randomString(24)
 	if err != nil {
 		return nil, err
