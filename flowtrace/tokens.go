@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokeninspector/tokeninspector/provider"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -177,7 +178,7 @@ func (an *analyzer) inspectOne(ctx context.Context, f tokenFound, s *Step, l *lo
 	if f.name != "id_token" && f.name != "logout_token" {
 		opts.Issuer = "" // access tokens and others may come from elsewhere
 	}
-	r, err := token.Inspect(ctx, f.raw, opts)
+	r, err := provider.Inspect(ctx, f.raw, opts) // with the provider's diagnoses, as everywhere else
 	if err != nil {
 		ft.Err = err.Error()
 		return ft
