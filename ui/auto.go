@@ -3,7 +3,11 @@ package ui
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 )
@@ -19,6 +23,12 @@ import (
 //	TOKENINSPECTOR_RESPONSE=name      in Responses show: token, introspection, userinfo, compare
 //	TOKENINSPECTOR_DEMO_FLAW=flaw     start the Demo IdP with a flaw (expired, bad-signature, ...)
 //	TOKENINSPECTOR_PASTE=token        the paste step inspects this token (decode only) instead
+//	TOKENINSPECTOR_DEMO_LIFETIME=2s   the Demo IdP's access and ID token lifetime
+//	TOKENINSPECTOR_AUTOREFRESH=lead   when the steps are done, turn auto-refresh on for the current
+//	                                  profile, starting lead (a duration) before expiry
+//	TOKENINSPECTOR_TICK=100ms         also move the lifetimes (and start due auto-refreshes) this often
+//	TOKENINSPECTOR_METRICS=1          print "metrics: cycle N goroutines G heap_inuse_kb H" after each
+//	                                  auto-refresh, and "metrics: failed: ..." when one fails
 //
 // When the steps are done it prints "autorun: done" (or "autorun: failed: ...")
 // to standard error.
@@ -29,6 +39,11 @@ type autoRun struct {
 	response string
 	flaw     demoidp.Flaw
 	paste    string // the token of the paste step; "" => the ID token
+
+	demoLifetime time.Duration // Demo IdP access and ID token lifetime
+	autoRefresh  time.Duration // auto-refresh lead to turn on after the steps; 0 = off
+	tick         time.Duration // extra lifetimes tick
+	metrics      bool
 }
 
 func (a autoRun) isZero() bool { return !a.login && a.tab == "" }
@@ -44,6 +59,10 @@ func autoFromEnv(getenv func(string) string) autoRun {
 	if f, err := demoidp.ParseFlaw(getenv("TOKENINSPECTOR_DEMO_FLAW")); err == nil {
 		a.flaw = f
 	}
+	a.demoLifetime, _ = time.ParseDuration(getenv("TOKENINSPECTOR_DEMO_LIFETIME"))
+	a.autoRefresh, _ = time.ParseDuration(getenv("TOKENINSPECTOR_AUTOREFRESH"))
+	a.tick, _ = time.ParseDuration(getenv("TOKENINSPECTOR_TICK"))
+	a.metrics = getenv("TOKENINSPECTOR_METRICS") == "1"
 	return a
 }
 
@@ -62,6 +81,19 @@ func (w *window) autoStart() {
 	w.autoActive = true
 	if a.flaw != "" {
 		w.demo.opts.Flaw = a.flaw
+	}
+	if a.demoLifetime > 0 {
+		w.demo.opts.AccessTokenLifetime, w.demo.opts.IDTokenLifetime = a.demoLifetime, a.demoLifetime
+	}
+	if a.tick > 0 {
+		go func() {
+			for range time.Tick(a.tick) {
+				fyne.Do(w.lifetimes.tick)
+			}
+		}()
+	}
+	if a.metrics {
+		w.lifetimes.onCycle = printMetrics
 	}
 	if a.login {
 		w.sidebar.selectDemo()
@@ -95,6 +127,10 @@ func (w *window) autoNext(err error) {
 	}
 	if r, ok := responseAliases[a.response]; ok {
 		w.responsesView().selectSource(r)
+	}
+	if a.autoRefresh > 0 && w.cur != nil {
+		w.lifetimes.autoLeadOverride = a.autoRefresh
+		w.lifetimes.setAuto(true)
 	}
 	fmt.Fprintln(os.Stderr, "autorun: done")
 }
@@ -137,4 +173,16 @@ func (w *window) autoStep(step string) bool {
 	}
 	f()
 	return true
+}
+
+// printMetrics reports an auto-refresh cycle for scripts/perf-soak.sh: the
+// goroutine count and the live heap (resident memory is read from /proc).
+func printMetrics(s *session, err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "metrics: failed:", plainError(err))
+		return
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fmt.Fprintf(os.Stderr, "metrics: cycle %d goroutines %d heap_inuse_kb %d\n", s.life.cycles, runtime.NumGoroutine(), m.HeapInuse/1024)
 }

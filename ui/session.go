@@ -37,6 +37,7 @@ type session struct {
 	userinfo      *flows.UserInfo
 	busy          string
 	cancel        context.CancelFunc
+	life          lifetimeState // auto-refresh and expiry notifications (lifetimes.go)
 }
 
 func newSession(name string, demo bool, p store.Profile) *session {

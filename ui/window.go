@@ -69,6 +69,7 @@ type window struct {
 	changes    *changesView
 	responses  *responsesView
 	transcript *transcriptView
+	lifetimes  *lifetimesStrip
 
 	ops sync.WaitGroup // background operations (tests wait on it)
 
@@ -104,6 +105,7 @@ func (w *window) build() {
 	w.status = newStatusBar(w.app, w.win, w.actions.cancel, w.openAgain)
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.demoPanel = newDemoPanel(w, w.demo)
+	w.lifetimes = newLifetimesStrip(w)
 
 	// Tab contents are built on first display (see ensureTab): fewer fonts
 	// and widgets before the window shows, less memory for unused tabs.
@@ -116,7 +118,7 @@ func (w *window) build() {
 	w.profileTab = w.tabs.Items[0]
 	w.tabs.OnSelected = func(it *container.TabItem) { w.ensureTab(it.Text) }
 	w.sidebar = newSidebar(w)
-	top := container.NewVBox(container.NewBorder(nil, nil, w.title, nil, w.actions.content), w.status.content)
+	top := container.NewVBox(container.NewBorder(nil, nil, w.title, nil, w.actions.content), w.status.content, w.lifetimes.content)
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
 	split := container.NewHSplit(w.sidebar.content, right)
 	split.Offset = 0.18
@@ -207,7 +209,7 @@ func (w *window) pastePanel() *pastePanel {
 func (w *window) changesView() *changesView {
 	if w.changes == nil {
 		w.changes = newChangesView()
-		w.setTabContent(tabChanges, w.changes.content)
+		w.setTabContent(tabChanges, container.NewVSplit(w.changes.content, w.lifetimes.logView()))
 		w.renderChanges()
 	}
 	return w.changes
@@ -311,6 +313,7 @@ func (w *window) tick() {
 	if w.paste != nil {
 		w.paste.view.tick()
 	}
+	w.lifetimes.tick()
 }
 
 func (w *window) shortcuts() {
@@ -440,6 +443,8 @@ func (w *window) render() {
 	w.renderChanges()
 	w.renderResponses()
 	w.renderTranscript()
+	w.lifetimes.show(w.cur)
+	w.lifetimes.showLog(w.cur)
 	w.updateActions()
 }
 

@@ -85,15 +85,25 @@ func demoBrowser(t *testing.T) func(ctx context.Context, u string) error {
 // newTestWindow builds a window on a test app, started and settled.
 func newTestWindow(t *testing.T, st *store.Store) *window {
 	t.Helper()
+	return newTestWindowWith(t, st, nil)
+}
+
+// newTestWindowWith is newTestWindow with deps changed by change (nil: none).
+func newTestWindowWith(t *testing.T, st *store.Store, change func(*deps)) *window {
+	t.Helper()
 	a := test.NewTempApp(t)
 	if st == nil {
 		st = testStore(t)
 	}
-	w := newWindow(a, deps{
+	d := deps{
 		now:       time.Now,
 		browser:   demoBrowser(t),
 		openStore: func() (*store.Store, error) { return st, nil },
-	})
+	}
+	if change != nil {
+		change(&d)
+	}
+	w := newWindow(a, d)
 	t.Cleanup(w.demo.close)
 	w.win.Resize(fyne.NewSize(1180, 760))
 	w.started()
