@@ -67,7 +67,7 @@ func autoFromEnv(getenv func(string) string) autoRun {
 }
 
 var tabAliases = map[string]string{"profile": tabProfile, "access": tabAccess, "id": tabID, "refresh": tabRefresh,
-	"pasted": tabPasted, "changes": tabChanges, "responses": tabResponses, "transcript": tabTranscript}
+	"pasted": tabPasted, "changes": tabChanges, "responses": tabResponses, "transcript": tabTranscript, "keys": tabKeys}
 
 var responseAliases = map[string]string{"token": sourceToken, "introspection": sourceIntro, "userinfo": sourceUserInfo,
 	"compare": sourceCompare}

@@ -70,6 +70,7 @@ type window struct {
 	responses  *responsesView
 	transcript *transcriptView
 	lifetimes  *lifetimesStrip
+	keys       *keysView
 
 	ops sync.WaitGroup // background operations (tests wait on it)
 
@@ -111,7 +112,7 @@ func (w *window) build() {
 	// and widgets before the window shows, less memory for unused tabs.
 	// All items at once: each Append lays the whole tab bar out again.
 	var items []*container.TabItem
-	for _, t := range []string{tabProfile, tabAccess, tabID, tabRefresh, tabPasted, tabChanges, tabResponses, tabTranscript} {
+	for _, t := range []string{tabProfile, tabAccess, tabID, tabRefresh, tabPasted, tabChanges, tabResponses, tabTranscript, tabKeys} {
 		items = append(items, container.NewTabItem(t, container.NewStack()))
 	}
 	w.tabs = container.NewAppTabs(items...)
@@ -160,6 +161,8 @@ func (w *window) ensureTab(title string) {
 		w.responsesView()
 	case tabTranscript:
 		w.transcriptView()
+	case tabKeys:
+		w.keysView()
 	}
 }
 
@@ -443,6 +446,7 @@ func (w *window) render() {
 	w.renderChanges()
 	w.renderResponses()
 	w.renderTranscript()
+	w.renderKeys()
 	w.lifetimes.show(w.cur)
 	w.lifetimes.showLog(w.cur)
 	w.updateActions()
