@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/token"
@@ -78,6 +79,7 @@ type jwksEntry struct {
 	cacheControl string         // of the last successful fetch
 	keys         []JWKSKey      // the keys of set, described
 	history      []KeySetChange // key sets seen, oldest first
+	published    atomic.Pointer[JWKSSnapshot]
 }
 
 func (c *JWKSCache) entry(k jwksKey) *jwksEntry {
@@ -162,6 +164,7 @@ func (s *jwksSource) Lookup(ctx context.Context, kid string) (token.KeyLookup, e
 		return token.KeyLookup{}, ctx.Err()
 	}
 	defer func() { <-e.sem }()
+	defer s.cache.publish(e)
 	now := s.cache.now()
 	how := ""
 	if e.set == nil || !now.Before(e.expires) {

@@ -90,7 +90,8 @@ func (s JWKSSnapshot) NextForcedRefetch() time.Time {
 }
 
 // Snapshot describes the cached JWKS at url (verified TLS first, as
-// [JWKSCache.Stats]). It never fetches.
+// [JWKSCache.Stats]). It never fetches and never waits for a fetch: during
+// one it returns the state before it.
 func (c *JWKSCache) Snapshot(url string) JWKSSnapshot {
 	return c.snapshot(c.statsEntry(url))
 }
@@ -105,19 +106,32 @@ func (c *Client) JWKS() (JWKSSnapshot, bool) {
 	return c.jwks.snapshot(c.jwks.entry(jwksKey{u, c.trust()})), true
 }
 
+// snapshot returns the entry's last published state. It never waits for a
+// fetch in progress, so a UI can call it at any time.
 func (c *JWKSCache) snapshot(e *jwksEntry) JWKSSnapshot {
-	e.sem <- struct{}{}
-	defer func() { <-e.sem }()
-	s := JWKSSnapshot{
-		JWKSStats:    JWKSStats{URL: e.url, FinalURL: e.final, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires},
-		CacheControl: e.cacheControl, LastForced: e.lastForced, Cooldown: c.cooldown,
-		KeyList: slices.Clone(e.keys), History: slices.Clone(e.history),
+	p := e.published.Load()
+	if p == nil {
+		return JWKSSnapshot{JWKSStats: JWKSStats{URL: e.url}, Cooldown: c.cooldown}
 	}
-	if e.set != nil {
-		s.Age = c.now().Sub(e.fetchedAt)
-		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
+	s := *p
+	if !s.FetchedAt.IsZero() && s.Keys > 0 {
+		s.Age = c.now().Sub(s.FetchedAt)
 	}
 	return s
+}
+
+// publish records the entry's state for [JWKSCache.Snapshot]. e.sem must be
+// held. The published value is never changed afterwards.
+func (c *JWKSCache) publish(e *jwksEntry) {
+	s := &JWKSSnapshot{
+		JWKSStats:    JWKSStats{URL: e.url, FinalURL: e.final, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires},
+		CacheControl: e.cacheControl, LastForced: e.lastForced, Cooldown: c.cooldown,
+		KeyList: e.keys, History: slices.Clone(e.history),
+	}
+	if e.set != nil {
+		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
+	}
+	e.published.Store(s)
 }
 
 // recordKeySet describes the keys of a successful fetch and adds the set to

@@ -23,6 +23,9 @@ type Profile struct {
 
 	Notes string `json:"notes,omitempty"`
 
+	// Folder groups the profile in the sidebar ("" = no folder). Free text.
+	Folder string `json:"folder,omitempty"`
+
 	// RememberTokens opts in to keeping this profile's tokens between runs,
 	// in the OS keyring only (never in a file, never in memory-as-storage).
 	RememberTokens bool `json:"remember_tokens,omitempty"`

@@ -28,6 +28,7 @@ type editor struct {
 	loading  bool
 	issues   map[string]*widget.Label
 	name     *widget.Entry
+	folder   *widget.Entry
 	issuer   *widget.Entry
 	lint     *widget.Label
 	clientID *widget.Entry
@@ -66,6 +67,7 @@ func newEditor(h editorHost) *editor {
 		return en
 	}
 	e.name = entry("A name for this profile")
+	e.folder = entry("optional: groups profiles in the sidebar (e.g. staging)")
 	e.issuer = entry("https://idp.example.com/realms/dev")
 	e.lint = widget.NewLabel("")
 	e.lint.Wrapping = fyne.TextWrapWord
@@ -116,6 +118,7 @@ func newEditor(h editorHost) *editor {
 func (e *editor) layout(discover, copyRedirect, revert *widget.Button) fyne.CanvasObject {
 	form := widget.NewForm(
 		e.item("Name", store.FieldName, e.name),
+		widget.NewFormItem("Folder", e.folder),
 		e.item("Issuer", store.FieldIssuer, container.NewBorder(nil, nil, nil, discover, e.issuer)),
 		widget.NewFormItem("", e.lint),
 		e.item("Client ID", store.FieldClientID, e.clientID),
@@ -185,6 +188,7 @@ func (e *editor) load(p store.Profile, isNew bool) {
 	e.orig, e.isNew = p.Clone(), isNew
 	e.touched = map[string]bool{}
 	e.name.SetText(p.Name)
+	e.folder.SetText(p.Folder)
 	e.lint.SetText("")
 	e.secret.SetText("")
 	e.key.SetText("")
@@ -272,6 +276,7 @@ func (e *editor) profile() (store.Profile, store.Issues) {
 	p := e.orig.Clone()
 	var extra store.Issues
 	p.Name = strings.TrimSpace(e.name.Text)
+	p.Folder = strings.TrimSpace(e.folder.Text)
 	for _, f := range settings.Fields {
 		if w := e.settings[f.Key]; w != nil {
 			if err := f.SetText(&p.Settings, w.text()); err != nil {

@@ -42,6 +42,7 @@ type sidebarHost interface {
 	storeOp(what string, op func(st *store.Store) (string, error), after ...func())
 	readImport(r fyne.URIReadCloser)
 	about() // shows the About dialog
+	prefs() fyne.Preferences
 }
 
 // pasteHost is the paste panel's host: its runs are cancelled when a newer

@@ -216,33 +216,21 @@ func (w *window) keysView() *keysView {
 	return w.keys
 }
 
-// renderKeys shows the current session's JWKS. The snapshot waits for a
-// fetch in progress, so it is taken off the UI goroutine.
+// renderKeys shows the current session's JWKS as the cache last saw it
+// (no network, no waiting).
 func (w *window) renderKeys() {
 	if w.keys == nil {
 		return
 	}
-	s := w.cur
-	if s == nil {
-		w.keys.show(flows.JWKSSnapshot{}, false, nil, w.d.now())
-		return
+	var snap flows.JWKSSnapshot
+	ok := false
+	if s := w.cur; s != nil {
+		s.mu.Lock()
+		c := s.client
+		s.mu.Unlock()
+		if c != nil {
+			snap, ok = c.JWKS()
+		}
 	}
-	s.mu.Lock()
-	c := s.client
-	s.mu.Unlock()
-	if c == nil {
-		w.keys.show(flows.JWKSSnapshot{}, false, nil, w.d.now())
-		return
-	}
-	verified := verifiedBy(s)
-	w.ops.Add(1)
-	go func() {
-		defer w.ops.Done()
-		snap, ok := c.JWKS()
-		fyne.Do(func() {
-			if w.cur == s {
-				w.keys.show(snap, ok, verified, w.d.now())
-			}
-		})
-	}()
+	w.keys.show(snap, ok, verifiedBy(w.cur), w.d.now())
 }

@@ -14,13 +14,13 @@ import (
 func TestKeysViewRotation(t *testing.T) {
 	w := newTestWindow(t, nil)
 	v := w.keysView()
+	w.wait()
 	if v.summary.Text != emptyKeys || len(v.snap.KeyList) != 0 {
 		t.Fatalf("before a login: %q", v.summary.Text)
 	}
 	test.Tap(w.actions.login)
 	w.wait()
 	w.selectTab(tabKeys)
-	w.wait()
 	if len(v.snap.KeyList) == 0 {
 		t.Fatalf("no keys after a login: %q", v.summary.Text)
 	}
@@ -53,7 +53,6 @@ func TestKeysViewRotation(t *testing.T) {
 	}
 	test.Tap(w.actions.login)
 	w.wait()
-	w.wait() // the snapshot taken after the login
 	if len(v.snap.History) != 2 {
 		t.Fatalf("history after the rotation: %+v", v.snap.History)
 	}

@@ -13,46 +13,34 @@ import (
 	"github.com/tokeninspector/tokeninspector/store"
 )
 
-// Fixed sidebar entries before the saved profiles.
-const (
-	entryDemo  = 0
-	entryPaste = 1
-	fixed      = 2
-)
-
-// sidebar lists the Demo IdP, "Paste a token" and the saved profiles, with
-// buttons to add, duplicate, delete, import and export profiles.
+// sidebar lists the Demo IdP, "Paste a token" and the saved profiles
+// (filtered and grouped, see sidebarfilter.go), with buttons to add,
+// duplicate, delete, import and export profiles.
 type sidebar struct {
-	h        sidebarHost
-	profiles []store.Profile
-	list     *widget.List
-	dup, del *widget.Button
-	about    *widget.Button // opens the About dialog
-	content  fyne.CanvasObject
+	h         sidebarHost
+	profiles  []store.Profile
+	rows      []sideRow
+	list      *widget.List
+	filter    *widget.Entry
+	group     *widget.Select
+	selecting bool // the list selection follows the window, not the user
+	dup, del  *widget.Button
+	about     *widget.Button // opens the About dialog
+	content   fyne.CanvasObject
 }
 
 func newSidebar(h sidebarHost) *sidebar {
-	s := &sidebar{h: h}
+	s := &sidebar{h: h, rows: sideRows(nil, "", groupNone)}
 	s.list = widget.NewList(
-		func() int { return fixed + len(s.profiles) },
+		func() int { return len(s.rows) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, widget.NewIcon(nil), nil, l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			c := o.(*fyne.Container)
-			icon, label := c.Objects[1].(*widget.Icon), c.Objects[0].(*widget.Label)
-			switch {
-			case i == entryDemo:
-				icon.SetResource(theme.ComputerIcon())
-				label.SetText(demoProfileName)
-			case i == entryPaste:
-				icon.SetResource(theme.ContentPasteIcon())
-				label.SetText("Paste a token")
-			case i-fixed < len(s.profiles):
-				icon.SetResource(theme.AccountIcon())
-				label.SetText(s.profiles[i-fixed].Name)
+			if i < len(s.rows) {
+				s.fillRow(s.rows[i], o.(*fyne.Container))
 			}
 		})
 	s.list.OnSelected = s.onSelected
@@ -68,53 +56,87 @@ func newSidebar(h sidebarHost) *sidebar {
 	s.about.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, nil, s.about, title)
 	bar := container.NewVBox(container.NewGridWithColumns(3, add, s.dup, s.del), container.NewGridWithColumns(2, imp, exp))
-	s.content = container.NewBorder(header, bar, nil, nil, s.list)
-	s.list.Select(entryDemo)
+	s.content = container.NewBorder(container.NewVBox(header, s.newFilterBar()), bar, nil, nil, s.list)
+	s.list.Select(0) // the Demo IdP
 	return s
+}
+
+// fillRow shows one row in a list item.
+func (s *sidebar) fillRow(r sideRow, c *fyne.Container) {
+	icon, label := c.Objects[1].(*widget.Icon), c.Objects[0].(*widget.Label)
+	label.TextStyle.Bold = r.kind == rowHeader
+	switch r.kind {
+	case rowDemo:
+		icon.SetResource(theme.ComputerIcon())
+		label.SetText(demoProfileName)
+	case rowPaste:
+		icon.SetResource(theme.ContentPasteIcon())
+		label.SetText("Paste a token")
+	case rowHeader:
+		icon.SetResource(theme.FolderOpenIcon())
+		label.SetText(r.header)
+	default:
+		icon.SetResource(theme.AccountIcon())
+		label.SetText(s.profiles[r.profile].Name)
+	}
 }
 
 // reload shows the stored profiles, keeping the selection by name.
 func (s *sidebar) reload(ps []store.Profile) {
-	cur := ""
-	if c := s.h.current(); c != nil && !c.demo {
-		cur = c.name
-	}
 	s.profiles = ps
-	s.list.Refresh()
-	if cur != "" {
-		s.selectName(cur)
-	}
+	s.relayout()
 }
 
-// selectName selects a saved profile by name, if it exists.
+// selectName selects a saved profile by name, if it exists; a filter that
+// hides it is cleared.
 func (s *sidebar) selectName(name string) {
-	for i, p := range s.profiles {
-		if strings.EqualFold(p.Name, name) {
-			s.list.Select(fixed + i)
-			return
+	find := func() int {
+		for i, r := range s.rows {
+			if r.kind == rowProfile && strings.EqualFold(s.profiles[r.profile].Name, name) {
+				return i
+			}
 		}
+		return -1
+	}
+	i := find()
+	if i < 0 && s.filter.Text != "" {
+		s.filter.SetText("")
+		i = find()
+	}
+	if i >= 0 {
+		s.list.Select(i)
 	}
 }
 
-func (s *sidebar) selectPaste() { s.list.Select(entryPaste) }
-func (s *sidebar) selectDemo()  { s.list.Select(entryDemo) }
+func (s *sidebar) selectPaste() { s.list.Select(1) }
+func (s *sidebar) selectDemo()  { s.list.Select(0) }
 
 func (s *sidebar) onSelected(i widget.ListItemID) {
-	isProfile := i >= fixed && i-fixed < len(s.profiles)
-	if isProfile {
+	if i >= len(s.rows) {
+		return
+	}
+	r := s.rows[i]
+	if r.kind == rowHeader { // not a choice: keep what was selected
+		s.reselect()
+		return
+	}
+	if r.kind == rowProfile {
 		s.dup.Enable()
 		s.del.Enable()
 	} else {
 		s.dup.Disable()
 		s.del.Disable()
 	}
-	switch {
-	case i == entryDemo:
+	if s.selecting {
+		return
+	}
+	switch r.kind {
+	case rowDemo:
 		s.h.selectDemo()
-	case i == entryPaste:
+	case rowPaste:
 		s.h.selectPaste()
-	case isProfile:
-		s.h.selectProfile(s.profiles[i-fixed])
+	default:
+		s.h.selectProfile(s.profiles[r.profile])
 	}
 }
 
