@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
@@ -68,15 +69,17 @@ type refreshRecord struct {
 }
 
 // lifetimesStrip shows the access, ID and refresh token lifetimes of the
-// current session as bars with live countdowns, with the time format, the
-// expiry notification and auto-refresh controls.
+// current session as bars with live countdowns, the auto-refresh switch and
+// an options menu (time format, expiry notification). It sits at the foot
+// of the sidebar, so it takes no height from the token views.
 type lifetimesStrip struct {
 	h       lifetimeHost
 	kinds   []string // access, id, refresh
 	bars    map[string]*widget.ProgressBar
+	texts   map[string]*widget.Label
+	cells   map[string]fyne.CanvasObject
 	shown   map[string]flows.Lifetime
-	format  *widget.Select
-	notify  *widget.Select
+	options *widget.Button
 	auto    *widget.Check
 	message *widget.Label
 	log     *widget.List
@@ -90,7 +93,7 @@ type lifetimesStrip struct {
 
 func newLifetimesStrip(h lifetimeHost) *lifetimesStrip {
 	l := &lifetimesStrip{h: h, kinds: []string{"access", "id", "refresh"}, bars: map[string]*widget.ProgressBar{},
-		shown: map[string]flows.Lifetime{}}
+		texts: map[string]*widget.Label{}, cells: map[string]fyne.CanvasObject{}, shown: map[string]flows.Lifetime{}}
 	l.content = container.NewVBox()
 	l.content.Hide()
 	return l
@@ -98,57 +101,63 @@ func newLifetimesStrip(h lifetimeHost) *lifetimesStrip {
 
 // build creates the widgets on first use: the first screen has no tokens.
 func (l *lifetimesStrip) build() {
-	if l.format != nil {
+	if l.auto != nil {
 		return
 	}
-	var bars []fyne.CanvasObject
+	title := widget.NewLabelWithStyle("Token lifetimes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	objs := []fyne.CanvasObject{title}
 	for _, k := range l.kinds {
 		b := widget.NewProgressBar()
-		b.TextFormatter = func() string { return l.barText(k) }
-		l.bars[k] = b
-		bars = append(bars, b)
+		b.TextFormatter = func() string { return "" } // the label on top says it, truncated when narrow
+		t := widget.NewLabel("")
+		t.Truncation = fyne.TextTruncateEllipsis
+		l.bars[k], l.texts[k] = b, t
+		l.cells[k] = container.NewStack(b, t)
+		objs = append(objs, l.cells[k])
 	}
-	p := l.h.prefs()
-	l.format = widget.NewSelect([]string{formatUTC, formatLocal, formatISO}, func(s string) {
-		p.SetString(prefTimeFormat, formatPrefs[s])
-		l.tick()
-	})
-	l.format.SetSelected(formatName(p.StringWithFallback(prefTimeFormat, "utc")))
-	var labels []string
-	for _, c := range notifyChoices {
-		labels = append(labels, c.label)
-	}
-	l.notify = widget.NewSelect(labels, func(s string) {
-		for _, c := range notifyChoices {
-			if c.label == s {
-				p.SetInt(prefNotifyLead, c.lead)
-			}
-		}
-	})
-	l.notify.SetSelected(notifyLabel(p.IntWithFallback(prefNotifyLead, 60)))
-	l.auto = widget.NewCheck("Auto-refresh before the access token expires", l.setAuto)
+	l.options = widget.NewButtonWithIcon("", theme.SettingsIcon(), l.showOptions)
+	l.auto = widget.NewCheck("Auto-refresh", l.setAuto)
 	l.message = widget.NewLabel("")
-	l.message.Truncation = fyne.TextTruncateEllipsis
-	controls := container.NewBorder(nil, nil, container.NewHBox(l.format, l.notify, l.auto), nil, l.message)
-	l.content.Objects = []fyne.CanvasObject{container.NewGridWithColumns(3, bars...), controls}
+	l.message.Wrapping = fyne.TextWrapWord
+	l.message.Hide()
+	objs = append(objs, container.NewBorder(nil, nil, nil, l.options, l.auto), l.message)
+	l.content.Objects = objs
 }
 
-func formatName(pref string) string {
-	for name, p := range formatPrefs {
-		if p == pref {
-			return name
-		}
+// timeFormat is the chosen time format ("utc", "local" or "iso").
+func (l *lifetimesStrip) timeFormat() string {
+	return l.h.prefs().StringWithFallback(prefTimeFormat, "utc")
+}
+
+// setFormat chooses the time format (formatUTC, formatLocal, formatISO).
+func (l *lifetimesStrip) setFormat(name string) {
+	l.h.prefs().SetString(prefTimeFormat, formatPrefs[name])
+	l.tick()
+}
+
+// showOptions pops up the time format and notification choices.
+func (l *lifetimesStrip) showOptions() {
+	p := l.h.prefs()
+	var formats, leads []*fyne.MenuItem
+	for _, name := range []string{formatUTC, formatLocal, formatISO} {
+		it := fyne.NewMenuItem(name, func() { l.setFormat(name) })
+		it.Checked = formatPrefs[name] == l.timeFormat()
+		formats = append(formats, it)
 	}
-	return formatUTC
-}
-
-func notifyLabel(lead int) string {
 	for _, c := range notifyChoices {
-		if c.lead == lead {
-			return c.label
-		}
+		it := fyne.NewMenuItem(c.label, func() { p.SetInt(prefNotifyLead, c.lead) })
+		it.Checked = c.lead == p.IntWithFallback(prefNotifyLead, 60)
+		leads = append(leads, it)
 	}
-	return notifyChoices[0].label
+	items := append(append([]*fyne.MenuItem{fyne.NewMenuItem("Times in", nil)}, formats...), fyne.NewMenuItemSeparator())
+	items = append(items, leads...)
+	items[0].Disabled = true
+	c := fyne.CurrentApp().Driver().CanvasForObject(l.options)
+	if c == nil {
+		return
+	}
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(l.options)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.Add(fyne.NewPos(0, l.options.Size().Height)))
 }
 
 // show displays the lifetimes of s (nil: none).
@@ -168,9 +177,9 @@ func (l *lifetimesStrip) show(s *session) {
 	}
 	for _, k := range l.kinds {
 		if _, ok := l.shown[k]; ok {
-			l.bars[k].Show()
+			l.cells[k].Show()
 		} else {
-			l.bars[k].Hide()
+			l.cells[k].Hide()
 		}
 	}
 	l.auto.OnChanged = nil // reflect the session's state without acting on it
@@ -185,7 +194,7 @@ func (l *lifetimesStrip) show(s *session) {
 	l.tick()
 }
 
-// barText is the countdown of one token: "Access token: 4:12 left · expires 06:34:56 UTC".
+// barText is the countdown of one token: "Access 4:12 left · 06:34:56 UTC".
 func (l *lifetimesStrip) barText(kind string) string {
 	lt, ok := l.shown[kind]
 	if !ok {
@@ -193,16 +202,16 @@ func (l *lifetimesStrip) barText(kind string) string {
 	}
 	now := l.h.clock()
 	at := l.formatTime(lt.Expires)
-	name := capitalize(tokenName(kind))
+	name := map[string]string{"access": "Access", "id": "ID", "refresh": "Refresh"}[kind]
 	if left := lt.Remaining(now).Truncate(time.Second); left > 0 {
-		return fmt.Sprintf("%s: %s left · expires %s", name, clockDuration(left), at)
+		return fmt.Sprintf("%s %s left · %s", name, clockDuration(left), at)
 	}
-	return fmt.Sprintf("%s: expired %s · %s", name, token.Relative(lt.Expires, now), at)
+	return fmt.Sprintf("%s expired %s · %s", name, token.Relative(lt.Expires, now), at)
 }
 
 // formatTime renders t in the chosen format.
 func (l *lifetimesStrip) formatTime(t time.Time) string {
-	switch formatPrefs[l.format.Selected] {
+	switch l.timeFormat() {
 	case "local":
 		return t.Local().Format("15:04:05 MST")
 	case "iso":
@@ -218,6 +227,7 @@ func (l *lifetimesStrip) tick() {
 	if l.content.Visible() {
 		for k, lt := range l.shown {
 			l.bars[k].SetValue(lt.Fraction(now))
+			l.texts[k].SetText(l.barText(k))
 		}
 		l.showMessage(l.h.currentSession())
 	}
@@ -374,6 +384,11 @@ func (l *lifetimesStrip) showMessage(s *session) {
 		l.message.SetText(fmt.Sprintf("Auto-refresh on: %d done so far (listed in Changes).", s.life.cycles))
 	default:
 		l.message.SetText("")
+	}
+	if l.message.Text == "" {
+		l.message.Hide()
+	} else {
+		l.message.Show()
 	}
 }
 

@@ -60,7 +60,7 @@ func TestLifetimesStrip(t *testing.T) {
 		t.Fatal("no strip after the login")
 	}
 	access, ok := l.shown["access"]
-	if !ok || l.bars["refresh"].Visible() || !l.bars["id"].Visible() {
+	if !ok || l.cells["refresh"].Visible() || !l.cells["id"].Visible() {
 		t.Fatalf("shown %v; the demo's refresh token is opaque and has no refresh_expires_in", l.shown)
 	}
 	total := access.Expires.Sub(access.Start)
@@ -70,15 +70,18 @@ func TestLifetimesStrip(t *testing.T) {
 
 	clock.set(access.Expires.Add(-90 * time.Second))
 	w.tick()
-	want := "Access token: 1:30 left · expires " + access.Expires.UTC().Format("15:04:05") + " UTC"
+	want := "Access 1:30 left · " + access.Expires.UTC().Format("15:04:05") + " UTC"
 	if got := l.barText("access"); got != want {
 		t.Errorf("bar = %q, want %q", got, want)
 	}
 	if v, want := l.bars["access"].Value, 90/total.Seconds(); v != want {
 		t.Errorf("bar value %v, want %v", v, want)
 	}
-	l.format.SetSelected(formatISO)
-	if got := l.barText("id"); !strings.Contains(got, access.Expires.UTC().Format(time.RFC3339)[:11]) || !strings.HasPrefix(got, "ID token: ") {
+	if got := l.texts["access"].Text; got != want {
+		t.Errorf("shown text %q", got)
+	}
+	l.setFormat(formatISO)
+	if got := l.barText("id"); !strings.Contains(got, access.Expires.UTC().Format(time.RFC3339)[:11]) || !strings.HasPrefix(got, "ID ") {
 		t.Errorf("ISO bar = %q", got)
 	}
 	if w.app.Preferences().String(prefTimeFormat) != "iso" {
@@ -99,7 +102,7 @@ func TestLifetimesStrip(t *testing.T) {
 
 	clock.set(access.Expires.Add(12 * time.Second))
 	w.tick()
-	if got := l.barText("access"); !strings.HasPrefix(got, "Access token: expired 12 s ago") || l.bars["access"].Value != 0 {
+	if got := l.barText("access"); !strings.HasPrefix(got, "Access expired 12 s ago") || l.bars["access"].Value != 0 {
 		t.Errorf("after expiry: %q, %v", got, l.bars["access"].Value)
 	}
 }

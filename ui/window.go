@@ -119,9 +119,9 @@ func (w *window) build() {
 	w.profileTab = w.tabs.Items[0]
 	w.tabs.OnSelected = func(it *container.TabItem) { w.ensureTab(it.Text) }
 	w.sidebar = newSidebar(w)
-	top := container.NewVBox(container.NewBorder(nil, nil, w.title, nil, w.actions.content), w.status.content, w.lifetimes.content)
+	top := container.NewVBox(container.NewBorder(nil, nil, w.title, nil, w.actions.content), w.status.content)
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
-	split := container.NewHSplit(w.sidebar.content, right)
+	split := container.NewHSplit(container.NewBorder(nil, w.lifetimes.content, nil, nil, w.sidebar.content), right)
 	split.Offset = 0.18
 	w.win.SetContent(split)
 }
