@@ -43,7 +43,7 @@ const maxRefreshLog = 1000
 type lifetimeHost interface {
 	clock() time.Time
 	prefs() fyne.Preferences
-	currentSession() *session
+	current() *session
 	openSessions() []*session
 	// refreshSession refreshes s's tokens as the Refresh button does; done
 	// runs on the UI goroutine with the outcome.
@@ -229,7 +229,7 @@ func (l *lifetimesStrip) tick() {
 			l.bars[k].SetValue(lt.Fraction(now))
 			l.texts[k].SetText(l.barText(k))
 		}
-		l.showMessage(l.h.currentSession())
+		l.showMessage(l.h.current())
 	}
 	for _, s := range l.h.openSessions() {
 		l.notifyDue(s, now)
@@ -310,7 +310,7 @@ func (l *lifetimesStrip) autoRefreshDue(s *session, now time.Time) {
 			s.life.cycles++
 			l.record(s, refreshRecord{at, "refreshed: " + refreshSummary(s)})
 		}
-		if s == l.h.currentSession() {
+		if s == l.h.current() {
 			l.show(s)
 		}
 		if l.onCycle != nil {
@@ -356,7 +356,7 @@ func (l *lifetimesStrip) record(s *session, r refreshRecord) {
 
 // setAuto turns auto-refresh on or off for the current session.
 func (l *lifetimesStrip) setAuto(on bool) {
-	s := l.h.currentSession()
+	s := l.h.current()
 	if s == nil {
 		return
 	}
@@ -428,7 +428,6 @@ func (l *lifetimesStrip) showLog(s *session) {
 
 func (w *window) clock() time.Time            { return w.d.now() }
 func (w *window) prefs() fyne.Preferences     { return w.app.Preferences() }
-func (w *window) currentSession() *session    { return w.cur }
 func (w *window) notify(n *fyne.Notification) { w.app.SendNotification(n) }
 func (w *window) openSessions() []*session {
 	out := make([]*session, 0, len(w.sessions))
