@@ -49,6 +49,10 @@ func commands() map[string]command {
 		"userinfo":           {"call the userinfo endpoint with an access token", runUserInfo},
 		"client-credentials": {"get a token for the client itself and check it", runClientCredentials},
 		"device":             {"run the device authorization flow (RFC 8628)", runDevice},
+		"logout":             {"end the session at the provider (OIDC RP-initiated logout)", runLogout},
+		"token-exchange":     {"exchange a token for another (RFC 8693) and check it", runTokenExchange},
+		"jwt-bearer":         {"redeem a JWT with the JWT bearer grant (RFC 7523) and check the token", runJWTBearer},
+		"dpop-proof":         {"print a DPoP proof for one request (RFC 9449), for scripts", runDPoPProof},
 	}
 	maps.Copy(cmds, demoCommands())
 	return cmds

@@ -25,10 +25,13 @@ var openBrowser = flows.OpenBrowser
 
 // flowFlags are the flags shared by the flow commands.
 type flowFlags struct {
-	profile       string
-	settings      *settings.Flags
-	secrets       secretFlags
-	json, verbose bool
+	profile         string
+	settings        *settings.Flags
+	secrets         secretFlags
+	json, verbose   bool
+	dpopKey         string // --dpop-key FILE
+	clientAssertion string // --client-assertion TOKEN|-|@FILE
+	curl, oauth2c   bool
 }
 
 func (f *flowFlags) register(fs *flag.FlagSet) {
@@ -37,6 +40,10 @@ func (f *flowFlags) register(fs *flag.FlagSet) {
 	f.secrets.register(fs, "")
 	fs.BoolVar(&f.json, "json", false, "print JSON: the response and the inspection of every token")
 	fs.BoolVar(&f.verbose, "verbose", false, "print every HTTP exchange (secrets redacted) to stderr")
+	fs.StringVar(&f.dpopKey, "dpop-key", "", "DPoP: prove possession with the private key in `FILE` (created, ES256, when missing), so a later\nrefresh or userinfo in another process uses the same key; implies --dpop")
+	fs.StringVar(&f.clientAssertion, "client-assertion", "", "authenticate the client with this JWT issued by someone else (RFC 7523): the `TOKEN`, - for stdin, or @FILE")
+	fs.BoolVar(&f.curl, "curl", false, "print every HTTP exchange as a curl command to stderr (secrets as shell variables)")
+	fs.BoolVar(&f.oauth2c, "oauth2c", false, "print the equivalent oauth2c command line to stderr (secrets as shell variables)")
 }
 
 // configFromFlags is the one place a flows.Config is built for the CLI: the
@@ -60,6 +67,9 @@ func configFromFlags(f *flowFlags, stdin io.Reader) (flows.Config, error) {
 	if v, ok := secrets[store.SecretPrivateKey]; ok {
 		cfg.PrivateKey = []byte(v)
 	}
+	if err := f.applyModern(&cfg, stdin); err != nil {
+		return cfg, err
+	}
 	if cfg.Issuer == "" && cfg.Endpoints.Token == "" && cfg.Endpoints.Authorization == "" {
 		return cfg, errors.New("give --issuer (or --profile, or the endpoints by hand)")
 	}
@@ -69,6 +79,7 @@ func configFromFlags(f *flowFlags, stdin io.Reader) (flows.Config, error) {
 // flowCommand is what every flow command shares: parsing, the client, the
 // transcript on stderr, and exit statuses.
 type flowCommand struct {
+	grant flows.GrantCommand // the grant, for --oauth2c ("" GrantType: none)
 	name  string
 	usage string // after "Usage: tokeninspector NAME "
 	about string
@@ -131,14 +142,20 @@ func (c *flowCommand) clientWith(edit func(*flows.Config), opts ...flows.Option)
 	if cl.Insecure() {
 		fmt.Fprintln(c.env.Stderr, "WARNING: TLS certificate verification is OFF (--insecure): anyone on the network path can read and alter these exchanges.")
 	}
-	if c.f.verbose {
+	if c.f.verbose || c.f.curl {
 		var mu sync.Mutex
 		cl.TranscriptLog().Subscribe(func(x flows.Exchange) {
 			mu.Lock()
 			defer mu.Unlock()
-			writeExchange(c.env.Stderr, x)
+			if c.f.verbose {
+				writeExchange(c.env.Stderr, x)
+			}
+			if c.f.curl {
+				writeCurl(c.env.Stderr, x, cfg.ClientID)
+			}
 		})
 	}
+	c.announce(cl)
 	return cl, 0, true
 }
 

@@ -50,6 +50,7 @@ func runLogin(env Env) int {
 			"\"%s\" standing for the URL.")
 	timeout := c.fs.Duration("login-timeout", flows.DefaultLoginTimeout, "give up when no callback arrives within this time")
 	noBrowser := c.fs.Bool("no-browser", false, "do not open a browser; only print the URL")
+	c.grant = flows.GrantCommand{GrantType: "authorization_code"}
 	if st, ok := c.parse(); !ok {
 		return st
 	}
@@ -77,6 +78,7 @@ func runRefresh(env Env) int {
 	c := newFlowCommand(env, "refresh", "--refresh-token T|- [flags]", "Redeem a refresh token and check the new tokens.")
 	rt := c.fs.String("refresh-token", "", "the refresh token (- reads it from stdin)")
 	idt := c.fs.String("id-token", "", "the ID token the refresh token came with: the new ID token must have the same iss, sub and aud (OIDC Core 12.2)")
+	c.grant = flows.GrantCommand{GrantType: "refresh_token"}
 	tok, cl, st, ok := c.start("--refresh-token", rt)
 	if !ok {
 		return st
@@ -129,6 +131,7 @@ func originalResult(idToken string) (*flows.Result, error) {
 func runClientCredentials(env Env) int {
 	c := newFlowCommand(env, "client-credentials", "--issuer URL --client-id ID [flags]",
 		"Request a token for the client itself (RFC 6749 §4.4) and check it.")
+	c.grant = flows.GrantCommand{GrantType: "client_credentials"}
 	_, cl, st, ok := c.start("", nil)
 	if !ok {
 		return st
@@ -145,6 +148,7 @@ func runDevice(env Env) int {
 	c := newFlowCommand(env, "device", "--issuer URL --client-id ID [flags]",
 		"Run the device authorization grant (RFC 8628): show the user code, poll until approved, check the tokens.")
 	open := c.fs.Bool("open", false, "also open the verification page in this computer's browser ($BROWSER honoured)")
+	c.grant = flows.GrantCommand{GrantType: flows.DeviceGrantType}
 	_, cl, st, ok := c.start("", nil)
 	if !ok {
 		return st
@@ -341,6 +345,7 @@ func writeResult(w io.Writer, res *flows.Result, color bool) {
 	if res.Scope != "" {
 		fmt.Fprintf(&b, "Scope: %s\n", termesc.String(res.Scope))
 	}
+	writeModern(&b, res)
 	extra := extraMembers(res.Raw)
 	for _, k := range extra {
 		fmt.Fprintf(&b, "%s: %s\n", termesc.String(k), termesc.String(fmt.Sprint(res.Raw[k])))
