@@ -60,7 +60,7 @@ func TestModernCommands(t *testing.T) {
 	at, _ := res.Response["access_token"].(string)
 
 	// A new key cannot use the public client's bound refresh token.
-	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--client-id", demoidp.DPoPClientID, "--issuer", s.Issuer(), "--dpop"})...)
+	st, out, errs = runCLI(t, rt, "refresh", "--refresh-token", "-", "--client-id", demoidp.DPoPClientID, "--issuer", s.Issuer(), "--dpop")
 	if st != ExitFailure || !strings.Contains(errs, "invalid_dpop_proof") {
 		t.Errorf("refresh with a new key = %d\n%s\n%s", st, out, errs)
 	}
