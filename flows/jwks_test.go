@@ -122,7 +122,10 @@ func TestJWKSFailedRefetchKeepsKeys(t *testing.T) {
 	}
 	// The broken IdP is not asked again for every token: one try per cooldown.
 	var hits atomic.Int32
-	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) { hits.Add(1); http.Error(w, "down", http.StatusServiceUnavailable) })
+	f.hook("/jwks", func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	})
 	for range 5 {
 		if _, err := src.Lookup(context.Background(), ""); err != nil {
 			t.Fatal(err)
