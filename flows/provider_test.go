@@ -2,12 +2,15 @@ package flows
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/token"
@@ -145,5 +148,38 @@ func TestDiscoveryIssuerVariants(t *testing.T) {
 	var mismatch *IssuerMismatchError
 	if _, err := newTestClient(t, f, Config{}).Discover(context.Background()); !errors.As(err, &mismatch) {
 		t.Fatalf("Discover with a foreign issuer: %v", err)
+	}
+}
+
+// A token the client cannot verify by design (an Auth0 access token for
+// /userinfo, encrypted for Auth0 alone) does not fail the run: it counts
+// like an opaque token, and its diagnosis says why.
+func TestUnverifiableByDesignAccessToken(t *testing.T) {
+	f := newFakeIdP(t)
+	key := make([]byte, 32)
+	rand.Read(key)
+	enc, err := jose.NewEncrypter(jose.A256GCM, jose.Recipient{Algorithm: jose.DIRECT, Key: key},
+		(&jose.EncrypterOptions{}).WithHeader("iss", f.issuer()+"/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := enc.Encrypt([]byte(`{"sub":"auth0|1"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwe, _ := obj.CompactSerialize()
+	f.hook("/token", func(w http.ResponseWriter, r *http.Request) {
+		writeJSONResp(w, 200, map[string]any{"access_token": jwe, "token_type": "Bearer", "expires_in": 86400})
+	})
+	res, err := newTestClient(t, f, Config{}).ClientCredentials(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.AccessToken.Report
+	if r.Signature.Status != token.SigUnverified || r.Signature.Code != token.CodeKeyNotPublished || !res.OK() {
+		t.Errorf("signature %+v, OK %v", r.Signature, res.OK())
+	}
+	if len(r.Warnings) == 0 || r.Warnings[0].ID != "provider.auth0.encrypted_access_token" {
+		t.Errorf("warnings %+v", r.Warnings)
 	}
 }

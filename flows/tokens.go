@@ -73,12 +73,27 @@ type Inspected struct {
 	Err    error // the token could not be decoded (a *token.DecodeError)
 }
 
-// OK reports a valid signature and no failed check, or an opaque token.
+// OK reports a valid signature and no failed check, or a token the client
+// cannot verify by design: an opaque one, or one a provider diagnosis
+// explains (signed or encrypted with a key the issuer never publishes, or
+// in the provider's own signing format), as long as no check failed.
 func (in *Inspected) OK() bool {
 	if in.Err != nil {
 		return false
 	}
-	return in.Report.Kind == token.KindOpaque || in.Report.OK()
+	r := in.Report
+	switch {
+	case r.Kind == token.KindOpaque || r.OK():
+		return true
+	case r.Signature.Code != token.CodeKeyNotPublished && r.Signature.Code != token.CodeProviderFormat:
+		return false
+	}
+	for _, c := range r.Checks {
+		if c.Status == token.Fail {
+			return false
+		}
+	}
+	return true
 }
 
 // MarshalJSON writes the inspection report (the schema of `inspect --json`),

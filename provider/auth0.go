@@ -25,6 +25,7 @@ func auth0EncryptedAccessToken(_ context.Context, d *diagnosis) {
 		}
 		tenant := d.t.iss
 		d.r.JWE.Reason = "encrypted by Auth0 with a key only the tenant holds (dir, " + d.r.JWE.Enc + "); nobody else can decrypt it"
+		d.r.Signature.Code = token.CodeKeyNotPublished
 		d.r.Signature.Reason = "encrypted Auth0 access token for /userinfo only: Auth0 alone can decrypt and read it, so there is nothing to verify here (see provider.auth0.encrypted_access_token)"
 		d.add("provider.auth0.encrypted_access_token", fmt.Sprintf("an Auth0 access token issued without an audience: its only audience is %suserinfo, "+
 			"so Auth0 returned an encrypted token (JWE, alg dir, enc %s) that only Auth0 can decrypt; it is usable only at the /userinfo endpoint. "+

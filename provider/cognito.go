@@ -46,6 +46,7 @@ func cognitoEncryptedRefreshToken(_ context.Context, d *diagnosis) {
 		return
 	}
 	d.r.JWE.Reason = "encrypted by Cognito with a key only Cognito holds (RSA-OAEP, A256GCM); nobody else can decrypt it"
+	d.r.Signature.Code = token.CodeKeyNotPublished
 	d.r.Signature.Reason = "Cognito refresh token: encrypted for Cognito alone, so nothing can be read or verified here (see provider.cognito.encrypted_refresh_token)"
 	d.add("provider.cognito.encrypted_refresh_token", "a Cognito refresh token: a JWE (RSA-OAEP, A256GCM) encrypted with a key only Cognito holds. "+
 		"No key you have will decrypt it and that is by design: treat it as opaque and send it to the token endpoint (grant_type=refresh_token) "+

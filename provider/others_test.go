@@ -65,6 +65,9 @@ func TestAuth0EncryptedAccessToken(t *testing.T) {
 			texts := []string{r.Signature.Reason}
 			if r.JWE != nil {
 				texts = append(texts, r.JWE.Reason)
+				if r.Signature.Status != token.SigUnverified || r.Signature.Code != token.CodeKeyNotPublished {
+					t.Errorf("signature %+v", r.Signature)
+				}
 			}
 			noText(t, "the verdict", texts, "private key")
 		})
@@ -160,6 +163,9 @@ func TestCognitoEncryptedRefreshToken(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := diagnose(t, jweRSAOAEP(t, hdr, "eyJhbGciOiJub25lIn0.e30."), opts)
 			expectation{"cognito", []string{"provider.cognito.encrypted_refresh_token"}, []string{"refresh token", "only Cognito"}}.check(t, r)
+			if r.Signature.Status != token.SigUnverified || r.Signature.Code != token.CodeKeyNotPublished {
+				t.Errorf("signature %+v", r.Signature)
+			}
 			noText(t, "the verdict", []string{r.Signature.Reason, r.JWE.Reason}, "private key")
 		})
 	}
