@@ -79,7 +79,7 @@ func graphVerdict(ctx context.Context, d *diagnosis, nonce string) string {
 		}
 		sig.Status, sig.Code = token.SigUnverified, token.CodeProviderFormat
 		sig.Reason = "Microsoft Graph token: the signature verifies once the nonce is hashed, as Graph does" + from +
-			"; as sent it fails plain JWS verification by design, not because the token was tampered with (see provider.entra.graph_token)"
+			"; as sent it fails plain JWS verification, by design of Microsoft's format (see provider.entra.graph_token)"
 		return "Its signature verifies once the nonce is hashed, as Graph does" + from + "."
 	case s2.Status == token.SigInvalid && s2.Code == token.CodeBadSignature:
 		sig.Status, sig.Code = token.SigInvalid, token.CodeBadSignature

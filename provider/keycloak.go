@@ -40,7 +40,7 @@ func keycloakRefreshToken(_ context.Context, d *diagnosis) {
 	}
 	d.add("provider.keycloak.refresh_token", fmt.Sprintf("a Keycloak %s (typ claim %q), signed with %s by the realm's internal HMAC key "+
 		"(HS512 since Keycloak 24, HS256 before): that key is never in the realm's JWKS, so clients cannot verify refresh tokens, by design. "+
-		"This is expected, not an attack: treat the refresh token as opaque and let Keycloak check it when you redeem it at the token endpoint.", kind, typ, alg), srcKeycloakRefresh)
+		"This is how Keycloak works, not a fault of the token: treat the refresh token as opaque and let Keycloak check it when you redeem it at the token endpoint.", kind, typ, alg), srcKeycloakRefresh)
 }
 
 // keycloakDefaultAudience: access tokens carry aud "account" (the built-in

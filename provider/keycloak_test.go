@@ -27,7 +27,7 @@ func TestKeycloakRefreshToken(t *testing.T) {
 		{"HS512 refresh token, realm JWKS offered", jws(t, hdr512, keycloakRefresh("https://sso.example.org/realms/shop", "Refresh")), publicKeys(t, "rsa-kc"), "HS512"},
 		{"HS256 (Keycloak 4.5-23), legacy /auth path", jws(t, hdr256, keycloakRefresh("http://localhost:8080/auth/realms/master", "Refresh")), publicKeys(t, "rsa-kc"), "HS256"},
 		{"offline token", jws(t, hdr512, keycloakRefresh("https://keycloak.internal:8443/realms/demo", "Offline")), publicKeys(t, "rsa-kc"), "offline token"},
-		{"no keys given at all", jws(t, hdr512, keycloakRefresh("https://sso.example.org/realms/shop", "Refresh")), nil, "not an attack"},
+		{"no keys given at all", jws(t, hdr512, keycloakRefresh("https://sso.example.org/realms/shop", "Refresh")), nil, "not a fault of the token"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,7 +39,7 @@ func TestKeycloakRefreshToken(t *testing.T) {
 			if _, ok := warning(r, "alg_confusion"); ok {
 				t.Error("alg_confusion warning on a Keycloak refresh token")
 			}
-			noText(t, "the verdict", []string{r.Signature.Reason}, "algorithm confusion", "known attack")
+			noText(t, "the verdict", []string{r.Signature.Reason, r.Warnings[0].Message}, "algorithm confusion", "attack")
 		})
 	}
 }

@@ -22,7 +22,7 @@ func oktaOrgServerAccessToken(_ context.Context, d *diagnosis) {
 	switch sig.Code {
 	case token.CodeUnknownKid, token.CodeNoKey, token.CodeNoMatchingKey, token.CodeKeySource:
 		sig.Status, sig.Code = token.SigUnverified, token.CodeKeyNotPublished
-		sig.Reason = "Okta org authorization server access token: Okta does not publish its signing key (by design), so no app can verify it; it is not a key rotation (see provider.okta.org_server_access_token)"
+		sig.Reason = "Okta org authorization server access token: Okta does not publish its signing key (by design), so no app can verify it and no newer key set will have it (see provider.okta.org_server_access_token)"
 	}
 	d.add("provider.okta.org_server_access_token", fmt.Sprintf("an access token from Okta's org authorization server (issuer %q, the bare org URL, aud %s): "+
 		"it is meant for Okta's own APIs (okta.* scopes) and cannot be validated by your app or API: its signing key is deliberately absent from %s/oauth2/v1/keys. "+

@@ -42,7 +42,7 @@ func TestOktaOrgServerAccessToken(t *testing.T) {
 				t.Errorf("signature %+v", r.Signature)
 			}
 			if tt.want != nil {
-				noText(t, "the verdict", []string{r.Signature.Reason, r.Warnings[0].Message}, "may have rotated", "fetch the current JWKS")
+				noText(t, "the verdict", []string{r.Signature.Reason, r.Warnings[0].Message}, "rotat", "fetch the current JWKS", "re-fetch")
 			}
 		})
 	}
