@@ -183,6 +183,17 @@ func entraIssuerVersion(_ context.Context, d *diagnosis) {
 		return
 	}
 	tid := gotT
+	if d.t.hdr("nonce") != "" && gotV == "1.0" {
+		// A Microsoft Graph (or other Microsoft API) token: its version is
+		// set by Graph's registration, not the caller's, and only Graph
+		// validates it; a v1.0 issuer of the expected tenant is expected.
+		d.setCheck(token.Check{ID: "iss", Status: token.Warn, Message: fmt.Sprintf("issuer is %q, the v1.0 issuer of the expected tenant: "+
+			"Microsoft Graph tokens are v1.0 whatever endpoint issued them (see provider.entra.v1_v2_issuer)", d.t.iss)})
+		d.add("provider.entra.v1_v2_issuer", fmt.Sprintf("a v1.0 token (iss %q) from a v2.0 sign-in: Microsoft Graph's own app registration asks for v1.0 tokens "+
+			"(accessTokenAcceptedVersion is set by the API the token is for, here Graph's, not yours), so its issuer is the tenant's v1.0 issuer. "+
+			"Only Graph validates it; tokens for your own API follow your API's accessTokenAcceptedVersion.", d.t.iss), srcEntraVersions)
+		return
+	}
 	var msg string
 	if gotV == "1.0" {
 		msg = fmt.Sprintf("a v1.0 token (iss %q, ver %q) checked against the v2.0 issuer of the same tenant. "+

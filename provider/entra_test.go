@@ -195,3 +195,31 @@ func TestEntraTenantPlaceholder(t *testing.T) {
 		t.Errorf("diagnoses %v", ids)
 	}
 }
+
+// A Graph token from a v2.0 sign-in is a v1.0 token: its issuer is the
+// tenant's v1.0 issuer, a warning rather than a failure, since Graph's
+// registration (not the caller's) decides the version.
+func TestEntraGraphTokenFromV2SignIn(t *testing.T) {
+	hdr := `{"typ":"JWT","nonce":"%s","alg":"RS256","x5t":"` + entraKid + `","kid":"` + entraKid + `"}`
+	raw := graphToken(t, hdr, graphNonce, graphV1Claims("https://sts.windows.net/"+tenant+"/", "00000003-0000-0000-c000-000000000000"))
+	for _, expected := range []string{"https://login.microsoftonline.com/" + tenant + "/v2.0", "https://login.microsoftonline.com/{tenantid}/v2.0"} {
+		r := diagnose(t, raw, token.Options{Keys: publicKeys(t, entraKid), Issuer: expected, Expect: token.ExpectAccessToken})
+		if c, _ := r.Check("iss"); c.Status != token.Warn || !strings.Contains(c.Message, "v1.0 issuer of the expected tenant") {
+			t.Errorf("%s: iss %+v", expected, c)
+		}
+		if w, ok := warning(r, "provider.entra.v1_v2_issuer"); !ok || !strings.Contains(w.Message, "Graph's own app registration") {
+			t.Errorf("%s: diagnoses %v", expected, providerIDs(r))
+		}
+		for _, c := range r.Checks {
+			if c.Status == token.Fail {
+				t.Errorf("%s: failed check %+v", expected, c)
+			}
+		}
+	}
+	// Another tenant's Graph token still fails iss.
+	other := graphToken(t, hdr, graphNonce, strings.ReplaceAll(graphV1Claims("https://sts.windows.net/"+otherTenant+"/", "https://graph.microsoft.com"), `"tid":"`+tenant, `"tid":"`+otherTenant))
+	r := diagnose(t, other, token.Options{Keys: publicKeys(t, entraKid), Issuer: "https://login.microsoftonline.com/" + tenant + "/v2.0"})
+	if c, _ := r.Check("iss"); c.Status != token.Fail {
+		t.Errorf("other tenant: iss %+v", c)
+	}
+}
