@@ -259,3 +259,17 @@ func TestScopeCheck(t *testing.T) {
 		})
 	}
 }
+
+// Provider claims are described, not "unknown": Cognito custom attributes
+// and Keycloak service-account claims among them.
+func TestProviderClaimsKnown(t *testing.T) {
+	for _, c := range []string{"custom:tenant", "clientHost", "clientAddress", "kubernetes.io", "job_workflow_ref", "token_use", "version",
+		"app_displayname", "xms_tpl", "gty", "permissions", "cid", "uid", "scp", "appid", "azp", "kubernetes.io/serviceaccount/namespace"} {
+		if d, ok := Describe(c); !ok || d.Description == "" || !knownClaim(c) {
+			t.Errorf("%s is not described", c)
+		}
+	}
+	if _, ok := Describe("custom:"); ok {
+		t.Error("a bare custom: prefix is described")
+	}
+}

@@ -20,14 +20,23 @@ func Describe(claim string) (ClaimDoc, bool) {
 		return ClaimDoc{Name: claim, Description: "namespaced custom claim (a URL-like name avoids collisions; Auth0 requires it for custom claims)",
 			Spec: "RFC 7519 4.2 (public claim names)", Vendor: "custom"}, true
 	}
+	if isCognitoCustom(claim) {
+		return ClaimDoc{Name: claim, Description: "custom user attribute of the user pool (custom:<name>)",
+			Spec: "Amazon Cognito user pool attributes", Vendor: "Amazon Cognito"}, true
+	}
 	return ClaimDoc{Name: claim}, false
+}
+
+// isCognitoCustom reports a Cognito custom attribute ("custom:tenant").
+func isCognitoCustom(claim string) bool {
+	return len(claim) > 7 && claim[:7] == "custom:"
 }
 
 // knownClaim reports whether Describe knows claim, without building its
 // entry.
 func knownClaim(claim string) bool {
 	_, ok := dictionary[claim]
-	return ok || isNamespaced(claim)
+	return ok || isNamespaced(claim) || isCognitoCustom(claim)
 }
 
 func isNamespaced(claim string) bool {

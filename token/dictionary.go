@@ -108,6 +108,9 @@ var dictionary = map[string]ClaimDoc{
 	"resource_access": {Description: "client roles per client ({\"client\": {\"roles\": [...]}})", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
 	"allowed-origins": {Description: "web origins allowed for CORS with this token", Spec: "Keycloak access tokens", Vendor: "Keycloak"},
 	"session_state":   {Description: "Keycloak session ID (older versions; sid in newer)", Spec: "Keycloak access tokens; OIDC Session Management", Vendor: "Keycloak"},
+	"clientId":        {Description: "the client of a client-credentials (service account) token (older Keycloak)", Spec: "Keycloak service accounts", Vendor: "Keycloak"},
+	"clientHost":      {Description: "the client's host, in a client-credentials (service account) token", Spec: "Keycloak service accounts", Vendor: "Keycloak"},
+	"clientAddress":   {Description: "the client's IP address, in a client-credentials (service account) token", Spec: "Keycloak service accounts", Vendor: "Keycloak"},
 	"typ":             {Description: "token type as a claim: \"Bearer\" (access), \"ID\", \"Refresh\", \"Offline\" (offline refresh), \"Logout\"; not the typ header", Spec: "Keycloak TokenUtil", Vendor: "Keycloak"},
 
 	// Okta.
