@@ -188,6 +188,11 @@ func TestDiscoverTrailingSlashIsAWarning(t *testing.T) {
 	if st != ExitOK {
 		t.Fatalf("client-credentials with a trailing-slash issuer = %d\n%s\n%s", st, out, errs)
 	}
+	at, _ := decodeTokens(t, out).Response["access_token"].(string)
+	st, out, errs = runCLI(t, "", "inspect", "--issuer", s.Issuer()+"/", "--discover", at)
+	if st != ExitOK || !strings.Contains(errs, "warning: the discovery document writes the issuer as \""+s.Issuer()+"\"") {
+		t.Errorf("inspect --discover with a trailing-slash issuer = %d\n%s\n%s", st, out, errs)
+	}
 }
 
 // TestInspectNetworkKeys: inspect --jwks URL and --issuer URL --discover

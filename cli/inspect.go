@@ -12,6 +12,7 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/provider"
 	"github.com/tokeninspector/tokeninspector/settings"
+	"github.com/tokeninspector/tokeninspector/termesc"
 	"github.com/tokeninspector/tokeninspector/token"
 )
 
@@ -82,6 +83,10 @@ func runInspect(env Env) int {
 	if err == nil {
 		var opts token.Options
 		if opts, err = optionsFromFlags(ctx, &f); err == nil {
+			if opts.Issuer != f.issuer {
+				fmt.Fprintf(env.Stderr, "tokeninspector inspect: warning: the discovery document writes the issuer as %s, not %s: checking the token against that exact issuer\n",
+					termesc.Quote(opts.Issuer), termesc.Quote(f.issuer))
+			}
 			return inspectAndPrint(ctx, env, raw, opts, f.json)
 		}
 	}
