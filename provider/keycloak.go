@@ -64,7 +64,7 @@ func keycloakDefaultAudience(_ context.Context, d *diagnosis) {
 func keycloakHostnameIssuer(_ context.Context, d *diagnosis) {
 	want := d.opts.Issuer
 	realm := keycloakRealm(d.t.iss)
-	if want == "" || realm == "" || d.checkStatus("iss") != token.Fail {
+	if want == "" || realm == "" || d.t.issURL == nil || d.checkStatus("iss") != token.Fail {
 		return
 	}
 	if keycloakRealm(want) != realm || urlPath(want) != d.t.issURL.Path || urlHostPort(want) == urlHostPort(d.t.iss) {

@@ -321,3 +321,19 @@ func TestUnknownProvider(t *testing.T) {
 		}
 	}
 }
+
+// An Auth0 ID token on a custom domain is recognised by its issuer's
+// trailing slash and the Auth0 user id in sub; a relative issuer on a
+// /realms/ path does not trip the Keycloak hostname check.
+func TestAuth0CustomDomainAndOddIssuers(t *testing.T) {
+	hdr := `{"alg":"RS256","typ":"JWT","kid":"k"}`
+	id := fmt.Sprintf(`{"nickname":"alice","name":"alice@example.com","updated_at":"2026-11-30T10:00:00.000Z","email":"alice@example.com","email_verified":true,`+
+		`"iss":"https://login.acme.example/","aud":"Zx9","sub":"google-oauth2|109876543210","iat":%d,"exp":%d,"sid":"s","nonce":"n"}`, at(0), at(10*time.Hour))
+	r := diagnose(t, jws(t, hdr, id), token.Options{})
+	expectation{provider: "auth0"}.check(t, r)
+	odd := fmt.Sprintf(`{"iss":"/realms/shop","typ":"Bearer","realm_access":{"roles":[]},"exp":%d}`, at(time.Hour))
+	r = diagnose(t, jws(t, hdr, odd), token.Options{Issuer: "https://sso.example.org/realms/shop"})
+	if _, ok := warning(r, "provider.keycloak.hostname_issuer"); ok {
+		t.Error("hostname diagnosis for a relative issuer")
+	}
+}

@@ -200,6 +200,9 @@ func auth0Evidence(t *facts) []string {
 	if strings.HasSuffix(t.str("sub"), "@clients") {
 		shapes = append(shapes, `sub ends in "@clients"`)
 	}
+	if m := auth0UserID.FindStringSubmatch(t.str("sub")); m != nil {
+		shapes = append(shapes, `sub "`+m[1]+`|…" (an Auth0 user id)`)
+	}
 	for _, a := range t.strs("aud") {
 		if t.iss != "" && a == t.iss+"userinfo" {
 			shapes = append(shapes, "aud includes the tenant's /userinfo")
@@ -210,6 +213,10 @@ func auth0Evidence(t *facts) []string {
 	}
 	return decide(host, shapes)
 }
+
+// auth0UserID matches Auth0 user ids: the connection's strategy, "|",
+// the user's id in it ("auth0|64f…", "google-oauth2|1098…").
+var auth0UserID = regexp.MustCompile(`^(auth0|google-oauth2|github|windowslive|samlp|waad|adfs|email|sms|oidc|apple|facebook|linkedin|twitter)\|.`)
 
 func hdrOf(o token.Object, name string) string {
 	s, _ := o.String(name)
