@@ -30,13 +30,12 @@ const (
 
 // checker runs the checklist over one token.
 type checker struct {
-	h      headerInfo // copies, so that escape analysis keeps the caller's on the stack
-	opts   Options
+	h      *headerInfo
+	opts   *Options
 	claims Object
 	now    time.Time
 	skew   time.Duration
 	out    *[]Check
-	m      msgBuf
 
 	auds           []string // aud claim, read by audiences
 	audOK, audRead bool
@@ -50,8 +49,7 @@ func (c *checker) add(id string, st CheckStatus, msg, spec string) {
 // order iss, aud, azp, exp, nbf, iat, nonce, at_hash, c_hash, typ, required,
 // scope.
 func runChecks(h *headerInfo, opts *Options, r *Report) {
-	c := &checker{h: *h, opts: *opts, claims: r.Claims, now: r.EvaluatedAt, skew: opts.skew(), out: &r.Checks}
-	c.m.b.Grow(msgBufSize)
+	c := &checker{h: h, opts: opts, claims: r.Claims, now: r.EvaluatedAt, skew: opts.skew(), out: &r.Checks}
 	c.iss()
 	c.aud()
 	c.azp()
@@ -74,15 +72,15 @@ func (c *checker) iss() {
 	}
 	switch {
 	case want == "" && ok:
-		c.add("iss", Skip, c.m.w("issuer ").q(iss).w("; no expected issuer given to compare").done(), specIss)
+		c.add("iss", Skip, fmt.Sprintf("issuer %q; no expected issuer given to compare", iss), specIss)
 	case want == "":
 		c.add("iss", Skip, "no iss claim and no expected issuer", specIss)
 	case !ok:
-		c.add("iss", Fail, c.m.w("no iss claim (as a string); expected ").q(want).done(), specIss)
+		c.add("iss", Fail, fmt.Sprintf("no iss claim (as a string); expected %q", want), specIss)
 	case iss != want:
-		c.add("iss", Fail, c.m.w("issuer is ").q(iss).w(", expected exactly ").q(want).w(issHint(iss, want)).done(), specIss)
+		c.add("iss", Fail, fmt.Sprintf("issuer is %q, expected exactly %q%s", iss, want, issHint(iss, want)), specIss)
 	default:
-		c.add("iss", Pass, c.m.w("issuer is ").q(iss).w(" as expected").done(), specIss)
+		c.add("iss", Pass, fmt.Sprintf("issuer is %q as expected", iss), specIss)
 	}
 }
 
@@ -118,11 +116,11 @@ func (c *checker) aud() {
 	case want == "":
 		c.add("aud", Skip, "no expected audience given", specAud)
 	case !ok:
-		c.add("aud", Fail, c.m.w("no aud claim (string or array of strings); expected ").q(want).done(), specAud)
+		c.add("aud", Fail, fmt.Sprintf("no aud claim (string or array of strings); expected %q", want), specAud)
 	case !contains(auds, want):
-		c.add("aud", Fail, c.m.w("audience ").qList(auds).w(" does not contain ").q(want).w(": the token was issued for someone else").done(), specAud)
+		c.add("aud", Fail, fmt.Sprintf("audience %s does not contain %q: the token was issued for someone else", quoteList(auds), want), specAud)
 	default:
-		c.add("aud", Pass, c.m.w("audience ").qList(auds).w(" contains ").q(want).done(), specAud)
+		c.add("aud", Pass, fmt.Sprintf("audience %s contains %q", quoteList(auds), want), specAud)
 	}
 	if c.opts.Original != nil {
 		c.sameAsOriginal("aud", "aud")
@@ -135,13 +133,13 @@ func (c *checker) azp() {
 	client := c.opts.ClientID
 	switch {
 	case has && client != "" && azp != client:
-		c.add("azp", Fail, c.m.w("authorized party (azp) is ").q(azp).w(", not this client ").q(client).done(), specAzp)
+		c.add("azp", Fail, fmt.Sprintf("authorized party (azp) is %q, not this client %q", azp, client), specAzp)
 	case has && client != "":
-		c.add("azp", Pass, c.m.w("authorized party (azp) is this client ").q(client).done(), specAzp)
+		c.add("azp", Pass, fmt.Sprintf("authorized party (azp) is this client %q", client), specAzp)
 	case len(auds) > 1 && !has:
-		c.add("azp", Warn, c.m.w("several audiences ").qList(auds).w(" but no azp claim saying which client the token was issued to").done(), specAzp)
+		c.add("azp", Warn, fmt.Sprintf("several audiences %s but no azp claim saying which client the token was issued to", quoteList(auds)), specAzp)
 	case has:
-		c.add("azp", Skip, c.m.w("azp is ").q(azp).w("; no client id given to compare").done(), specAzp)
+		c.add("azp", Skip, fmt.Sprintf("azp is %q; no client id given to compare", azp), specAzp)
 	default:
 		c.add("azp", Skip, "single audience and no azp: nothing to check", specAzp)
 	}
@@ -161,9 +159,9 @@ func (c *checker) timeClaim(name string) (t time.Time, present, ok bool) {
 	return numericTime(v), true, true
 }
 
-// skewNote writes " (now ..., skew ...)" to the message being built.
-func (c *checker) skewNote() *msgBuf {
-	return c.m.w(" (now ").time(c.now.UTC()).w(", skew ").w(duration(c.skew)).w(")")
+// skewNote is " (now ..., skew ...)", the end of a time check's failure.
+func (c *checker) skewNote() string {
+	return " (now " + c.now.UTC().Format(time.RFC3339) + ", skew " + duration(c.skew) + ")"
 }
 
 func (c *checker) exp() {
@@ -174,13 +172,11 @@ func (c *checker) exp() {
 	case !ok:
 		c.add("exp", Fail, "exp is not a NumericDate (a number of seconds since 1970)", specExp)
 	case !c.now.Before(t.Add(c.skew)):
-		c.m.w("expired ").rel(t, c.now).w(" at ").time(t)
-		c.add("exp", Fail, c.skewNote().done(), specExp)
+		c.add("exp", Fail, "expired "+Relative(t, c.now)+" at "+t.Format(time.RFC3339)+c.skewNote(), specExp)
 	case !c.now.Before(t):
-		c.m.w("expired ").rel(t, c.now).w(", accepted only thanks to the clock skew")
-		c.add("exp", Warn, c.skewNote().done(), specExp)
+		c.add("exp", Warn, "expired "+Relative(t, c.now)+", accepted only thanks to the clock skew"+c.skewNote(), specExp)
 	default:
-		c.add("exp", Pass, c.m.w("expires ").rel(t, c.now).w(" at ").time(t).done(), specExp)
+		c.add("exp", Pass, "expires "+Relative(t, c.now)+" at "+t.Format(time.RFC3339), specExp)
 	}
 }
 
@@ -192,10 +188,9 @@ func (c *checker) nbf() {
 	case !ok:
 		c.add("nbf", Fail, "nbf is not a NumericDate", specNbf)
 	case c.now.Add(c.skew).Before(t):
-		c.m.w("not valid yet: valid from ").time(t).w(", ").rel(t, c.now)
-		c.add("nbf", Fail, c.skewNote().done(), specNbf)
+		c.add("nbf", Fail, "not valid yet: valid from "+t.Format(time.RFC3339)+", "+Relative(t, c.now)+c.skewNote(), specNbf)
 	default:
-		c.add("nbf", Pass, c.m.w("valid since ").time(t).w(" (").rel(t, c.now).w(")").done(), specNbf)
+		c.add("nbf", Pass, "valid since "+t.Format(time.RFC3339)+" ("+Relative(t, c.now)+")", specNbf)
 	}
 }
 
@@ -207,10 +202,9 @@ func (c *checker) iat() {
 	case !ok:
 		c.add("iat", Fail, "iat is not a NumericDate", specIat)
 	case c.now.Add(c.skew).Before(t):
-		c.m.w("issued in the future (").rel(t, c.now).w("): the issuer's or this machine's clock is wrong")
-		c.add("iat", Fail, c.skewNote().done(), specIat)
+		c.add("iat", Fail, "issued in the future ("+Relative(t, c.now)+"): the issuer's or this machine's clock is wrong"+c.skewNote(), specIat)
 	default:
-		c.add("iat", Pass, c.m.w("issued ").rel(t, c.now).w(" at ").time(t).done(), specIat)
+		c.add("iat", Pass, "issued "+Relative(t, c.now)+" at "+t.Format(time.RFC3339), specIat)
 	}
 }
 
@@ -245,63 +239,47 @@ func (c *checker) tokenHash(id, value, what, spec string) {
 	got, has := c.claims.String(id)
 	switch {
 	case value == "" && has:
-		c.add(id, Skip, c.m.w(id).w(" present; give the ").w(what).w(" to check it").done(), spec)
+		c.add(id, Skip, id+" present; give the "+what+" to check it", spec)
 		return
 	case value == "":
-		c.add(id, Skip, c.m.w("no ").w(what).w(" given").done(), spec)
+		c.add(id, Skip, "no "+what+" given", spec)
 		return
 	case !has:
-		c.add(id, Skip, c.m.w("no ").w(id).w(" claim (optional unless the response type requires it)").done(), spec)
+		c.add(id, Skip, "no "+id+" claim (optional unless the response type requires it)", spec)
 		return
 	}
-	var buf [43]byte // base64 of the left half of SHA-512
-	want, ok := appendLeftHalfHash(buf[:0], c.h.alg, value)
+	want, ok := leftHalfHash(c.h.alg, value)
 	switch {
 	case !ok:
-		c.add(id, Fail, c.m.w("cannot compute ").w(id).w(" for alg ").q(c.h.alg).done(), spec)
-	case subtle.ConstantTimeCompare([]byte(got), want) != 1:
-		c.add(id, Fail, c.m.w(id).w(" is ").q(got).w(" but the ").w(what).w(" hashes to ").q(string(want)).w(": they were not issued together").done(), spec)
+		c.add(id, Fail, fmt.Sprintf("cannot compute %s for alg %q", id, c.h.alg), spec)
+	case subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1:
+		c.add(id, Fail, fmt.Sprintf("%s is %q but the %s hashes to %q: they were not issued together", id, got, what, want), spec)
 	default:
-		c.add(id, Pass, c.m.w(id).w(" matches the ").w(what).done(), spec)
+		c.add(id, Pass, id+" matches the "+what, spec)
 	}
 }
 
-// leftHalfHash computes at_hash/c_hash for alg (OIDC Core 3.1.3.6; EdDSA
-// with Ed25519 uses SHA-512).
+// leftHalfHash computes at_hash/c_hash for alg: base64url of the left half
+// of the hash of the ASCII value (OIDC Core 3.1.3.6; EdDSA with Ed25519 uses
+// SHA-512).
 func leftHalfHash(alg, value string) (string, bool) {
-	b, ok := appendLeftHalfHash(nil, alg, value)
-	return string(b), ok
-}
-
-// appendLeftHalfHash appends the at_hash/c_hash of value for alg to dst.
-func appendLeftHalfHash(dst []byte, alg, value string) ([]byte, bool) {
 	fam, ok := families[alg]
 	if !ok {
-		return dst, false
+		return "", false
 	}
 	var sum []byte
-	var scratch [128]byte
 	switch fam.hash {
 	case crypto.SHA256:
-		s := sha256.Sum256(stackBytes(&scratch, value))
-		sum = s[:16]
+		s := sha256.Sum256([]byte(value))
+		sum = s[:]
 	case crypto.SHA384:
-		s := sha512.Sum384(stackBytes(&scratch, value))
-		sum = s[:24]
+		s := sha512.Sum384([]byte(value))
+		sum = s[:]
 	default:
-		s := sha512.Sum512(stackBytes(&scratch, value))
-		sum = s[:32]
+		s := sha512.Sum512([]byte(value))
+		sum = s[:]
 	}
-	return base64.RawURLEncoding.AppendEncode(dst, sum), true
-}
-
-// stackBytes returns s as bytes, copied into scratch when it fits (tokens
-// usually do), which spares a heap copy.
-func stackBytes(scratch *[128]byte, s string) []byte {
-	if len(s) <= len(scratch) {
-		return scratch[:copy(scratch[:], s)]
-	}
-	return []byte(s)
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2]), true
 }
 
 func (c *checker) typ() {
@@ -359,8 +337,7 @@ func (c *checker) required() {
 		c.add("required", Skip, "no token type expected, so no claim is required", specRequired)
 		return
 	}
-	var buf [7]string
-	missing := buf[:0]
+	var missing []string
 	for _, n := range names {
 		if _, ok := c.claims.Get(n); !ok {
 			missing = append(missing, n)
@@ -373,10 +350,10 @@ func (c *checker) required() {
 		}
 	}
 	if len(missing) > 0 {
-		c.add("required", Fail, c.m.w(kind).w(" must have ").join(names).w("; missing: ").join(missing).done(), specRequired)
+		c.add("required", Fail, kind+" must have "+strings.Join(names, ", ")+"; missing: "+strings.Join(missing, ", "), specRequired)
 		return
 	}
-	c.add("required", Pass, c.m.w("has every claim required for ").w(kind).w(": ").join(names).done(), specRequired)
+	c.add("required", Pass, "has every claim required for "+kind+": "+strings.Join(names, ", "), specRequired)
 }
 
 // sameSub compares sub with the original ID token (OIDC Core 12.2).
@@ -407,99 +384,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// msgBufSize covers the messages of a typical checklist, so that they
-// share one allocation.
-const msgBufSize = 512
-
-// msgBuf builds the checklist's messages in one buffer: each message is a
-// substring of it. strings.Builder only appends, so the bytes behind a
-// message already returned never change; this saves an allocation (or
-// several, with quoting and time formatting) per message.
-type msgBuf struct {
-	b    strings.Builder
-	mark int // start of the message being built
-}
-
-// w appends s.
-func (m *msgBuf) w(s string) *msgBuf {
-	m.b.WriteString(s)
-	return m
-}
-
-// q appends s quoted as by strconv.Quote.
-func (m *msgBuf) q(s string) *msgBuf {
-	if plainASCII(s) { // strconv.Quote would only add the quotes
-		m.b.WriteByte('"')
-		m.b.WriteString(s)
-		m.b.WriteByte('"')
-		return m
-	}
-	var tmp [64]byte
-	m.b.Write(strconv.AppendQuote(tmp[:0], s))
-	return m
-}
-
-// plainASCII reports whether s is printable ASCII without '"' or '\\'.
-func plainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
-}
-
-// qOrNone appends s quoted, or "absent" when empty.
-func (m *msgBuf) qOrNone(s string) *msgBuf {
-	if s == "" {
-		return m.w("absent")
-	}
-	return m.q(s)
-}
-
-// qList appends one quoted string, or ["a", "b"] for several.
-func (m *msgBuf) qList(list []string) *msgBuf {
+// quoteList quotes one string, or writes ["a", "b"] for several.
+func quoteList(list []string) string {
 	if len(list) == 1 {
-		return m.q(list[0])
+		return strconv.Quote(list[0])
 	}
-	m.w("[")
+	quoted := make([]string, len(list))
 	for i, s := range list {
-		if i > 0 {
-			m.w(", ")
-		}
-		m.q(s)
+		quoted[i] = strconv.Quote(s)
 	}
-	return m.w("]")
-}
-
-// join appends list separated by ", ".
-func (m *msgBuf) join(list []string) *msgBuf {
-	for i, s := range list {
-		if i > 0 {
-			m.w(", ")
-		}
-		m.w(s)
-	}
-	return m
-}
-
-// time appends t as RFC 3339.
-func (m *msgBuf) time(t time.Time) *msgBuf {
-	var tmp [40]byte
-	m.b.Write(t.AppendFormat(tmp[:0], time.RFC3339))
-	return m
-}
-
-// rel appends t relative to now (see [Relative]).
-func (m *msgBuf) rel(t, now time.Time) *msgBuf {
-	var tmp [32]byte
-	m.b.Write(appendRelative(tmp[:0], t, now))
-	return m
-}
-
-// done returns the message built since the last done.
-func (m *msgBuf) done() string {
-	s := m.b.String()[m.mark:]
-	m.mark = m.b.Len()
-	return s
+	return "[" + strings.Join(quoted, ", ") + "]"
 }

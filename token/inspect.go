@@ -44,31 +44,12 @@ func readHeader(h Object) headerInfo {
 	return hi
 }
 
-// headerValue is jsonString for header values that are usually one of a few
-// names (alg, typ, cty, enc): those are interned rather than allocated.
+// headerValue is a string header parameter's value ("" when it is not a
+// string).
 func headerValue(raw json.RawMessage) string {
-	if len(raw) >= 2 && raw[0] == '"' {
-		if v, ok := commonValues[string(raw[1:len(raw)-1])]; ok {
-			return v
-		}
-	}
 	s, _ := jsonString(raw)
 	return s
 }
-
-// commonValues interns the usual alg, typ, cty and enc values.
-var commonValues = func() map[string]string {
-	m := map[string]string{}
-	for alg := range families {
-		m[alg] = alg
-	}
-	for _, v := range []string{"none", "JWT", "jwt", "JOSE", "at+jwt", "application/at+jwt", "application/jwt",
-		"dpop+jwt", "logout+jwt", "secevent+jwt", "RSA-OAEP", "RSA-OAEP-256", "RSA1_5", "dir", "ECDH-ES", "ECDH-ES+A128KW",
-		"ECDH-ES+A256KW", "A128KW", "A256KW", "A128GCM", "A192GCM", "A256GCM", "A128CBC-HS256", "A192CBC-HS384", "A256CBC-HS512"} {
-		m[v] = v
-	}
-	return m
-}()
 
 // Inspect decodes raw (tolerant: whitespace, quotes, "Bearer ", line
 // breaks), then verifies, checks and lints it. Opaque tokens return a Report

@@ -1,7 +1,6 @@
 package token
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
@@ -23,8 +22,10 @@ type errNotObject struct{ Got string }
 func (e *errNotObject) Error() string { return "JSON is " + e.Got + ", not an object" }
 
 // scanner is a small validating JSON scanner. It splits a top-level object
-// into ordered members whose values are sub-slices of the input, in one pass
-// and without decoding values: the hot path of Inspect.
+// into its members in order, duplicates included, with each value as the
+// sub-slice of the input that holds it (encoding/json keeps neither the
+// order nor duplicates), and reports errors at their byte offset. Its
+// differential fuzzer (FuzzParseObject) holds it to encoding/json.
 type scanner struct {
 	data  []byte
 	pos   int
@@ -49,7 +50,7 @@ func parseObject(data []byte) (Object, error) {
 		}
 		return nil, &errNotObject{Got: kindOf(data[start])}
 	}
-	obj, err := s.object(true)
+	obj, err := s.object()
 	if err != nil {
 		return nil, err
 	}
@@ -92,17 +93,14 @@ func (s *scanner) fail(msg string) error {
 	return &jsonError{s.pos, "unexpected " + strconv.QuoteRune(rune(s.data[s.pos])) + msg}
 }
 
-// object scans an object; when collect is set it returns the members.
-func (s *scanner) object(collect bool) (Object, error) {
+// object scans an object and returns its members.
+func (s *scanner) object() (Object, error) {
 	s.depth++
 	if s.depth > maxDepth {
 		return nil, &jsonError{s.pos, "nested too deeply"}
 	}
 	s.pos++ // '{'
-	var obj Object
-	if collect {
-		obj = make(Object, 0, memberHint(s.data[s.pos:]))
-	}
+	obj := Object{} // not nil: an empty object is still an object
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
 		s.pos++
@@ -130,9 +128,7 @@ func (s *scanner) object(collect bool) (Object, error) {
 		if err := s.value(); err != nil {
 			return nil, err
 		}
-		if collect {
-			obj = append(obj, Member{Name: decodeName(nameRaw, escaped), Value: s.data[valStart:s.pos:s.pos]})
-		}
+		obj = append(obj, Member{Name: decodeName(nameRaw, escaped), Value: s.data[valStart:s.pos:s.pos]})
 		s.skipSpace()
 		if s.pos >= len(s.data) {
 			return nil, s.fail(", expected ',' or '}'")
@@ -150,109 +146,10 @@ func (s *scanner) object(collect bool) (Object, error) {
 	}
 }
 
-// memberHint bounds the member count of an object by its colons (one per
-// member, plus any in values such as URLs), so that a 3-member header does
-// not get room for 12. Counting one byte is fast (vectorised).
-func memberHint(data []byte) int {
-	return min(bytes.Count(data, []byte{':'}), 64)
-}
-
-// internName returns common member names without allocating (a switch on
-// string(b) does not allocate, and is cheaper than a map lookup here).
-func internName(b []byte) string {
-	switch string(b) {
-	case "alg":
-		return "alg"
-	case "kid":
-		return "kid"
-	case "typ":
-		return "typ"
-	case "cty":
-		return "cty"
-	case "enc":
-		return "enc"
-	case "crit":
-		return "crit"
-	case "jku":
-		return "jku"
-	case "jwk":
-		return "jwk"
-	case "x5u":
-		return "x5u"
-	case "x5c":
-		return "x5c"
-	case "x5t":
-		return "x5t"
-	case "iss":
-		return "iss"
-	case "sub":
-		return "sub"
-	case "aud":
-		return "aud"
-	case "exp":
-		return "exp"
-	case "nbf":
-		return "nbf"
-	case "iat":
-		return "iat"
-	case "jti":
-		return "jti"
-	case "azp":
-		return "azp"
-	case "nonce":
-		return "nonce"
-	case "auth_time":
-		return "auth_time"
-	case "at_hash":
-		return "at_hash"
-	case "c_hash":
-		return "c_hash"
-	case "sid":
-		return "sid"
-	case "acr":
-		return "acr"
-	case "amr":
-		return "amr"
-	case "scope":
-		return "scope"
-	case "scp":
-		return "scp"
-	case "client_id":
-		return "client_id"
-	case "name":
-		return "name"
-	case "email":
-		return "email"
-	case "email_verified":
-		return "email_verified"
-	case "preferred_username":
-		return "preferred_username"
-	case "given_name":
-		return "given_name"
-	case "family_name":
-		return "family_name"
-	case "roles":
-		return "roles"
-	case "groups":
-		return "groups"
-	case "tid":
-		return "tid"
-	case "oid":
-		return "oid"
-	case "ver":
-		return "ver"
-	case "cnf":
-		return "cnf"
-	case "act":
-		return "act"
-	}
-	return string(b)
-}
-
+// decodeName decodes a member name (raw holds its quotes).
 func decodeName(raw []byte, escaped bool) string {
 	if !escaped {
-		inner := raw[1 : len(raw)-1]
-		return internName(inner)
+		return string(raw[1 : len(raw)-1])
 	}
 	var name string
 	if err := json.Unmarshal(raw, &name); err != nil {
@@ -267,7 +164,7 @@ func (s *scanner) value() error {
 	}
 	switch c := s.data[s.pos]; {
 	case c == '{':
-		_, err := s.object(false)
+		_, err := s.object()
 		return err
 	case c == '[':
 		return s.array()
@@ -369,10 +266,6 @@ func (s *scanner) str() (escaped bool, err error) {
 	s.pos++ // opening quote
 	for s.pos < len(s.data) {
 		c := s.data[s.pos]
-		if plainStringByte[c] {
-			s.pos++
-			continue
-		}
 		switch {
 		case c == '"':
 			s.pos++
@@ -396,15 +289,6 @@ func (s *scanner) str() (escaped bool, err error) {
 	}
 	return escaped, &jsonError{len(s.data), "unterminated string"}
 }
-
-// plainStringByte marks the bytes a string may hold as they are: ASCII
-// other than '"', '\\' and control characters.
-var plainStringByte = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
 
 func (s *scanner) escape() error {
 	s.pos++ // backslash
@@ -455,27 +339,8 @@ func jsonNumber(raw json.RawMessage) (float64, bool) {
 	if len(raw) == 0 || !(raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9')) {
 		return 0, false
 	}
-	if n, ok := smallInt(raw); ok {
-		return float64(n), true
-	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	return f, err == nil
-}
-
-// smallInt parses a non-negative integer of at most 15 digits (exact as a
-// float64): the usual NumericDate, without strconv.ParseFloat.
-func smallInt(raw []byte) (int64, bool) {
-	if len(raw) == 0 || len(raw) > 15 {
-		return 0, false
-	}
-	var n int64
-	for _, c := range raw {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
 }
 
 // jsonStrings decodes a string or an array of strings (as "aud" may be).
