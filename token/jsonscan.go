@@ -93,14 +93,15 @@ func (s *scanner) fail(msg string) error {
 	return &jsonError{s.pos, "unexpected " + strconv.QuoteRune(rune(s.data[s.pos])) + msg}
 }
 
-// object scans an object and returns its members.
+// object scans an object and returns its members (not nil: an empty
+// object is still an object).
 func (s *scanner) object() (Object, error) {
 	s.depth++
 	if s.depth > maxDepth {
 		return nil, &jsonError{s.pos, "nested too deeply"}
 	}
 	s.pos++ // '{'
-	obj := Object{} // not nil: an empty object is still an object
+	obj := Object{}
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
 		s.pos++
