@@ -116,7 +116,7 @@ func (c *flowCommand) parse() (status int, ok bool) {
 }
 
 func (c *flowCommand) usageError(err error) int {
-	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s; see --help\n", c.name, errText(err))
+	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s; see --help\n%s", c.name, errText(err), hintLines(err))
 	return ExitUsage
 }
 
@@ -162,7 +162,7 @@ func (c *flowCommand) clientWith(edit func(*flows.Config), opts ...flows.Option)
 // fail prints err and returns ExitFailure; with --json an OAuth error is
 // also printed to stdout as {"error": ..., ...}.
 func (c *flowCommand) fail(err error) int {
-	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s\n", c.name, errText(err))
+	fmt.Fprintf(c.env.Stderr, "tokeninspector %s: %s\n%s", c.name, errText(err), hintLines(err))
 	var oe *flows.OAuthError
 	if c.f.json && errors.As(err, &oe) {
 		writeJSON(c.env.Stdout, oe)

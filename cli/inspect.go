@@ -90,19 +90,19 @@ func runInspect(env Env) int {
 			return inspectAndPrint(ctx, env, raw, opts, f.json)
 		}
 	}
-	fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
+	fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n%s", errText(err), hintLines(err))
 	return ExitUsage
 }
 
 func inspectAndPrint(ctx context.Context, env Env, raw string, opts token.Options, asJSON bool) int {
 	r, err := provider.Inspect(ctx, raw, opts)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
+		fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n%s", errText(err), hintLines(err))
 		return ExitUsage
 	}
 	if asJSON {
 		if err := writeJSON(env.Stdout, r); err != nil {
-			fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n", errText(err))
+			fmt.Fprintf(env.Stderr, "tokeninspector inspect: %s\n%s", errText(err), hintLines(err))
 			return ExitFailure
 		}
 	} else {

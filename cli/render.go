@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/termesc"
 	"github.com/tokeninspector/tokeninspector/token"
 )
@@ -164,6 +165,15 @@ func writeObject(b *strings.Builder, name string, o token.Object, times []token.
 // servers, tokens and files said.
 func errText(err error) string {
 	return termesc.Lines(err.Error())
+}
+
+// hintLines is flows.Hint(err) indented on its own line, or "": what to do
+// next, kept out of the (one-line) error itself.
+func hintLines(err error) string {
+	if h := flows.Hint(err); h != "" {
+		return "  " + termesc.Lines(h) + "\n"
+	}
+	return ""
 }
 
 // compact renders a raw JSON value on one line.

@@ -279,7 +279,7 @@ func TestDemoIdPRefreshTokenByHint(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Code != "invalid_grant" || oe.Grant != "refresh_token" {
 		t.Fatalf("refresh after revoke: err = %v; want invalid_grant for the refresh_token grant", err)
 	}
-	if got := flows.Explain(err); !strings.Contains(got, "refresh token was refused") {
+	if got := flows.Hint(err); !strings.Contains(got, "refresh token was refused") {
 		t.Errorf("Explain = %q", got)
 	}
 }

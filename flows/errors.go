@@ -48,7 +48,7 @@ type OAuthError struct {
 	Assertion string `json:"client_assertion,omitempty"`
 }
 
-// Error says which endpoint refused what, and suggests what to do next.
+// Error says which endpoint refused what (Hint says what to do next).
 func (e *OAuthError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s endpoint returned OAuth error %q", e.Endpoint, e.Code)
@@ -61,33 +61,7 @@ func (e *OAuthError) Error() string {
 	if e.URI != "" {
 		fmt.Fprintf(&b, " (see %s)", e.URI)
 	}
-	if hint := oauthHint(e.Code); hint != "" {
-		b.WriteString("; " + hint)
-	}
 	return b.String()
-}
-
-// oauthHint suggests a next step for the standard error codes.
-func oauthHint(code string) string {
-	switch code {
-	case "invalid_client", "unauthorized_client":
-		return "check the client ID, the client secret or key, and the authentication method"
-	case "invalid_grant":
-		return "the code or refresh token is expired, used or revoked: log in again"
-	case "invalid_scope":
-		return "remove the scopes the client may not request"
-	case "access_denied":
-		return "the user or the IdP refused the request"
-	case "invalid_request":
-		return "the IdP rejected a parameter: the transcript shows the request as sent"
-	case "unsupported_grant_type":
-		return "enable this grant type for the client at the IdP"
-	case "expired_token":
-		return "the device code expired: start again"
-	case "invalid_target":
-		return "the IdP does not accept the requested resource or audience"
-	}
-	return ""
 }
 
 // ResponseError is a response that is not a usable answer: an HTTP error
@@ -103,7 +77,7 @@ type ResponseError struct {
 }
 
 // Error names the endpoint, the status and content type, and the start of
-// the body, and says what to check.
+// the body (Hint says what to check).
 func (e *ResponseError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s endpoint %s", e.Endpoint, redactURL(e.URL))
@@ -119,7 +93,6 @@ func (e *ResponseError) Error() string {
 	if e.Snippet != "" {
 		fmt.Fprintf(&b, "; body starts %q", e.Snippet)
 	}
-	b.WriteString("; check the endpoint URL and that the IdP is healthy")
 	return b.String()
 }
 
@@ -138,10 +111,10 @@ type RedirectError struct {
 	Reason   string // why it was not followed
 }
 
-// Error names the endpoint, the status and the Location, and says to
-// configure the final URL.
+// Error names the endpoint, the status and the Location (Hint says to
+// configure the final URL).
 func (e *RedirectError) Error() string {
-	return fmt.Sprintf("%s endpoint %s answered HTTP %d redirecting to %q, which was not followed: %s; configure the final URL (where the redirect points, if you trust it) in the profile instead",
+	return fmt.Sprintf("%s endpoint %s answered HTTP %d redirecting to %q, which was not followed: %s",
 		e.Endpoint, e.URL, e.Status, e.Location, e.Reason)
 }
 
@@ -153,3 +126,19 @@ func snippet(body []byte) string {
 	}
 	return s
 }
+
+// TransportError is a call that got no HTTP answer: the network, TLS, a
+// timeout or a cancellation.
+type TransportError struct {
+	Endpoint string // "token", "discovery", ...
+	URL      string // redacted
+	Err      error
+}
+
+// Error names the endpoint and the URL, and the cause.
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s endpoint %s: %v", e.Endpoint, e.URL, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *TransportError) Unwrap() error { return e.Err }

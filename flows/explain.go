@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/url"
@@ -8,19 +9,38 @@ import (
 	"strings"
 )
 
-// Explain says in a sentence or two what a server's error answer means and
-// what to do next, for the answers people commonly meet; "" when err is not
-// an [OAuthError] or its code has no explanation. The words fit any surface:
-// they name profile settings, never command-line flags.
-func Explain(err error) string {
-	var oe *OAuthError
-	if !errors.As(err, &oe) {
+// Hint says in a sentence or two what went wrong and what to do next, for
+// the failures people commonly meet: a server's error answer (see
+// [OAuthError.Explain]), a refused redirect, an unusable response, an
+// endpoint that cannot be reached; "" when there is nothing to add. Error
+// values stay one line; the CLI and the status bar show the hint under
+// them. The words fit any surface: they name profile settings, never
+// command-line flags.
+func Hint(err error) string {
+	var (
+		oe *OAuthError
+		re *RedirectError
+		rs *ResponseError
+		te *TransportError
+	)
+	switch {
+	case errors.As(err, &oe):
+		return oe.Explain()
+	case errors.As(err, &re):
+		return "The redirect was not followed: configure the final URL (where it points, if you trust it) in the profile instead."
+	case errors.As(err, &rs):
+		return "Check the endpoint URL and that the identity provider is healthy."
+	case errors.As(err, &te) && errors.Is(te.Err, context.Canceled):
 		return ""
+	case errors.As(err, &te) && isTimeout(te.Err):
+		return "The server gave no answer in time: check that the identity provider is up, or raise the timeout."
+	case errors.As(err, &te):
+		return "Check the URL, the network, and the TLS settings (CA file)."
 	}
-	return oe.Explain()
+	return ""
 }
 
-// Explain is the explanation of this answer (see [Explain]).
+// Explain says what this answer means and what to do next (see [Hint]).
 func (e *OAuthError) Explain() string {
 	if e.redirectMismatch() {
 		return e.redirectText()

@@ -37,7 +37,7 @@ func TestExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Explain(tt.err)
+			got := Hint(tt.err)
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("Explain = %q; want it to contain %q", got, w)
@@ -48,8 +48,8 @@ func TestExplain(t *testing.T) {
 			}
 		})
 	}
-	if got := Explain(errors.New("plain")); got != "" {
-		t.Errorf("Explain(plain error) = %q; want empty", got)
+	if got := Hint(errors.New("plain")); got != "" {
+		t.Errorf("Hint(plain error) = %q; want empty", got)
 	}
 }
 
@@ -70,7 +70,7 @@ func TestLoginErrorNamesRedirectURI(t *testing.T) {
 	}
 	// The port was random: the advice is a fixed port and its exact URI, not
 	// this login's URI, which the next login will not use.
-	if got := Explain(err); !strings.Contains(got, sent) || !strings.Contains(got, "fixed redirect port") ||
+	if got := Hint(err); !strings.Contains(got, sent) || !strings.Contains(got, "fixed redirect port") ||
 		!strings.Contains(got, "register exactly http://127.0.0.1:53682/callback") {
 		t.Errorf("Explain = %q", got)
 	}

@@ -123,7 +123,7 @@ func TestHostileRedirectsCarryNothing(t *testing.T) {
 					if re.Endpoint != call.endpoint || re.Status != status || !strings.HasPrefix(re.Location, evil.srv.URL) {
 						t.Errorf("%s: redirect error %+v does not name the endpoint, status %d and Location", call.endpoint, re, status)
 					}
-					if msg := err.Error(); !strings.Contains(msg, "configure the final URL") || !strings.Contains(msg, evil.srv.URL) {
+					if msg := err.Error() + "\n" + Hint(err); !strings.Contains(msg, "configure the final URL") || !strings.Contains(msg, evil.srv.URL) {
 						t.Errorf("%s: message %q does not name the Location and say to configure the final URL", call.endpoint, msg)
 					}
 				}

@@ -109,7 +109,7 @@ func TestBrokenResponses(t *testing.T) {
 			case <-time.After(5 * time.Second):
 			}
 		}, func(t *testing.T, err error) {
-			if !isTimeout(err) || !strings.Contains(err.Error(), "no answer in time") {
+			if !isTimeout(err) || !strings.Contains(Hint(err), "no answer in time") {
 				t.Errorf("err = %v; want a timeout with a hint", err)
 			}
 		}},
@@ -120,7 +120,7 @@ func TestBrokenResponses(t *testing.T) {
 			if !errors.As(err, &oe) || oe.Code != "invalid_client" || oe.Status != 401 || oe.Endpoint != "token" || oe.URI != "https://docs" {
 				t.Fatalf("err = %v; want *OAuthError", err)
 			}
-			if !strings.Contains(err.Error(), "check the client ID") {
+			if !strings.Contains(Hint(err), "check the client ID") {
 				t.Errorf("message %q lacks a next step", err)
 			}
 		}},

@@ -246,23 +246,17 @@ func (c *Client) send(ctx context.Context, endpoint string, req *http.Request) (
 	return resp, body, nil
 }
 
-// transportError wraps a failed call with the endpoint and a next step.
+// transportError wraps a failed call with the endpoint (Hint says what to
+// do next).
 func transportError(endpoint, u string, err error) error {
-	var hint string
 	var re *RedirectError
 	switch {
 	case errors.As(err, &re):
 		return re
 	case errors.Is(err, ErrResponseTooLarge):
 		return &ResponseError{Endpoint: endpoint, URL: u, Err: err}
-	case errors.Is(err, context.Canceled):
-		hint = "the operation was cancelled"
-	case isTimeout(err):
-		hint = "no answer in time; check that the IdP is up, or raise the timeout"
-	default:
-		hint = "check the URL, the network, and the TLS settings (CA file)"
 	}
-	return fmt.Errorf("%s endpoint %s: %w (%s)", endpoint, redactURL(u), err, hint)
+	return &TransportError{Endpoint: endpoint, URL: redactURL(u), Err: err}
 }
 
 func isTimeout(err error) bool {

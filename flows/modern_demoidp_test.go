@@ -90,7 +90,7 @@ func TestDemoIdPPARErrorExplained(t *testing.T) {
 	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.WebClientID, PAR: true}, ClientSecret: "wrong"}, nil)
 	_, err := c.Login(context.Background(), flows.LoginOptions{})
 	var oe *flows.OAuthError
-	if !errors.As(err, &oe) || oe.Endpoint != "par" || oe.Code != "invalid_client" || flows.Explain(err) == "" {
+	if !errors.As(err, &oe) || oe.Endpoint != "par" || oe.Code != "invalid_client" || flows.Hint(err) == "" {
 		t.Fatalf("err = %v", err)
 	}
 }
@@ -288,7 +288,7 @@ func TestDemoIdPExternalClientAssertion(t *testing.T) {
 		bad, _ := s.ExternalAssertion("repo:evil/app:ref:refs/heads/main", "api://AzureADTokenExchange")
 		c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.WorkloadClientID}, ClientAssertion: bad}, nil)
 		_, err := c.ClientCredentials(ctx)
-		ex := flows.Explain(err)
+		ex := flows.Hint(err)
 		if !strings.Contains(ex, "repo:evil/app") || !strings.Contains(ex, "aud names neither the token endpoint") {
 			t.Errorf("err %v\nexplain %q", err, ex)
 		}
@@ -345,7 +345,7 @@ func TestDemoIdPExactRedirect(t *testing.T) {
 	c, _ := flows.NewClient(flows.Config{Settings: settings.Settings{Issuer: s.Issuer(), ClientID: demoidp.ExactClientID}},
 		flows.WithBrowser(func(context.Context, string) error { opened = true; return nil }))
 	_, err = c.Login(context.Background(), flows.LoginOptions{})
-	ex := flows.Explain(err)
+	ex := flows.Hint(err)
 	if err == nil || opened || !strings.Contains(ex, "fixed redirect port") || !strings.Contains(ex, "53682") {
 		t.Fatalf("random port: opened %v, err %v\nexplain %q", opened, err, ex)
 	}

@@ -170,13 +170,13 @@ func plainError(err error) string {
 		if oe.Status != 0 {
 			msg += fmt.Sprintf(", HTTP %d", oe.Status)
 		}
-		next := flows.Explain(err)
-		if next == "" {
-			next = nextStep(err.Error())
-		}
-		return strings.TrimSpace(msg + ".\n" + next)
+		return strings.TrimSpace(msg + ".\n" + flows.Hint(err))
 	}
-	return capitalize(err.Error())
+	msg := capitalize(err.Error())
+	if next := flows.Hint(err); next != "" {
+		msg += "\n" + next
+	}
+	return msg
 }
 
 // cancelledText is the neutral outcome of a Cancel.
@@ -185,15 +185,6 @@ const cancelledText = "Cancelled. Nothing was changed."
 // cancelled says whether err is the user's Cancel (not a failure).
 func cancelled(err error) bool {
 	return errors.Is(err, flows.ErrLoginCancelled) || errors.Is(err, context.Canceled)
-}
-
-// nextStep keeps the advice part of an OAuthError message (after its last
-// "; "), which says what to do next.
-func nextStep(full string) string {
-	if i := strings.LastIndex(full, "; "); i >= 0 {
-		return capitalize(strings.TrimSpace(full[i+2:])) + "."
-	}
-	return ""
 }
 
 func capitalize(s string) string {
