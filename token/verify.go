@@ -152,11 +152,13 @@ func checkCrit(raw json.RawMessage) string {
 	return ""
 }
 
-// verifyWith verifies with go-jose; HMAC secrets shorter than the hash
-// (which go-jose refuses, RFC 7518 3.2) are checked with crypto/hmac so that
-// a weak secret can still be diagnosed (and is linted).
+// verifyWith verifies with go-jose, except an HMAC secret: that is
+// checked with crypto/hmac over the signing input, whatever its length
+// (go-jose refuses secrets shorter than the hash, RFC 7518 3.2, and a weak
+// secret must still be diagnosed; it is linted). jws has been parsed by
+// go-jose either way, which refuses duplicate header names (RFC 7515 4).
 func verifyWith(jws *jose.JSONWebSignature, compact string, k jose.JSONWebKey, fam algFamily) error {
-	if secret, ok := k.Key.([]byte); ok && len(secret) < fam.hash.Size() {
+	if secret, ok := k.Key.([]byte); ok {
 		dot := strings.LastIndexByte(compact, '.')
 		want, _, err := decodeSegment(compact[dot+1:], "signature", 2)
 		if err != nil {
