@@ -126,7 +126,7 @@ func compactJSON(v json.RawMessage) json.RawMessage {
 // entraIssuer matches Entra issuers: v1.0 https://sts.windows.net/{tid}/
 // and v2.0 https://login.microsoftonline.com/{tid}/v2.0 (and the other
 // clouds' hosts). The tenant may be the {tenantid} template.
-var entraIssuer = regexp.MustCompile(`^https://([^/]+)/([0-9a-fA-F-]{36}|\{tenantid\})/(v2\.0/?)?$`)
+var entraIssuer = regexp.MustCompile(`^https?://([^/]+)/([0-9a-fA-F-]{36}|\{tenantid\})/(v2\.0/?)?$`)
 
 // entraVersion returns the version ("1.0" or "2.0") and tenant of an Entra
 // issuer, or ok false.

@@ -144,6 +144,8 @@ func TestEntraIssuerVersions(t *testing.T) {
 			expectation{"entra", []string{"provider.entra.v1_v2_issuer"}, []string{"v1.0 token"}}},
 		{"v1 token against the {tenantid} template", jws(t, v1hdr, entraV1Claims(tenant, v1iss)), "https://login.microsoftonline.com/{tenantid}/v2.0", token.Fail,
 			expectation{"entra", []string{"provider.entra.tenant_placeholder", "provider.entra.v1_v2_issuer"}, []string{"{tenantid}"}}},
+		{"test setup on plain http, not a Microsoft host", jws(t, v1hdr, entraV1Claims(tenant, "http://127.0.0.1:8080/"+tenant+"/")), "http://127.0.0.1:8080/" + tenant + "/v2.0", token.Fail,
+			expectation{"entra", []string{"provider.entra.v1_v2_issuer"}, []string{"v1.0 token"}}},
 		{"same version matches", jws(t, v2hdr, entraV2Claims(tenant, v2iss)), v2iss, token.Pass, expectation{provider: "entra"}},
 		{"another tenant is a real mismatch", jws(t, v1hdr, entraV1Claims(otherTenant, "https://sts.windows.net/"+otherTenant+"/")), v2iss, token.Fail, expectation{provider: "entra"}},
 	}
