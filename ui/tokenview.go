@@ -442,7 +442,7 @@ func unverifiedReason(code string) string {
 	case token.CodeKeyNotPublished:
 		return "key never published (by design)"
 	case token.CodeProviderFormat:
-		return "the provider's own format (verifies once the header nonce is hashed, as Graph does)"
+		return "Graph's own format, verifies once the nonce is hashed"
 	}
 	return "no key"
 }

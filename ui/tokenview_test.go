@@ -2,8 +2,12 @@ package ui
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -390,5 +394,42 @@ func TestPasteRequiredScopesAndRFC9068(t *testing.T) {
 	}
 	if typ.Status != token.Fail {
 		t.Errorf("typ check %+v", typ)
+	}
+}
+
+// TestGraphTokenVerdict: a Microsoft Graph token that verifies once its
+// header nonce is hashed is "Not verified: Graph's own format", never an
+// invalid signature, and the note explains it.
+func TestGraphTokenVerdict(t *testing.T) {
+	a := test.NewTempApp(t)
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	nonce := "x7lV3nUnUBWB4xD1RJvJ8d7C9DvVL_4EaWzqcHsRsJk"
+	sum := sha256.Sum256([]byte(nonce))
+	header := `{"typ":"JWT","nonce":"%s","alg":"RS256","x5t":"k1","kid":"k1"}`
+	claims := `{"aud":"00000003-0000-0000-c000-000000000000","iss":"https://sts.windows.net/9b1f8e2a-4c3d-4e5f-8a6b-7c8d9e0f1a2b/",` +
+		`"iat":1772366400,"exp":1772370000,"tid":"9b1f8e2a-4c3d-4e5f-8a6b-7c8d9e0f1a2b","ver":"1.0","scp":"User.Read"}`
+	signed := b64([]byte(fmt.Sprintf(header, b64(sum[:])))) + "." + b64([]byte(claims))
+	digest := sha256.Sum256([]byte(signed))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := b64([]byte(fmt.Sprintf(header, nonce))) + "." + b64([]byte(claims)) + "." + b64(sig)
+	keys := token.NewKeySet([]jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}, "the tenant's JWKS")
+	r, err := provider.Inspect(context.Background(), raw, token.Options{Keys: keys, Clock: func() time.Time { return testNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newTokenView(a, func() time.Time { return testNow }, "")
+	v.Show(raw, r, nil)
+	if want := "Not verified: Graph's own format, verifies once the nonce is hashed"; v.sigLabel.Text != want {
+		t.Errorf("badge = %q; want %q", v.sigLabel.Text, want)
+	}
+	if v.provChip.Text != "Microsoft Entra ID" || !strings.Contains(v.provNote.Text, "Microsoft Graph access token") {
+		t.Errorf("chip %q note %q", v.provChip.Text, v.provNote.Text)
 	}
 }
