@@ -10,7 +10,7 @@ FUZZTIME ?= 8s
 # staticcheck, pinned to a release built for Go 1.26 (its go.mod says go 1.26.0).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test vet staticcheck unit fuzz smoke keyring bench screenshots perf clean
+.PHONY: run build test vet unit fuzz smoke keyring bench screenshots perf clean
 
 run: build
 	./$(BIN)
@@ -28,8 +28,6 @@ vet:
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) vet -tags nogui . ./cli/... ./version/
 	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
-
-staticcheck:
 	$(GO) run $(STATICCHECK) ./...
 
 # -race everywhere; the smoke binary is built with -race too, so CI compiles Fyne once.

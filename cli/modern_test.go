@@ -74,7 +74,7 @@ func TestModernCommands(t *testing.T) {
 		!strings.Contains(errs, "tokeninspector dpop-proof --dpop-key") {
 		t.Errorf("--curl output:\n%s", errs)
 	}
-	if st, out, errs = runCLI(t, "", append([]string{"userinfo", "--token", at}, dpop...)...); st == ExitOK {
+	if st, out, _ = runCLI(t, "", append([]string{"userinfo", "--token", at}, dpop...)...); st == ExitOK {
 		t.Errorf("userinfo with the rotated-out token succeeded:\n%s", out)
 	}
 	// Token exchange and the JWT bearer grant (demo-web).
@@ -86,7 +86,7 @@ func TestModernCommands(t *testing.T) {
 	json.Unmarshal([]byte(out), &res)
 	webAT, _ := res.Response["access_token"].(string)
 	m2m := []string{"--issuer", s.Issuer(), "--client-id", demoidp.M2MClientID, "--client-secret", demoidp.M2MClientSecret, "--scope", "api.read"}
-	st, out, _ = runCLI(t, "", append([]string{"client-credentials", "--json"}, m2m...)...)
+	_, out, _ = runCLI(t, "", append([]string{"client-credentials", "--json"}, m2m...)...)
 	json.Unmarshal([]byte(out), &res)
 	actor, _ := res.Response["access_token"].(string)
 	st, out, errs = runCLI(t, webAT, append([]string{"token-exchange", "--subject-token", "-", "--actor-token", actor, "--actor-token-type", "access_token",

@@ -119,7 +119,7 @@ func (d *dpopState) check(r *http.Request, endpoint, accessToken string, nonces 
 	if len(values) != 1 {
 		return nil, badProof("send exactly one DPoP header (RFC 9449 section 4.3), not %d", len(values))
 	}
-	jws, err := jose.ParseSigned(values[0], dpopAlgs)
+	jws, err := jose.ParseSignedCompact(values[0], dpopAlgs)
 	if err != nil {
 		return nil, badProof("the DPoP proof is not a JWS signed with one of %s: %v", strings.Join(dpopAlgNames(), ", "), err)
 	}

@@ -27,7 +27,7 @@ func TestDPoPProof(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		jws, err := jose.ParseSigned(proof, []jose.SignatureAlgorithm{jose.ES256})
+		jws, err := jose.ParseSignedCompact(proof, []jose.SignatureAlgorithm{jose.ES256})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -121,13 +121,6 @@ func (s *statusBar) showError(err error) {
 // clear empties the line (the dismiss button).
 func (s *statusBar) clear() { s.set("", nil, false) }
 
-// clearError empties the line if it shows an error.
-func (s *statusBar) clearError() {
-	if s.isError {
-		s.clear()
-	}
-}
-
 // errorText is the current error, "" when none (tests).
 func (s *statusBar) errorText() string {
 	if !s.isError {
