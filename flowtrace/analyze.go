@@ -223,10 +223,9 @@ func (an *analyzer) classify(s *Step) {
 	default:
 		s.To = IdP
 	}
-	if an.a.Source == "transcript" {
-		// The app's own calls come from the app; the login's browser legs
-		// (authorization request, callback) come from the browser.
-		s.From = Client
+	if s.From == Client {
+		// The app's own calls (its transcript, or a HAR it wrote) come from
+		// the app; the login's browser legs come from the browser.
 		if s.Kind == KindAuthorization || s.Kind == KindCallback || s.Kind == KindLogin {
 			s.From = Browser
 		}

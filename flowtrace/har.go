@@ -66,6 +66,7 @@ type harEntry struct {
 	Response        harResponse `json:"response"`
 	ResourceType    string      `json:"_resourceType"`
 	FetchType       string      `json:"_fetchType"`
+	Endpoint        string      `json:"_endpoint"` // written by Token Inspector (WriteTranscriptHAR)
 }
 
 type harRequest struct {

@@ -61,6 +61,10 @@ func stepFromHAR(i int, e *harEntry) Step {
 	s.Response.MimeType = e.Response.Content.MimeType
 	s.Response.Body, s.Response.Size = harBody(e.Response.Content)
 	s.RedirectURL = resolve(s.URL, firstNonEmpty(e.Response.RedirectURL, s.Response.Header("Location")))
+	if k, ok := transcriptKinds[e.Endpoint]; ok { // a session Token Inspector wrote as a HAR
+		s.Kind, s.From = k, Client
+		s.Unobserved = k == KindAuthorization && s.Status == 0 && s.Error == ""
+	}
 	return s
 }
 

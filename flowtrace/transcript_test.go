@@ -1,6 +1,7 @@
 package flowtrace
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -59,6 +60,25 @@ func TestTranscriptOfDemoLogin(t *testing.T) {
 		t.Errorf("client lifeline %q", a.ActorLabel(Client))
 	}
 	valid := verified(a)
+	// The session written as a HAR reads back as the same flow, and
+	// sanitises like a browser's.
+	var har, clean bytes.Buffer
+	if err := WriteTranscriptHAR(&har, tr.Exchanges(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := AnalyzeHAR(ctx, bytes.NewReader(har.Bytes()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(kinds(a), kinds(b)) || len(findingIDs(b, LevelError)) > 0 || b.FlowSteps()[0].From != Client {
+		t.Errorf("HAR of the session: kinds %v (want %v), findings %+v", kinds(b), kinds(a), b.Findings)
+	}
+	if _, err := SanitizeHAR(bytes.NewReader(har.Bytes()), &clean); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(clean.String(), res.AccessToken.Raw) || strings.Contains(clean.String(), res.IDToken.Raw) {
+		t.Error("tokens left in the sanitised session HAR")
+	}
 	if valid < 2 {
 		t.Errorf("%d tokens verified from the transcript's own JWKS fetch: %+v", valid, a.Tokens)
 	}
