@@ -26,13 +26,11 @@ func (a *Analysis) StepDetail(i int) string {
 	if !s.Started.IsZero() {
 		fmt.Fprintf(&b, "Started %s, took %s\n", s.Started.UTC().Format("2006-01-02 15:04:05.000 MST"), round(s.Duration))
 	}
+	for _, f := range a.StepFindings(i) { // first: people read the top
+		fmt.Fprintf(&b, "\n%s %s: %s (%s)\n", strings.ToUpper(string(f.Level)), f.ID, f.Message, f.Spec)
+	}
 	z := &sanitizer{sum: &SanitizeSummary{Removed: map[string]int{}}}
-	fmt.Fprintf(&b, "\n%s %s\n", s.Method, z.text(s.URL))
-	writeHeaders(&b, z, s.Request.Headers)
-	writeBody(&b, z, s.Request)
-	fmt.Fprintf(&b, "\n← %s\n", s.Answer())
-	writeHeaders(&b, z, s.Response.Headers)
-	writeBody(&b, z, s.Response)
+	fmt.Fprintf(&b, "\n%s %s\n← %s\n", s.Method, z.text(s.URL), s.Answer())
 	if len(s.Params) > 0 {
 		b.WriteString("\nParameters\n")
 		for _, p := range s.Params {
@@ -49,12 +47,12 @@ func (a *Analysis) StepDetail(i int) string {
 	for _, ti := range s.Tokens {
 		b.WriteString("\n" + a.Tokens[ti].Summary() + "\n")
 	}
-	if fs := a.StepFindings(i); len(fs) > 0 {
-		b.WriteString("\nFindings\n")
-		for _, f := range fs {
-			fmt.Fprintf(&b, "  %s %s: %s (%s)\n", strings.ToUpper(string(f.Level)), f.ID, f.Message, f.Spec)
-		}
-	}
+	b.WriteString("\nRequest (credentials hidden)\n")
+	writeHeaders(&b, z, s.Request.Headers)
+	writeBody(&b, z, s.Request)
+	b.WriteString("\nResponse (credentials hidden)\n")
+	writeHeaders(&b, z, s.Response.Headers)
+	writeBody(&b, z, s.Response)
 	return b.String()
 }
 

@@ -164,6 +164,12 @@ func readHAR(r io.Reader, v harVisitor) (HARInfo, error) {
 		return h.info, fmt.Errorf("%w: more than %d MB; record only the failing login (clear the network panel first), or split the recording", ErrTooLarge, maxHARBytes>>20)
 	}
 	if err != nil && !errors.Is(err, ErrNotHAR) && !errors.Is(err, ErrTooLarge) {
+		switch {
+		case cr.n == 0:
+			err = fmt.Errorf("the file is empty: %w", io.ErrUnexpectedEOF)
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			err = fmt.Errorf("the file ends in the middle of the JSON: %w", io.ErrUnexpectedEOF)
+		}
 		var he *HARError
 		if !errors.As(err, &he) {
 			err = &HARError{Offset: d.InputOffset(), Entries: h.info.Entries, Err: err}
@@ -201,9 +207,6 @@ func (h *harReader) document() error {
 // visitor's open and close hooks. A value of another type is ErrNotHAR.
 func (h *harReader) container(delim json.Delim, path string, member func(name string) error) error {
 	t, err := h.d.Token()
-	if errors.Is(err, io.EOF) {
-		return fmt.Errorf("the file is empty: %w", io.ErrUnexpectedEOF)
-	}
 	if err != nil {
 		return err
 	}

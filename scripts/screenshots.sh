@@ -2,11 +2,15 @@
 # Screenshots of the main screens, taken from the real app under Xvfb after a
 # login against the embedded Demo IdP with a stand-in browser
 # (BROWSER="BINARY demo-browser"). Writes docs/screenshots/*.png.
-#   scripts/screenshots.sh BINARY          (make screenshots)
+#   scripts/screenshots.sh BINARY [NAME...] (make screenshots; NAMEs: only those)
+# WINDOW=WxH resizes the window before each capture (XVFB_SCREEN=WxHx24 for a
+# larger screen), to look at a screen at another size.
 # Needs Xvfb, xdotool and ImageMagick's import (scripts/deps.sh screenshots).
 set -euo pipefail
 bin=${1:?usage: scripts/screenshots.sh BINARY}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+shift
+only=("$@")
 out=${OUT:-docs/screenshots}
 mkdir -p "$out"
 for c in Xvfb xdotool import; do
@@ -30,6 +34,7 @@ start_xvfb "$tmp/xvfb.log" || { echo "screenshots: Xvfb did not start" >&2; exit
 # automation to finish, capture the window, quit.
 shot() {
 	local name=$1; shift
+	if [ ${#only[@]} -gt 0 ] && [[ " ${only[*]} " != *" $name "* ]]; then return; fi
 	rm -rf "$tmp/config"; mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
 	# DBUS_SESSION_BUS_ADDRESS names a bus that is not there: otherwise each start
 	# autolaunches a dbus-daemon (Fyne's settings watcher) that outlives the run.
@@ -50,6 +55,10 @@ shot() {
 	sleep 0.7 # let the last frame paint
 	local wid
 	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' | head -1)
+	if [ -n "${WINDOW:-}" ]; then
+		DISPLAY=":$d" xdotool windowsize "$wid" "${WINDOW%x*}" "${WINDOW#*x}"
+		sleep 1
+	fi
 	DISPLAY=":$d" import -window "$wid" "$out/$name.png"
 	kill "$app_pid" 2>/dev/null || true
 	wait "$app_pid" 2>/dev/null || true
@@ -68,3 +77,5 @@ kc_refresh=eyJhbGciOiJIUzUxMiIsInR5cCIgOiAiSldUIiwia2lkIiA6ICI1YzZhN2Y0ZS05MWM2L
 shot provider       TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_PASTE="$kc_refresh" TOKENINSPECTOR_TAB=pasted
 shot flaw-expired   TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
 shot demo-controls  TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=profile
+shot flow           TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=flow TOKENINSPECTOR_FLOW_STEP=token
+shot flow-har-failing TOKENINSPECTOR_HAR="$PWD/flowtrace/testdata/demo-failing-login.har" TOKENINSPECTOR_FLOW_STEP=error

@@ -1,5 +1,5 @@
 # Sourced by smoke.sh, screenshots.sh and perf-ui.sh.
-# start_xvfb LOG: starts Xvfb (1280x800x24) on a free display that Xvfb picks
+# start_xvfb LOG: starts Xvfb (1280x800x24, or $XVFB_SCREEN) on a free display that Xvfb picks
 # itself (-displayfd, so parallel runs never collide), with -noreset (by
 # default the server resets each time its last client disconnects, and a
 # client connecting during a reset is dropped: "unable to open display" in
@@ -9,7 +9,7 @@
 start_xvfb() {
 	local log=$1 dfile
 	dfile=$(mktemp)
-	Xvfb -displayfd 3 -noreset -screen 0 1280x800x24 -nolisten tcp 3>"$dfile" >"$log" 2>&1 &
+	Xvfb -displayfd 3 -noreset -screen 0 "${XVFB_SCREEN:-1280x800x24}" -nolisten tcp 3>"$dfile" >"$log" 2>&1 &
 	xvfb_pid=$!
 	d=
 	for _ in $(seq 100); do

@@ -3,11 +3,13 @@ package ui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 
 	"github.com/tokeninspector/tokeninspector/demoidp"
 )
@@ -29,6 +31,9 @@ import (
 //	TOKENINSPECTOR_TICK=100ms         also move the lifetimes (and start due auto-refreshes) this often
 //	TOKENINSPECTOR_METRICS=1          print "metrics: cycle N goroutines G heap_inuse_kb H" after each
 //	                                  auto-refresh, and "metrics: failed: ..." when one fails
+//	TOKENINSPECTOR_HAR=file           open this HAR in the Flow tab (after the login, if any)
+//	TOKENINSPECTOR_FLOW_STEP=kind     in the Flow tab show the first step of this kind (token,
+//	                                  callback, ...; "error": the first failing step)
 //
 // When the steps are done it prints "autorun: done" (or "autorun: failed: ...")
 // to standard error.
@@ -44,13 +49,16 @@ type autoRun struct {
 	autoRefresh  time.Duration // auto-refresh lead to turn on after the steps; 0 = off
 	tick         time.Duration // extra lifetimes tick
 	metrics      bool
+	har          string // a HAR to open in the Flow tab
+	flowStep     string // the kind of the Flow tab's step to show
 }
 
-func (a autoRun) isZero() bool { return !a.login && a.tab == "" }
+func (a autoRun) isZero() bool { return !a.login && a.tab == "" && a.har == "" }
 
 func autoFromEnv(getenv func(string) string) autoRun {
 	a := autoRun{login: getenv("TOKENINSPECTOR_AUTOLOGIN") == "1", tab: getenv("TOKENINSPECTOR_TAB"),
-		response: getenv("TOKENINSPECTOR_RESPONSE"), paste: getenv("TOKENINSPECTOR_PASTE")}
+		response: getenv("TOKENINSPECTOR_RESPONSE"), paste: getenv("TOKENINSPECTOR_PASTE"),
+		har: getenv("TOKENINSPECTOR_HAR"), flowStep: getenv("TOKENINSPECTOR_FLOW_STEP")}
 	for _, s := range strings.Split(getenv("TOKENINSPECTOR_AUTORUN"), ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			a.steps = append(a.steps, s)
@@ -67,7 +75,7 @@ func autoFromEnv(getenv func(string) string) autoRun {
 }
 
 var tabAliases = map[string]string{"profile": tabProfile, "access": tabAccess, "id": tabID, "refresh": tabRefresh,
-	"pasted": tabPasted, "changes": tabChanges, "responses": tabResponses, "transcript": tabTranscript, "keys": tabKeys}
+	"pasted": tabPasted, "changes": tabChanges, "responses": tabResponses, "transcript": tabTranscript, "keys": tabKeys, "flow": tabFlow}
 
 var responseAliases = map[string]string{"token": sourceToken, "introspection": sourceIntro, "userinfo": sourceUserInfo,
 	"compare": sourceCompare}
@@ -132,7 +140,42 @@ func (w *window) autoNext(err error) {
 		w.lifetimes.autoLeadOverride = a.autoRefresh
 		w.lifetimes.setAuto(true)
 	}
+	if a.har != "" || (a.tab == "flow" && w.cur != nil) {
+		w.autoFlow(a)
+		return
+	}
 	fmt.Fprintln(os.Stderr, "autorun: done")
+}
+
+// autoFlow shows the Flow tab: a HAR file or the session, then the step
+// asked for, and says done once the analysis is on screen.
+func (w *window) autoFlow(a autoRun) {
+	w.selectTab(tabFlow)
+	v := w.flowView()
+	done := func() {
+		if a.flowStep != "" && !v.showKind(a.flowStep) {
+			fmt.Fprintf(os.Stderr, "autorun: no %s step in the flow\n", a.flowStep)
+		}
+		fmt.Fprintln(os.Stderr, "autorun: done")
+	}
+	if a.har == "" {
+		v.afterRender = done
+		w.renderFlow()
+		return
+	}
+	v.onLoaded = func(err error) {
+		v.onLoaded = nil
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "autorun: failed:", plainError(err))
+			return
+		}
+		done()
+	}
+	path, err := filepath.Abs(a.har)
+	if err != nil {
+		path = a.har
+	}
+	v.openHAR(storage.NewFileURI(path))
 }
 
 // autoPaste inspects raw in the paste panel, decode only; with raw empty,

@@ -41,8 +41,9 @@ func TestLayoutAt900x600(t *testing.T) {
 	fitsSmall(t, w, "start")
 	test.Tap(w.actions.login)
 	w.wait()
-	for _, tab := range []string{tabAccess, tabID, tabRefresh, tabChanges, tabResponses, tabTranscript, tabProfile} {
+	for _, tab := range []string{tabAccess, tabID, tabRefresh, tabChanges, tabResponses, tabTranscript, tabFlow, tabProfile} {
 		w.selectTab(tab)
+		w.wait() // the Flow tab analyses the session in the background
 		fitsSmall(t, w, "logged in, "+tab)
 	}
 	w.selectTab(tabAccess)

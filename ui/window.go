@@ -3,7 +3,9 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -33,6 +35,7 @@ const (
 	tabChanges    = "Changes"
 	tabResponses  = "Responses"
 	tabTranscript = "Transcript"
+	tabFlow       = "Flow"
 )
 
 // window is the main window and everything it shows. Its fields are used on
@@ -71,6 +74,8 @@ type window struct {
 	transcript *transcriptView
 	lifetimes  *lifetimesStrip
 	keys       *keysView
+	flow       *flowView
+	flowBuilt  atomic.Bool // the Flow tab exists (read by the transcript subscription)
 
 	ops sync.WaitGroup // background operations (tests wait on it)
 
@@ -112,7 +117,7 @@ func (w *window) build() {
 	// and widgets before the window shows, less memory for unused tabs.
 	// All items at once: each Append lays the whole tab bar out again.
 	var items []*container.TabItem
-	for _, t := range []string{tabProfile, tabAccess, tabID, tabRefresh, tabPasted, tabChanges, tabResponses, tabTranscript, tabKeys} {
+	for _, t := range []string{tabProfile, tabAccess, tabID, tabRefresh, tabPasted, tabChanges, tabResponses, tabTranscript, tabKeys, tabFlow} {
 		items = append(items, container.NewTabItem(t, container.NewStack()))
 	}
 	w.tabs = container.NewAppTabs(items...)
@@ -163,6 +168,8 @@ func (w *window) ensureTab(title string) {
 		w.transcriptView()
 	case tabKeys:
 		w.keysView()
+	case tabFlow:
+		w.flowView()
 	}
 }
 
@@ -447,6 +454,7 @@ func (w *window) render() {
 	w.renderResponses()
 	w.renderTranscript()
 	w.renderKeys()
+	w.renderFlow()
 	w.lifetimes.show(w.cur)
 	w.lifetimes.showLog(w.cur)
 	w.updateActions()
@@ -498,6 +506,18 @@ func (w *window) renderTranscript() {
 	w.transcript.show(w.cur.transcript.Exchanges())
 }
 
+// renderFlow shows the current session in the Flow tab (built so far).
+func (w *window) renderFlow() {
+	if w.flow == nil {
+		return
+	}
+	if w.cur == nil {
+		w.flow.showTranscript(nil, nil)
+		return
+	}
+	w.flow.showTranscript(w.cur, w.cur.transcript.Exchanges())
+}
+
 // follow subscribes to the live transcript of s (nil: none), ending the
 // previous subscription, so exchanges appear while a flow runs. Only the
 // current session is followed: a session left or replaced is unsubscribed.
@@ -516,6 +536,7 @@ func (w *window) follow(s *session) {
 				w.updateTranscript()
 			}
 		})
+		w.followFlow(s)
 	})
 }
 
@@ -601,9 +622,15 @@ func (w *window) onCancel() {
 	}
 }
 
-// onDropped inspects a dropped file as a pasted token.
+// onDropped opens a dropped HAR file (a .har, or any file dropped on the
+// Flow tab) in the Flow tab, and inspects any other file as a pasted token.
 func (w *window) onDropped(_ fyne.Position, uris []fyne.URI) {
 	if len(uris) == 0 {
+		return
+	}
+	if strings.EqualFold(uris[0].Extension(), ".har") || w.tabs.Selected().Text == tabFlow {
+		w.selectTab(tabFlow)
+		w.flowView().openHAR(uris[0])
 		return
 	}
 	w.sidebar.selectPaste()
