@@ -163,12 +163,12 @@ func (v *transcriptView) setDetail(text string) {
 	v.detail.SetText(text)
 }
 
-// statusText is the HTTP status, "browser" for the authorization request
+// statusText is the HTTP status, "---" for the authorization request
 // the browser sends (its answer goes to the browser), or ERR when no answer
 // came.
 func statusText(x flows.Exchange) string {
 	if inBrowser(x) {
-		return "browser"
+		return "---"
 	}
 	if x.Err != "" || x.Status == 0 {
 		return "ERR"
@@ -214,6 +214,9 @@ func exchangeDetail(x flows.Exchange) string {
 	b.WriteString("\n────────\n")
 	if x.Err != "" {
 		fmt.Fprintf(&b, "error: %s\n", x.Err)
+	}
+	if inBrowser(x) {
+		b.WriteString("Opened in the system browser: the identity provider answers the browser, not the app.\n")
 	}
 	if x.Status != 0 {
 		fmt.Fprintf(&b, "HTTP %d (%s)\n", x.Status, x.Duration.Round(time.Millisecond))
