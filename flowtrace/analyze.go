@@ -225,8 +225,10 @@ func (an *analyzer) classify(s *Step) {
 	}
 	if s.From == Client {
 		// The app's own calls (its transcript, or a HAR it wrote) come from
-		// the app; the login's browser legs come from the browser.
-		if s.Kind == KindAuthorization || s.Kind == KindCallback || s.Kind == KindLogin {
+		// the app; the login's browser legs come from the browser (the app
+		// may also send the authorization request itself, to check it
+		// before the browser opens: that one has an answer).
+		if s.Unobserved || s.Kind == KindCallback || s.Kind == KindLogin {
 			s.From = Browser
 		}
 	}

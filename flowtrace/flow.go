@@ -47,6 +47,9 @@ func (an *analyzer) link() *flowLinks {
 			if q.Get("client_id") == "" {
 				continue // a later page of the IdP's own login at the same URL
 			}
+			if fl.sameRequest(q) {
+				continue // the same request again (the app checks it, then the browser sends it)
+			}
 			l := &login{req: i, params: an.pushed(q)}
 			fl.logins = append(fl.logins, l)
 			fl.byStep[i] = l
@@ -71,6 +74,18 @@ func (an *analyzer) link() *flowLinks {
 		}
 	}
 	return fl
+}
+
+// sameRequest reports an authorization request with the state of one
+// already seen.
+func (fl *flowLinks) sameRequest(q url.Values) bool {
+	st := q.Get("state")
+	for _, l := range fl.logins {
+		if st != "" && l.params.Get("state") == st {
+			return true
+		}
+	}
+	return false
 }
 
 // pushed merges the parameters of a pushed authorization request (RFC 9126)
