@@ -31,12 +31,25 @@ func auth0EncryptedAccessToken(_ context.Context, d *diagnosis) {
 			"so Auth0 returned an encrypted token (JWE, alg dir, enc %s) that only Auth0 can decrypt; it is usable only at the /userinfo endpoint. "+
 			"No key you hold will open it. To get a JWT access token your API can validate, add audience=<your API identifier> to the authorization request "+
 			"(or the token request).", tenant, d.r.JWE.Enc), srcAuth0Formats)
-	case d.t.kind == token.KindOpaque && d.t.expect == token.ExpectAccessToken && hostIs(urlHost(d.opts.Issuer), "auth0.com") && len(d.t.raw) <= 64:
+	case d.t.kind == token.KindOpaque && hostIs(urlHost(d.opts.Issuer), "auth0.com") && isShortOpaque(d.t.raw, d.t.expect):
 		d.r.Provider = &token.Provider{ID: "auth0", Name: "Auth0", Evidence: []string{"the expected issuer is on " + urlHost(d.opts.Issuer), "a short opaque access token"}}
 		d.r.Signature.Reason = "opaque Auth0 access token for /userinfo only: nothing to verify locally (see provider.auth0.encrypted_access_token)"
 		d.add("provider.auth0.encrypted_access_token", "an opaque Auth0 access token (older tenants): no audience was requested, so its only audience is /userinfo "+
 			"and it is usable only there. To get a JWT access token your API can validate, add audience=<your API identifier> to the authorization (or token) request.", srcAuth0Formats)
 	}
+}
+
+// isShortOpaque reports the short opaque access tokens of older Auth0
+// tenants (32 characters): up to 64 when the caller says it is an access
+// token, up to 40 when it says nothing (Auth0 refresh tokens are longer).
+func isShortOpaque(raw string, expect token.Expect) bool {
+	switch expect {
+	case token.ExpectAccessToken:
+		return len(raw) <= 64
+	case token.ExpectAny:
+		return len(raw) <= 40
+	}
+	return false
 }
 
 // auth0ClientCredentials: a client-credentials (machine-to-machine) token:

@@ -57,6 +57,7 @@ func TestAuth0EncryptedAccessToken(t *testing.T) {
 		{"JWE for /userinfo", jweDirGCM(t, `{"alg":"dir","enc":"A256GCM","iss":"https://acme.us.auth0.com/"}`, `{"sub":"auth0|1"}`), token.Options{}},
 		{"custom domain, member order", jweDirGCM(t, `{"iss":"https://login.acme.example/","enc":"A256GCM","alg":"dir"}`, `{"sub":"auth0|1"}`), token.Options{Expect: token.ExpectAccessToken}},
 		{"older tenant: short opaque token", "Vh7m2Qe4xYcO9sZb1NfP3kLd5Rt8UwAj", token.Options{Expect: token.ExpectAccessToken, Issuer: "https://acme.eu.auth0.com/"}},
+		{"older tenant: short opaque token, no expectation", "Vh7m2Qe4xYcO9sZb1NfP3kLd5Rt8UwAj", token.Options{Issuer: "https://acme.auth0.com/"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +84,7 @@ func TestEncryptedLookAlikes(t *testing.T) {
 		"dir JWE without an issuer":         {jweDirGCM(t, `{"alg":"dir","enc":"A256GCM"}`, `{"a":1}`), token.Options{}},
 		"RSA-OAEP JWE with a kid":           {jweRSAOAEP(t, `{"alg":"RSA-OAEP","enc":"A256GCM","kid":"enc-1","cty":"JWT"}`, "x"), token.Options{}},
 		"opaque token of an unknown issuer": {"Vh7m2Qe4xYcO9sZb1NfP3kLd5Rt8UwAj", token.Options{Expect: token.ExpectAccessToken, Issuer: "https://idp.example.com/"}},
+		"Auth0 refresh token (long, opaque)": {"v1.MRrRSh0uVt8qPq9XzT3kqGmJ0Cw3lRZ8Vb4pQ2nE7sYy6aLdFhKjUi1oP5tN9mB0xW2eR4gH7cV3zQ8uI6", token.Options{Issuer: "https://acme.auth0.com/"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := diagnose(t, tc.raw, tc.opts)
