@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tokeninspector/tokeninspector/token"
@@ -32,26 +33,20 @@ func entraGraphToken(ctx context.Context, d *diagnosis) {
 	if !d.is("entra") || nonce == "" || d.t.kind != token.KindJWS {
 		return
 	}
-	what := "a Microsoft Graph access token"
+	what, validator := "a Microsoft Graph access token", "Graph"
 	if aud := d.t.strs("aud"); len(aud) > 0 && !isGraph(aud) {
-		what = "an access token for a Microsoft API (aud " + quoted(aud) + ")"
+		what, validator = "an access token for a Microsoft API (aud "+quoted(aud)+")", "that API"
 	}
 	verdict := graphVerdict(ctx, d, nonce)
 	d.add("provider.entra.graph_token", "this is "+what+": its header carries a nonce, and Entra signs the header with that nonce replaced by its SHA-256 hash, "+
 		"so standard JWT libraries cannot verify it as sent. "+verdict+
-		" Such tokens are in Microsoft's own format and are not meant to be validated by you: only Graph validates them. "+
-		"To validate a token in your own API, request a token for your API (scope api://<your-app-id>/.default or one of its scopes), not for Graph.", srcEntraGraph)
+		" Such tokens are in Microsoft's own format and are not meant to be validated by you: only "+validator+" validates them. "+
+		"To validate a token in your own API, request a token for your API (scope api://<your-app-id>/.default or one of its scopes), not for "+validator+".", srcEntraGraph)
 }
 
+// isGraph reports whether aud names Microsoft Graph.
 func isGraph(aud []string) bool {
-	for _, a := range aud {
-		for _, g := range graphAudiences {
-			if a == g {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(aud, func(a string) bool { return slices.Contains(graphAudiences, a) })
 }
 
 // graphVerdict checks the signature over the header with the hashed nonce,

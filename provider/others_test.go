@@ -81,9 +81,9 @@ func TestEncryptedLookAlikes(t *testing.T) {
 		raw  string
 		opts token.Options
 	}{
-		"dir JWE without an issuer":         {jweDirGCM(t, `{"alg":"dir","enc":"A256GCM"}`, `{"a":1}`), token.Options{}},
-		"RSA-OAEP JWE with a kid":           {jweRSAOAEP(t, `{"alg":"RSA-OAEP","enc":"A256GCM","kid":"enc-1","cty":"JWT"}`, "x"), token.Options{}},
-		"opaque token of an unknown issuer": {"Vh7m2Qe4xYcO9sZb1NfP3kLd5Rt8UwAj", token.Options{Expect: token.ExpectAccessToken, Issuer: "https://idp.example.com/"}},
+		"dir JWE without an issuer":          {jweDirGCM(t, `{"alg":"dir","enc":"A256GCM"}`, `{"a":1}`), token.Options{}},
+		"RSA-OAEP JWE with a kid":            {jweRSAOAEP(t, `{"alg":"RSA-OAEP","enc":"A256GCM","kid":"enc-1","cty":"JWT"}`, "x"), token.Options{}},
+		"opaque token of an unknown issuer":  {"Vh7m2Qe4xYcO9sZb1NfP3kLd5Rt8UwAj", token.Options{Expect: token.ExpectAccessToken, Issuer: "https://idp.example.com/"}},
 		"Auth0 refresh token (long, opaque)": {"v1.MRrRSh0uVt8qPq9XzT3kqGmJ0Cw3lRZ8Vb4pQ2nE7sYy6aLdFhKjUi1oP5tN9mB0xW2eR4gH7cV3zQ8uI6", token.Options{Issuer: "https://acme.auth0.com/"}},
 	} {
 		t.Run(name, func(t *testing.T) {
