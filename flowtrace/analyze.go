@@ -295,15 +295,19 @@ func pathHas(s *Step, words ...string) bool {
 }
 
 // pageLike reports a page or form of the IdP (not a script or an image):
-// a document, a POST, a redirect, or HTML.
+// a document, a POST, a redirect, or HTML. Chrome's _resourceType says what
+// it is; without it (Firefox), or with another vocabulary (Safari's
+// _fetchType), the method, status and type decide.
 func pageLike(s *Step) bool {
-	switch s.Resource {
-	case "document", "Document", "xhr", "fetch", "XHR", "Fetch":
-		return s.Resource == "document" || s.Resource == "Document" || s.Method == "POST"
-	case "":
-		return s.Method == "POST" || (s.Status >= 300 && s.Status < 400) || strings.Contains(s.Response.MimeType, "html")
+	switch strings.ToLower(s.Resource) {
+	case "document":
+		return true
+	case "xhr", "fetch":
+		return s.Method == "POST"
+	case "script", "stylesheet", "image", "font", "media", "manifest", "texttrack", "ping", "websocket", "eventsource", "prefetch":
+		return false
 	}
-	return false
+	return s.Method == "POST" || (s.Status >= 300 && s.Status < 400) || strings.Contains(s.Response.MimeType, "html")
 }
 
 func isJWKSBody(body string) bool {

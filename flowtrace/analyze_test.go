@@ -50,9 +50,9 @@ func kinds(a *Analysis) []Kind {
 	return out
 }
 
-func TestGoodLoginChromeAndFirefox(t *testing.T) {
+func TestGoodLoginChromeFirefoxSafari(t *testing.T) {
 	idp := newTestIdP(t)
-	for _, format := range []browserFormat{chrome, firefox} {
+	for _, format := range []browserFormat{chrome, firefox, safari} {
 		sc := defaultScenario()
 		sc.format = format
 		// Read a week later: the tokens (1 h lifetime) are judged as of the

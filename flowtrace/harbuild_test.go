@@ -17,13 +17,15 @@ import (
 // tests: Chrome/Edge (UTC times, _initiator, _resourceType, _priority,
 // HTTP/2 pseudo-headers, postData text and params) and Firefox (local time
 // with an offset, creator and browser "Firefox", postData params [] for
-// non-form bodies, no _resourceType).
+// non-form bodies, no _resourceType) and Safari (creator "WebKit Web
+// Inspector", one page "page_0", _fetchType, params always present).
 
 type browserFormat int
 
 const (
 	chrome browserFormat = iota
 	firefox
+	safari
 )
 
 // harBuilder collects entries.
@@ -135,7 +137,7 @@ func (b *harBuilder) add(x exchange) {
 				}
 			}
 			pd["params"] = nv(params)
-		} else if b.format == firefox {
+		} else if b.format != chrome {
 			pd["params"] = []any{}
 		}
 		req["postData"] = pd
@@ -175,8 +177,11 @@ func (b *harBuilder) add(x exchange) {
 		}
 		// Chrome lists HTTP/2 pseudo-headers first.
 		req["headers"] = append([]map[string]any{{"name": ":authority", "value": u.Host}, {"name": ":method", "value": x.method}}, nv(reqHeaders)...)
-	} else {
+	} else if b.format == firefox {
 		e["_securityState"] = "insecure"
+	} else {
+		e["_fetchType"] = "Network Load"
+		e["pageref"] = "page_0"
 	}
 	b.entries = append(b.entries, e)
 }
@@ -205,10 +210,14 @@ func (b *harBuilder) bytes(t testing.TB) []byte {
 			"id": "page_1", "title": "https://app.example/", "pageTimings": map[string]any{"onContentLoad": 100, "onLoad": 200}}},
 		"entries": b.entries,
 	}
-	if b.format == firefox {
+	switch b.format {
+	case firefox:
 		log["creator"] = map[string]any{"name": "Firefox", "version": "133.0"}
 		log["browser"] = map[string]any{"name": "Firefox", "version": "133.0"}
-	} else {
+	case safari:
+		log["creator"] = map[string]any{"name": "WebKit Web Inspector", "version": "1.0"}
+		log["pages"].([]any)[0].(map[string]any)["id"] = "page_0"
+	default:
 		log["creator"] = map[string]any{"name": "WebInspector", "version": "537.36"}
 	}
 	data, err := json.MarshalIndent(map[string]any{"log": log}, "", "  ")

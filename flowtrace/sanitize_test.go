@@ -86,11 +86,14 @@ func TestSanitizeRemovesEverySecret(t *testing.T) {
 	formPost.responseMode = "form_post"
 	firefoxHAR := defaultScenario()
 	firefoxHAR.format = firefox
+	safariHAR := defaultScenario()
+	safariHAR.format = safari
 	inputs := map[string][]byte{
 		"chrome confidential client": confidential.har(t, idp),
 		"base64 token response":      base64Body.har(t, idp),
 		"form_post":                  formPost.har(t, idp),
 		"firefox":                    firefoxHAR.har(t, idp),
+		"safari":                     safariHAR.har(t, idp),
 		"recorded demo login":        recordDemoLogin(t, false),
 	}
 	for name, in := range inputs {

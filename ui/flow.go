@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,8 @@ import (
 
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/flowtrace"
+	"github.com/tokeninspector/tokeninspector/settings"
+	"github.com/tokeninspector/tokeninspector/token"
 	"github.com/tokeninspector/tokeninspector/version"
 )
 
@@ -47,6 +50,7 @@ type flowView struct {
 	cancel   *widget.Button
 	live     *widget.Button
 	export   *widget.Button
+	keys     *widget.Button // fetches the IdP's JWKS for a HAR that captured none
 
 	a        *flowtrace.Analysis
 	harPath  string             // the HAR shown ("" for the live session)
@@ -107,7 +111,9 @@ func newFlowView(host flowHost, now func() time.Time) *flowView {
 	open := widget.NewButtonWithIcon("Open HAR…", theme.FolderOpenIcon(), v.chooseHAR)
 	v.live = widget.NewButtonWithIcon("Current session", theme.ViewRefreshIcon(), v.showSession)
 	v.export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.chooseExport)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.cancel, open, v.live, v.export), v.heading)
+	v.keys = widget.NewButtonWithIcon("Fetch keys", theme.DownloadIcon(), v.fetchKeys)
+	v.keys.Hide()
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.cancel, v.keys, open, v.live, v.export), v.heading)
 	top := container.NewVBox(bar, v.progress)
 	left := container.NewVSplit(container.NewScroll(v.diagram), v.findings)
 	left.Offset = 0.72
@@ -211,8 +217,12 @@ func (v *flowView) render() {
 	v.findings.UnselectAll()
 	v.findings.Refresh()
 	v.live.Disable()
+	v.keys.Hide()
 	if v.harPath != "" {
 		v.live.Enable()
+		if v.a != nil && v.a.Issuer != "" && slices.ContainsFunc(v.a.Findings, func(f flowtrace.Finding) bool { return f.ID == "token_unverified" }) {
+			v.keys.Show()
+		}
 	}
 	if v.a == nil {
 		v.export.Disable()
@@ -313,8 +323,30 @@ func (v *flowView) openHAR(u fyne.URI) {
 		v.host.showError(fmt.Errorf("%s is not a local file: save the HAR on this computer and open it from there", u))
 		return
 	}
+	v.load(u.Path(), nil)
+}
+
+// fetchKeys analyses the open HAR again with the IdP's keys, fetched from
+// its discovery document (on request: a HAR is otherwise read offline).
+func (v *flowView) fetchKeys() {
+	issuer := v.a.Issuer
+	v.load(v.harPath, func(ctx context.Context) (token.KeySource, error) {
+		c, err := flows.NewClient(flows.Config{Settings: settings.Settings{Issuer: issuer}})
+		if err != nil {
+			return nil, err
+		}
+		ks, err := c.KeySource(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("fetch the keys of %s: %w", issuer, err)
+		}
+		return ks, nil
+	})
+}
+
+// load reads and analyses the HAR at path in the background, with the
+// keys from keys when it is set.
+func (v *flowView) load(path string, keys func(context.Context) (token.KeySource, error)) {
 	v.stopLoading()
-	path := u.Path()
 	ctx, cancel := context.WithCancel(context.Background())
 	v.stop = cancel
 	v.gen++
@@ -324,7 +356,22 @@ func (v *flowView) openHAR(u fyne.URI) {
 	v.cancel.Show()
 	v.heading.SetText("Reading " + filepath.Base(path) + "…")
 	v.host.background(func() {
-		a, err := analyzeHARFile(ctx, path, v.now, func(p float64) {
+		opts := flowtrace.Options{Now: v.now}
+		if keys != nil {
+			ks, err := keys(ctx)
+			if err != nil {
+				fyne.Do(func() {
+					if gen == v.gen {
+						v.stopLoading()
+						v.render()
+						v.host.showError(err)
+					}
+				})
+				return
+			}
+			opts.Keys = ks
+		}
+		a, err := analyzeHARFile(ctx, path, opts, func(p float64) {
 			fyne.Do(func() {
 				if gen == v.gen {
 					v.progress.SetValue(p)
@@ -359,7 +406,7 @@ func (v *flowView) harLoaded(gen int, path string, a *flowtrace.Analysis, err er
 }
 
 // analyzeHARFile analyses the HAR at path, telling progress (0 to 1).
-func analyzeHARFile(ctx context.Context, path string, now func() time.Time, progress func(float64)) (*flowtrace.Analysis, error) {
+func analyzeHARFile(ctx context.Context, path string, opts flowtrace.Options, progress func(float64)) (*flowtrace.Analysis, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -370,12 +417,12 @@ func analyzeHARFile(ctx context.Context, path string, now func() time.Time, prog
 		size = float64(st.Size())
 	}
 	var last time.Time
-	opts := flowtrace.Options{Now: now, Progress: func(read int64) {
+	opts.Progress = func(read int64) {
 		if time.Since(last) > 100*time.Millisecond {
 			last = time.Now()
 			progress(float64(read) / size)
 		}
-	}}
+	}
 	return flowtrace.AnalyzeHAR(ctx, f, opts)
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/flowtrace"
 )
 
@@ -220,4 +221,39 @@ func mustReadFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestFlowFetchesKeysOnRequest: a HAR without the IdP's JWKS leaves the
+// signatures unverified until Fetch keys gets them from the issuer.
+func TestFlowFetchesKeysOnRequest(t *testing.T) {
+	w := newTestWindow(t, nil)
+	test.Tap(w.actions.login)
+	w.wait()
+	var xs []flows.Exchange
+	for _, x := range w.cur.transcript.Exchanges() {
+		if x.Endpoint != "jwks" {
+			xs = append(xs, x)
+		}
+	}
+	var har bytes.Buffer
+	if err := flowtrace.WriteTranscriptHAR(&har, xs, "test"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "nokeys.har")
+	os.WriteFile(path, har.Bytes(), 0o600)
+	v := w.flowView()
+	w.wait()
+	v.openHAR(fileURI(t, path))
+	w.wait()
+	unverified := func() bool {
+		return slices.ContainsFunc(v.a.Findings, func(f flowtrace.Finding) bool { return f.ID == "token_unverified" })
+	}
+	if !unverified() || v.keys.Hidden {
+		t.Fatalf("without a JWKS: unverified %v, Fetch keys shown %v", unverified(), !v.keys.Hidden)
+	}
+	test.Tap(v.keys)
+	w.wait()
+	if e := w.status.errorText(); e != "" || unverified() || !v.keys.Hidden {
+		t.Errorf("after Fetch keys: error %q, still unverified %v", e, unverified())
+	}
 }
