@@ -216,8 +216,29 @@ func grantAudience(ar fosite.Requester, aud []string) {
 
 // handleRevoke is RFC 7009 token revocation.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	if s.refuseSelfContained(w, r, "revoke") {
+		return
+	}
 	err := s.provider.NewRevocationRequest(r.Context(), r)
 	s.provider.WriteRevocationResponse(r.Context(), w, err)
+}
+
+// refuseSelfContained answers unsupported_token_type for a JWT when the
+// SetSelfContained switch is on, and says whether it did.
+func (s *Server) refuseSelfContained(w http.ResponseWriter, r *http.Request, what string) bool {
+	if !s.selfContained.Load() {
+		return false
+	}
+	if err := r.ParseForm(); err != nil {
+		return false // fosite answers the malformed request
+	}
+	tok := r.PostForm.Get("token")
+	if strings.Count(tok, ".") != 2 || !strings.HasPrefix(tok, "eyJ") {
+		return false
+	}
+	writeOAuthError(w, http.StatusBadRequest, "unsupported_token_type",
+		"This provider issues self-contained JWT access tokens and does not "+what+" them (teaching switch).")
+	return true
 }
 
 // handleIntrospect is RFC 7662 token introspection. Callers authenticate as
@@ -237,6 +258,9 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	tok := r.PostForm.Get("token")
 	if tok == "" {
 		writeOAuthError(w, http.StatusBadRequest, "invalid_request", "The token parameter is missing.")
+		return
+	}
+	if s.refuseSelfContained(w, r, "introspect") {
 		return
 	}
 	use, ar, err := s.provider.IntrospectToken(ctx, tok, fosite.TokenUse(r.PostForm.Get("token_type_hint")), newSession(s.issuer))

@@ -59,6 +59,8 @@ type Options struct {
 	KeyGrace       time.Duration // how long a rotated-out key stays published; zero => DefaultKeyGrace
 	RequirePAR     bool          // start requiring pushed authorization requests (see SetRequirePAR)
 	DPoPNonce      bool          // start requiring DPoP server nonces (see SetDPoPNonce)
+	// SelfContained starts refusing to introspect or revoke JWTs (see SetSelfContained).
+	SelfContained bool
 
 	// ExactRedirectURI is the one redirect URI registered for ExactClientID,
 	// compared exactly (port included); "" => DefaultExactRedirectURI.
@@ -96,10 +98,11 @@ type Server struct {
 	external  *signingKey // the trusted external issuer's key (workload identity, RFC 7523)
 	usedJTIs  *jtiCache   // client assertions of the federated client, used once
 
-	short      atomic.Bool
-	flaw       atomic.Value // Flaw
-	requirePAR atomic.Bool
-	dpopNonce  atomic.Bool
+	short         atomic.Bool
+	flaw          atomic.Value // Flaw
+	requirePAR    atomic.Bool
+	dpopNonce     atomic.Bool
+	selfContained atomic.Bool
 
 	mu       sync.Mutex
 	browsers map[string]*browser // sign-in sessions by cookie value
@@ -133,6 +136,7 @@ func Start(opts Options) (*Server, error) {
 	s.short.Store(opts.ShortLifetimes)
 	s.requirePAR.Store(opts.RequirePAR)
 	s.dpopNonce.Store(opts.DPoPNonce)
+	s.selfContained.Store(opts.SelfContained)
 	if err := s.initKeys(); err != nil {
 		return nil, err
 	}
@@ -434,6 +438,16 @@ func (s *Server) RequirePAR() bool { return s.requirePAR.Load() }
 // SetDPoPNonce makes the token, PAR and userinfo endpoints require a server
 // nonce in DPoP proofs (RFC 9449 sections 8 and 9), or stops requiring it.
 func (s *Server) SetDPoPNonce(on bool) { s.dpopNonce.Store(on) }
+
+// SetSelfContained makes the provider behave like the many that issue
+// self-contained JWT access tokens and neither introspect nor revoke them:
+// introspection and revocation of a JWT answer 400 unsupported_token_type
+// (RFC 7009 section 2.2.1); opaque refresh tokens are still served. Off
+// again, every token is served.
+func (s *Server) SetSelfContained(on bool) { s.selfContained.Store(on) }
+
+// SelfContained reports whether JWTs are refused at introspection and revocation.
+func (s *Server) SelfContained() bool { return s.selfContained.Load() }
 
 // DPoPNonce reports whether DPoP proofs must carry a server nonce.
 func (s *Server) DPoPNonce() bool { return s.dpopNonce.Load() }

@@ -283,3 +283,39 @@ func TestDemoIdPRefreshTokenByHint(t *testing.T) {
 		t.Errorf("Explain = %q", got)
 	}
 }
+
+// TestDemoIdPSelfContained: a provider that neither introspects nor revokes
+// its JWT access tokens answers unsupported_token_type for them, and the
+// explanation says local verification is the check; its refresh token is
+// still served.
+func TestDemoIdPSelfContained(t *testing.T) {
+	s, err := demoidp.Start(demoidp.Options{SelfContained: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	c := demoClient(t, s, flows.Config{Settings: settings.Settings{ClientID: demoidp.WebClientID, Scopes: []string{"openid", "offline_access"}}, ClientSecret: demoidp.WebClientSecret}, nil)
+	ctx := context.Background()
+	res, err := c.Login(ctx, flows.LoginOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, rt := res.AccessToken.Raw, res.RefreshToken.Raw
+	_, err = c.Introspect(ctx, at, "access_token")
+	var oe *flows.OAuthError
+	if !errors.As(err, &oe) || oe.Code != "unsupported_token_type" || oe.Endpoint != "introspection" {
+		t.Fatalf("introspect JWT access token: %v; want unsupported_token_type", err)
+	}
+	if got := flows.Explain(err); !strings.Contains(got, "RFC 9068") {
+		t.Errorf("Explain = %q", got)
+	}
+	if err := c.Revoke(ctx, at, "access_token"); !errors.As(err, &oe) || oe.Code != "unsupported_token_type" {
+		t.Errorf("revoke JWT access token: %v; want unsupported_token_type", err)
+	}
+	if in, err := c.Introspect(ctx, rt, "refresh_token"); err != nil || !in.Active {
+		t.Errorf("introspect refresh token = %+v, %v", in, err)
+	}
+	if err := c.Revoke(ctx, rt, "refresh_token"); err != nil {
+		t.Errorf("revoke refresh token: %v", err)
+	}
+}
