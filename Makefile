@@ -44,9 +44,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeObject$$' -fuzztime $(FUZZTIME) ./flows/
 	$(GO) test -run '^$$' -fuzz '^FuzzAnalyzeHAR$$' -fuzztime $(FUZZTIME) ./flowtrace/
 
+# The smoke and end-to-end tests share the -race binary (Fyne compiles once).
 smoke:
 	$(GO) build -race -o $(TESTBIN) .
 	scripts/smoke.sh $(TESTBIN)
+	scripts/e2e.sh $(TESTBIN)
 
 keyring:
 	scripts/test-keyring.sh

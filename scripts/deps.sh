@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev
 	libxi-dev libxcursor-dev libxinerama-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xdotool x11-utils dbus gnome-keyring)
+test_pkgs=(xvfb xdotool x11-utils dbus gnome-keyring jq)
 
 mode=${1:-build}
 case "$mode" in
@@ -27,7 +27,7 @@ deps: this is not a Debian/Ubuntu system, so nothing was installed. What to inst
            Tests: run in Git Bash or MSYS2 (make, bash); the Xvfb and Secret Service tests skip.
   Other Linux: gcc, pkg-config and the X11/GL/Wayland headers (libgl, libx11, libxrandr, libxxf86vm,
            libxi, libxcursor, libxinerama, wayland-client, xkbcommon); for tests Xvfb, xdotool,
-           dbus (dbus-run-session) and gnome-keyring.
+           dbus (dbus-run-session), gnome-keyring and jq.
 MSG
 }
 

@@ -19,7 +19,9 @@ import (
 //
 //	TOKENINSPECTOR_AUTOLOGIN=1        select the Demo IdP and press Log in at start
 //	TOKENINSPECTOR_AUTORUN=a,b,...    then press these, in order: refresh, introspect,
-//	                                  userinfo, revoke, clientcreds, paste (inspect the ID token as pasted)
+//	                                  userinfo, revoke, clientcreds, paste (inspect the ID token as pasted);
+//	                                  "tab:step" presses on that tab (refresh:introspect), and
+//	                                  "step!" goes on when the server refuses the step
 //	TOKENINSPECTOR_TAB=name           finally show this tab: profile, access, id, refresh,
 //	                                  pasted, changes, responses, transcript
 //	TOKENINSPECTOR_RESPONSE=name      in Responses show: token, introspection, userinfo, compare
@@ -34,16 +36,22 @@ import (
 //	TOKENINSPECTOR_HAR=file           open this HAR in the Flow tab (after the login, if any)
 //	TOKENINSPECTOR_FLOW_STEP=kind     in the Flow tab show the first step of this kind (token,
 //	                                  callback, ...; "error": the first failing step)
+//	TOKENINSPECTOR_DEMO_SELF_CONTAINED=1  start the Demo IdP refusing to introspect or revoke JWTs
+//	TOKENINSPECTOR_STATE=file         append what the window shows after each step, one JSON line each
+//	TOKENINSPECTOR_SIZE=900x600       resize the window at start
 //
 // When the steps are done it prints "autorun: done" (or "autorun: failed: ...")
 // to standard error.
 type autoRun struct {
-	login    bool
-	steps    []string
-	tab      string
-	response string
-	flaw     demoidp.Flaw
-	paste    string // the token of the paste step; "" => the ID token
+	login         bool
+	steps         []string
+	tab           string
+	response      string
+	flaw          demoidp.Flaw
+	paste         string // the token of the paste step; "" => the ID token
+	selfContained bool
+	stateFile     string
+	size          fyne.Size
 
 	demoLifetime time.Duration // Demo IdP access and ID token lifetime
 	autoRefresh  time.Duration // auto-refresh lead to turn on after the steps; 0 = off
@@ -53,7 +61,7 @@ type autoRun struct {
 	flowStep     string // the kind of the Flow tab's step to show
 }
 
-func (a autoRun) isZero() bool { return !a.login && a.tab == "" && a.har == "" }
+func (a autoRun) isZero() bool { return !a.login && a.tab == "" && a.har == "" && len(a.steps) == 0 }
 
 func autoFromEnv(getenv func(string) string) autoRun {
 	a := autoRun{login: getenv("TOKENINSPECTOR_AUTOLOGIN") == "1", tab: getenv("TOKENINSPECTOR_TAB"),
@@ -71,6 +79,12 @@ func autoFromEnv(getenv func(string) string) autoRun {
 	a.autoRefresh, _ = time.ParseDuration(getenv("TOKENINSPECTOR_AUTOREFRESH"))
 	a.tick, _ = time.ParseDuration(getenv("TOKENINSPECTOR_TICK"))
 	a.metrics = getenv("TOKENINSPECTOR_METRICS") == "1"
+	a.selfContained = getenv("TOKENINSPECTOR_DEMO_SELF_CONTAINED") == "1"
+	a.stateFile = getenv("TOKENINSPECTOR_STATE")
+	var wd, ht float32
+	if n, _ := fmt.Sscanf(getenv("TOKENINSPECTOR_SIZE"), "%fx%f", &wd, &ht); n == 2 && wd > 0 && ht > 0 {
+		a.size = fyne.NewSize(wd, ht)
+	}
 	return a
 }
 
@@ -103,6 +117,10 @@ func (w *window) autoStart() {
 	if a.metrics {
 		w.lifetimes.onCycle = printMetrics
 	}
+	w.demo.opts.SelfContained = a.selfContained
+	if !a.size.IsZero() {
+		w.win.Resize(a.size)
+	}
 	if a.login {
 		w.sidebar.selectDemo()
 		w.handlers.onLogin()
@@ -116,12 +134,20 @@ func (w *window) autoNext(err error) {
 	if !w.autoActive {
 		return
 	}
-	if err != nil {
+	a := w.d.auto
+	step := "start"
+	if a.login {
+		step = "login"
+	}
+	if w.autoPos > 0 {
+		step = a.steps[w.autoPos-1]
+	}
+	w.dumpState(step)
+	if err != nil && !a.keepGoing(step) {
 		w.autoActive = false
 		fmt.Fprintln(os.Stderr, "autorun: failed:", plainError(err))
 		return
 	}
-	a := w.d.auto
 	if w.autoPos < len(a.steps) {
 		step := a.steps[w.autoPos]
 		w.autoPos++
@@ -146,6 +172,11 @@ func (w *window) autoNext(err error) {
 	}
 	fmt.Fprintln(os.Stderr, "autorun: done")
 }
+
+// keepGoing says whether the automation goes on after step failed: a step
+// written "name!" expects the server to refuse (screenshots of the
+// explanation).
+func (a autoRun) keepGoing(step string) bool { return strings.HasSuffix(step, "!") }
 
 // autoFlow shows the Flow tab: a HAR file or the session, then the step
 // asked for, and says done once the analysis is on screen.
@@ -208,8 +239,15 @@ func (w *window) autoStep(step string) bool {
 	if step == "paste" {
 		return w.autoPaste(w.d.auto.paste)
 	}
-	f, ok := press[step]
-	if !ok || btn[step].Disabled() {
+	name := strings.TrimSuffix(step, "!")
+	if tab, act, ok := strings.Cut(name, ":"); ok { // "refresh:introspect": on the Refresh token tab
+		if t, ok := tabAliases[tab]; ok {
+			w.selectTab(t)
+		}
+		name = act
+	}
+	f, ok := press[name]
+	if !ok || btn[name].Disabled() {
 		fmt.Fprintf(os.Stderr, "autorun: step %q is not available now; skipped\n", step)
 		w.autoNext(nil)
 		return true
