@@ -28,7 +28,7 @@ cleanup() {
 trap cleanup EXIT
 
 . "$(dirname "$0")/xvfb.sh"
-start_xvfb "$tmp/xvfb.log" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
+XVFB_SCREEN=${XVFB_SCREEN:-1600x1000x24} start_xvfb "$tmp/xvfb.log" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
 
 # shot NAME VAR=VALUE... : start the app with the variables, wait for the
 # automation to finish, capture the window, quit.
@@ -66,16 +66,24 @@ shot() {
 	echo "screenshots: $out/$name.png"
 }
 
-shot id-token       TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=id
-shot access-token   TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=revoke TOKENINSPECTOR_TAB=access
-shot changes        TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=refresh TOKENINSPECTOR_TAB=changes
-shot responses      TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect,userinfo TOKENINSPECTOR_TAB=responses TOKENINSPECTOR_RESPONSE=compare
-shot transcript     TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect,userinfo TOKENINSPECTOR_TAB=transcript
-shot pasted         TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
+# Most shots at 1400x900; the *-900x600 ones check the smallest supported window.
+big=TOKENINSPECTOR_SIZE=1400x900 small=TOKENINSPECTOR_SIZE=900x600
+shot id-token          $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=id
+shot access-token      $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=revoke TOKENINSPECTOR_TAB=access
+shot refresh-token     $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=refresh:introspect
+shot changes           $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=refresh TOKENINSPECTOR_TAB=changes
+shot responses         $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect,userinfo TOKENINSPECTOR_TAB=responses TOKENINSPECTOR_RESPONSE=compare
+shot transcript        $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect,userinfo TOKENINSPECTOR_TAB=transcript
+shot pasted            $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
 # A Keycloak refresh token (HS512, the realm's internal key): the provider chip and its diagnosis.
 kc_refresh=eyJhbGciOiJIUzUxMiIsInR5cCIgOiAiSldUIiwia2lkIiA6ICI1YzZhN2Y0ZS05MWM2LTRjNTUtYjRhMi0zYThmMGUyZDFiN2MifQ.eyJleHAiOjE5MjQ5OTIwMDAsImlhdCI6MTc2NzIyNTYwMCwianRpIjoiNmYwZTBhM2MtMWQyYi00YzVkLTllOGYtMGExYjJjM2Q0ZTVmIiwiaXNzIjoiaHR0cHM6Ly9zc28uZXhhbXBsZS5vcmcvcmVhbG1zL3Nob3AiLCJhdWQiOiJodHRwczovL3Nzby5leGFtcGxlLm9yZy9yZWFsbXMvc2hvcCIsInN1YiI6ImY3YTFjMmQzLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwYWJjZCIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJ3ZWItYXBwIiwic2lkIjoiMWIyYzNkNGUtNWY2MC00NzE4LTlhMGItMWMyZDNlNGY1YTZiIiwic2NvcGUiOiJvcGVuaWQgcHJvZmlsZSBlbWFpbCJ9.CQmNL94jX8TjDnV_61KZtjflS7_lxIc2RybObo13FbnY_tA8CAOkVGWvzvQkuEhGKPEXTZCI3jHt8wIKZaWMSg
-shot provider       TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_PASTE="$kc_refresh" TOKENINSPECTOR_TAB=pasted
-shot flaw-expired   TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
-shot demo-controls  TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=profile
-shot flow           TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=flow TOKENINSPECTOR_FLOW_STEP=token
-shot flow-har-failing TOKENINSPECTOR_HAR="$PWD/flowtrace/testdata/demo-failing-login.har" TOKENINSPECTOR_FLOW_STEP=error
+shot provider          $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_PASTE="$kc_refresh" TOKENINSPECTOR_TAB=pasted
+shot flaw-expired      $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
+shot flaw-audience     $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=wrong-audience TOKENINSPECTOR_TAB=access
+shot refused-introspection $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_SELF_CONTAINED=1 TOKENINSPECTOR_AUTORUN='introspect!' TOKENINSPECTOR_TAB=access
+shot demo-controls     $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=profile
+shot access-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect TOKENINSPECTOR_TAB=access
+shot expired-900x600   $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
+shot pasted-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
+shot flow              $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=flow TOKENINSPECTOR_FLOW_STEP=token
+shot flow-har-failing  $big TOKENINSPECTOR_HAR="$PWD/flowtrace/testdata/demo-failing-login.har" TOKENINSPECTOR_FLOW_STEP=error

@@ -68,7 +68,7 @@ func (b *actionBar) showMore() {
 
 // update enables each button only when its action can work now in session
 // s (nil: the paste panel, busy when pasteRunning) whose result is r.
-func (b *actionBar) update(s *session, r *flows.Result, pasteRunning bool) {
+func (b *actionBar) update(s *session, r *flows.Result, pasteRunning bool, v inView) {
 	busy := s != nil && s.busy != ""
 	ready := s != nil && !busy && (s.demo || s.profile.Issuer != "" || !s.profile.Endpoints.IsZero())
 	has := func(kind string) bool { in := tokenOf(r, kind); return in != nil && in.Raw != "" }
@@ -85,9 +85,18 @@ func (b *actionBar) update(s *session, r *flows.Result, pasteRunning bool) {
 		ep = s.profile.Endpoints
 	}
 	set(b.login, ready)
-	set(b.refresh, ready && has("refresh"))
-	set(b.introspect, ready && has("access") && endpoint(ep.Introspection))
-	set(b.revoke, ready && (has("access") || has("refresh")) && endpoint(ep.Revocation))
+	set(b.refresh, ready && has("refresh") && !s.answer(kindRefresh).isRevoked())
+	intro, rev := "Introspect", "Revoke"
+	if r != nil {
+		intro, rev = introspectLabel(v), revokeLabel(v)
+	}
+	if b.introspect.Text != intro || b.revoke.Text != rev {
+		b.introspect.SetText(intro)
+		b.revoke.SetText(rev)
+		b.content.Refresh() // lay the bar out again for the new widths
+	}
+	set(b.introspect, ready && has(v.kind) && endpoint(ep.Introspection))
+	set(b.revoke, ready && len(v.revoke) > 0 && endpoint(ep.Revocation))
 	set(b.userinfo, ready && has("access") && endpoint(ep.UserInfo))
 	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
 	set(b.device, ready && endpoint(ep.DeviceAuthorization))

@@ -45,6 +45,9 @@ type deps struct {
 	openStore func() (*store.Store, error)              // opens the profiles store (lazily, off the UI goroutine)
 	demo      demoidp.Options                           // how the Demo IdP starts
 	auto      autoRun                                   // development automation (screenshots)
+
+	noCallbackAfter time.Duration // how long a login waits after the browser returned before it says so (0: flows' default)
+	noticed         func()        // called on the login goroutine after that notice is shown (tests: no shared state read early)
 }
 
 func defaultDeps() deps {

@@ -10,82 +10,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/token"
 )
-
-// verdictPanel puts the local verdict on the access token (signature and
-// checks) beside the server's (introspection), so a revoked but unexpired
-// token is shown for what it is.
-type verdictPanel struct {
-	localIcon, remoteIcon *widget.Icon
-	local, remote, sum    *widget.Label
-	content               *fyne.Container
-}
-
-func newVerdictPanel() *verdictPanel {
-	p := &verdictPanel{localIcon: widget.NewIcon(nil), remoteIcon: widget.NewIcon(nil),
-		local: widget.NewLabel(""), remote: widget.NewLabel(""), sum: widget.NewLabel("")}
-	p.local.Truncation = fyne.TextTruncateEllipsis
-	p.remote.Truncation = fyne.TextTruncateEllipsis
-	p.sum.Wrapping = fyne.TextWrapWord
-	p.sum.TextStyle.Bold = true
-	p.content = container.NewVBox(
-		container.NewGridWithColumns(2,
-			container.NewBorder(nil, nil, p.localIcon, nil, p.local),
-			container.NewBorder(nil, nil, p.remoteIcon, nil, p.remote)),
-		p.sum, widget.NewSeparator())
-	p.content.Hide()
-	return p
-}
-
-func (p *verdictPanel) show(at *flows.Inspected, in *flows.Introspection) {
-	if at == nil {
-		p.content.Hide()
-		return
-	}
-	p.content.Show()
-	ok := localOK(at)
-	opaque := at.Report != nil && at.Report.Kind == token.KindOpaque
-	switch {
-	case opaque:
-		p.local.SetText("Local: opaque token, nothing to verify")
-		p.localIcon.SetResource(theme.InfoIcon())
-	case ok:
-		p.local.SetText("Local: signature verified, checks pass")
-		p.localIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-	default:
-		p.local.SetText("Local: does not verify or fails a check")
-		p.localIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
-	}
-	switch {
-	case in == nil:
-		p.remote.SetText("Server: not asked yet (press Introspect)")
-		p.remoteIcon.SetResource(theme.QuestionIcon())
-		p.sum.SetText("")
-	case in.Active:
-		p.remote.SetText("Server (introspection): active")
-		p.remoteIcon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
-		p.sum.SetText("")
-	default:
-		p.remote.SetText("Server (introspection): NOT active")
-		p.remoteIcon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
-		if ok {
-			p.sum.SetText("Revoked (or otherwise inactive at the server) but not yet expired: the token still " +
-				"verifies locally, yet the server rejects it. An API that only checks signatures would still accept it.")
-		} else {
-			p.sum.SetText("")
-		}
-	}
-	if p.sum.Text == "" {
-		p.sum.Hide()
-	} else {
-		p.sum.Show()
-	}
-}
 
 // changesView lists what changed between the tokens before and after a
 // refresh, claim by claim.

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/tokeninspector/tokeninspector/flows"
-	"github.com/tokeninspector/tokeninspector/token"
 )
 
 // flowActions runs the flows of the action bar (log in, refresh,
@@ -28,13 +27,7 @@ func (f *flowActions) onLogin() {
 		if err != nil {
 			return nil, err
 		}
-		res, err := c.Login(ctx, flows.LoginOptions{
-			OnURL: func(u string) { fyne.Do(func() { w.status.showURL(u) }) },
-			OnBrowserError: func(err error) {
-				fyne.Do(func() { w.status.say("The browser did not open (" + err.Error() + "). Open the URL below by hand.") })
-			},
-			OnCallback: func() { fyne.Do(func() { w.status.say("Callback received: exchanging the code…") }) },
-		})
+		res, err := c.Login(ctx, f.loginOptions())
 		if err != nil {
 			return nil, err
 		}
@@ -65,95 +58,26 @@ func (f *flowActions) onRefresh() {
 
 func (f *flowActions) onIntrospect() {
 	w := f.w
-	s := w.cur
-	if s == nil || w.actions.introspect.Disabled() {
+	if w.cur == nil || w.actions.introspect.Disabled() {
 		return
 	}
-	at := s.result.AccessToken.Raw
-	w.run(s, "Introspecting the access token", "Introspected the access token.", func(ctx context.Context) (func(), error) {
-		c, err := w.clientFor(s)
-		if err != nil {
-			return nil, err
-		}
-		in, err := c.Introspect(ctx, at, "access_token")
-		if err != nil {
-			return nil, err
-		}
-		return func() { s.introspection = in; w.render(); w.selectTab(tabAccess) }, nil
-	})
+	f.introspect()
 }
 
-// onRevoke revokes the access token (and the refresh token when there is
-// one), then asks introspection for the server's view, so local and remote
-// verdicts can be compared.
 func (f *flowActions) onRevoke() {
 	w := f.w
-	s := w.cur
-	if s == nil || w.actions.revoke.Disabled() {
+	if w.cur == nil || w.actions.revoke.Disabled() || len(w.revokeKinds()) == 0 {
 		return
 	}
-	at, rt := "", ""
-	if in := tokenOf(s.result, "access"); in != nil {
-		at = in.Raw
-	}
-	if in := tokenOf(s.result, "refresh"); in != nil {
-		rt = in.Raw
-	}
-	w.run(s, "Revoking", "Revoking: done.", func(ctx context.Context) (func(), error) {
-		c, err := w.clientFor(s)
-		if err != nil {
-			return nil, err
-		}
-		if at != "" {
-			if err := c.Revoke(ctx, at, "access_token"); err != nil {
-				return nil, err
-			}
-		}
-		if rt != "" {
-			if err := c.Revoke(ctx, rt, "refresh_token"); err != nil {
-				return nil, err
-			}
-		}
-		var in *flows.Introspection
-		if at != "" {
-			in, _ = c.Introspect(ctx, at, "access_token") // best effort: not every server allows it
-		}
-		return func() {
-			s.introspection = in
-			w.render()
-			w.status.say("Revoked. The token may still verify locally: compare the local and server verdicts.")
-			w.selectTab(tabAccess)
-		}, nil
-	})
+	f.revoke()
 }
 
 func (f *flowActions) onUserInfo() {
 	w := f.w
-	s := w.cur
-	if s == nil || w.actions.userinfo.Disabled() {
+	if w.cur == nil || w.actions.userinfo.Disabled() {
 		return
 	}
-	at, idToken := s.result.AccessToken.Raw, s.result.IDToken
-	w.run(s, "Calling UserInfo", "UserInfo answered.", func(ctx context.Context) (func(), error) {
-		c, err := w.clientFor(s)
-		if err != nil {
-			return nil, err
-		}
-		ui, err := c.UserInfo(ctx, at)
-		if err != nil {
-			return nil, err
-		}
-		ui.CheckSubject(idToken)
-		return func() {
-			s.userinfo = ui
-			w.render()
-			if sc := ui.SubCheck; sc != nil && sc.Status == token.Fail {
-				w.status.showError(errors.New("UserInfo check failed: " + sc.Message))
-			}
-			w.responsesView().selectSource(sourceCompare)
-			w.selectTab(tabResponses)
-		}, nil
-	})
+	f.userInfo()
 }
 
 func (f *flowActions) onClientCredentials() {
@@ -219,10 +143,14 @@ func (f *flowActions) setResult(s *session, res *flows.Result, refreshed bool) {
 		s.previous = nil
 	}
 	s.result, s.introspection, s.userinfo = res, nil, nil
+	s.answers, s.introspectionErr, s.userinfoErr = nil, nil, nil
 	if s != w.cur {
 		return
 	}
 	w.render()
+	if p := resultProblems(res, w.d.now); p != "" {
+		w.status.notice(strings.TrimSuffix(w.status.message.Text, ".") + ", but " + p + ": see its Checks tab.")
+	}
 	if len(res.Failures) > 0 {
 		w.status.showError(errors.New(strings.Join(res.Failures, "; ")))
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"fyne.io/fyne/v2"
@@ -42,26 +43,52 @@ func newResponsesView(a fyne.App) *responsesView {
 	return v
 }
 
-func (v *responsesView) show(res *flows.Result, in *flows.Introspection, ui *flows.UserInfo) {
+// answers are the server's last introspection and userinfo answers: the
+// response, or the error (a refusal is kept too).
+type answers struct {
+	in    *flows.Introspection
+	inErr error
+	ui    *flows.UserInfo
+	uiErr error
+}
+
+func (v *responsesView) show(res *flows.Result, a answers) {
 	v.texts = map[string]string{
 		sourceToken:    "No token response yet.",
-		sourceIntro:    "Press Introspect to ask the server about the access token (RFC 7662).",
+		sourceIntro:    "Press Introspect to ask the server about the token in view (RFC 7662).",
 		sourceUserInfo: "Press UserInfo to call the userinfo endpoint (OIDC Core §5.3).",
 	}
 	if res != nil {
 		v.texts[sourceToken] = jsonText(res.Raw)
 	}
-	if in != nil {
-		v.texts[sourceIntro] = jsonText(in.Raw)
+	switch {
+	case a.inErr != nil:
+		v.texts[sourceIntro] = errorAnswer(a.inErr)
+	case a.in != nil:
+		v.texts[sourceIntro] = jsonText(a.in.Raw)
 	}
-	if ui != nil {
-		v.texts[sourceUserInfo] = jsonText(ui.Raw)
+	switch {
+	case a.uiErr != nil:
+		v.texts[sourceUserInfo] = errorAnswer(a.uiErr)
+	case a.ui != nil:
+		v.texts[sourceUserInfo] = jsonText(a.ui.Raw)
 	}
-	v.texts[sourceCompare] = compareText(compareSources(res, in, ui))
+	v.texts[sourceCompare] = compareText(compareSources(res, a.in, a.ui))
 	v.text.SetText(v.texts[v.pick.Selected])
 }
 
 func (v *responsesView) selectSource(s string) { v.pick.SetSelected(s) }
+
+// errorAnswer shows a refused or failed request: the server's error as
+// received, then what it means.
+func errorAnswer(err error) string {
+	var oe *flows.OAuthError
+	if errors.As(err, &oe) {
+		b, _ := json.MarshalIndent(oe, "", "  ")
+		return "The server refused the request:\n" + string(b) + "\n\n" + plainError(err)
+	}
+	return "The request failed:\n" + plainError(err)
+}
 
 // readOnlyText is a monospace label the user can select and copy (Ctrl+C)
 // but not edit; put it in a scroll container.

@@ -9,7 +9,6 @@ import (
 	"github.com/tokeninspector/tokeninspector/flows"
 	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/store"
-	"github.com/tokeninspector/tokeninspector/token"
 )
 
 // demoProfileName is the built-in profile that runs the embedded demo IdP.
@@ -30,14 +29,17 @@ type session struct {
 	mu     sync.Mutex    // guards client
 	client *flows.Client // built on first use, off the UI goroutine
 
-	transcript    *flows.Transcript
-	result        *flows.Result
-	previous      *flows.Result // before the last refresh
-	introspection *flows.Introspection
-	userinfo      *flows.UserInfo
-	busy          string
-	cancel        context.CancelFunc
-	life          lifetimeState // auto-refresh and expiry notifications (lifetimes.go)
+	transcript       *flows.Transcript
+	result           *flows.Result
+	previous         *flows.Result            // before the last refresh
+	introspection    *flows.Introspection     // the last introspection response, of any token (Responses)
+	answers          map[string]*serverAnswer // what the server said about each token, by kind
+	userinfo         *flows.UserInfo
+	userinfoErr      error // the last UserInfo call's refusal or failure
+	introspectionErr error // the last introspection's refusal or failure
+	busy             string
+	cancel           context.CancelFunc
+	life             lifetimeState // auto-refresh and expiry notifications (lifetimes.go)
 }
 
 func newSession(name string, demo bool, p store.Profile) *session {
@@ -170,7 +172,10 @@ func tokenOf(r *flows.Result, kind string) *flows.Inspected {
 	return nil
 }
 
-// localOK says whether a token verified and passed its checks locally.
-func localOK(in *flows.Inspected) bool {
-	return in != nil && in.Err == nil && in.Report != nil && in.Report.Kind != token.KindOpaque && in.Report.OK()
+// answer is what the server said about the token of this kind (nil: not asked).
+func (s *session) answer(kind string) *serverAnswer {
+	if s == nil {
+		return nil
+	}
+	return s.answers[kind]
 }

@@ -15,7 +15,6 @@ type windowState struct {
 	Status  string                `json:"status"`
 	Error   string                `json:"error,omitempty"`
 	Tokens  map[string]tokenState `json:"tokens"`
-	Verdict verdictState          `json:"verdict"`
 	Actions map[string]action     `json:"actions"`
 }
 
@@ -25,12 +24,8 @@ type tokenState struct {
 	Expiry  string `json:"expiry,omitempty"`
 	Message string `json:"message,omitempty"`
 	Checks  string `json:"checks,omitempty"`
-}
-
-type verdictState struct {
-	Local   string `json:"local"`
-	Server  string `json:"server"`
-	Summary string `json:"summary,omitempty"`
+	Server  string `json:"server,omitempty"` // what the server said: active, inactive, revoked, refused, not asked
+	Note    string `json:"note,omitempty"`   // its explanation
 }
 
 // action is one action button: its label and whether it can be pressed.
@@ -52,13 +47,11 @@ func (w *window) state(step string) windowState {
 		if v.report != nil {
 			ts = tokenState{Badge: v.sigLabel.Text, Expiry: v.expiry.Text, Checks: v.inner.Items[2].Text}
 		}
-		st.Tokens[kind] = ts
-	}
-	if w.verdict != nil && w.verdict.content.Visible() {
-		st.Verdict = verdictState{Local: w.verdict.local.Text, Server: w.verdict.remote.Text}
-		if w.verdict.sum.Visible() {
-			st.Verdict.Summary = w.verdict.sum.Text
+		if kind != kindID && w.cur != nil {
+			ts.Server = serverState(w.cur.answer(kind))
+			ts.Note = v.srvNote.Text
 		}
+		st.Tokens[kind] = ts
 	}
 	b := w.actions
 	st.Actions["login"] = action{b.login.Text, !b.login.Disabled()}

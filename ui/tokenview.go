@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -74,6 +75,11 @@ type tokenView struct {
 	rawText   *widget.RichText
 	rawToggle *widget.Button
 	rawScroll *container.Scroll
+	server    *serverAnswer // what the server said (access and refresh tokens)
+	srvIcon   *widget.Icon
+	srvLabel  *widget.Label
+	srvNote   *widget.Label // the explanation of a refusal, or of a revoked token that still verifies
+	srvBox    *fyne.Container
 	copyBtn   *widget.Button
 	claims    *widget.Table
 	header    *widget.Table
@@ -114,9 +120,18 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.detail.Selectable = true
 
+	v.srvIcon = widget.NewIcon(nil)
+	v.srvLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.srvLabel.Truncation = fyne.TextTruncateEllipsis
+	v.srvNote = widget.NewLabel("")
+	v.srvNote.Wrapping = fyne.TextWrapWord
+	v.srvNote.Selectable = true
+	v.srvBox = container.NewVBox(container.NewBorder(nil, nil, v.srvIcon, nil, v.srvLabel), v.srvNote)
+	v.srvBox.Hide()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
 		v.provRow,
+		v.srvBox,
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
 	)
@@ -227,16 +242,31 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 		}
 	}
 	v.tick()
+	v.showServer()
 }
 
-// ShowClaims lists claims learnt from elsewhere (introspection of an opaque
-// token) in the claims table, each marked with its source.
-func (v *tokenView) ShowClaims(rows []fieldRow) {
-	if v.report == nil || v.report.Kind != token.KindOpaque {
+// ShowServer shows what the server said about the token (nil: not asked).
+func (v *tokenView) ShowServer(a *serverAnswer) {
+	v.server = a
+	v.srvBox.Show()
+	v.showServer()
+}
+
+func (v *tokenView) showServer() {
+	if !v.srvBox.Visible() || v.report == nil {
 		return
 	}
-	v.claimRows = rows
-	v.claims.Refresh()
+	line, note, icon, imp := serverLine(v.server, v.report.Kind != token.KindOpaque && len(failedChecks(v.report, v.now())) == 0 &&
+		v.report.Signature.Status == token.SigValid)
+	v.srvLabel.Importance = imp
+	v.srvLabel.SetText(line)
+	v.srvIcon.SetResource(icon)
+	v.srvNote.SetText(note)
+	show(v.srvNote, note != "")
+	if v.server != nil && v.server.introspection != nil && v.report.Kind == token.KindOpaque {
+		v.claimRows = introspectionRows(v.server.introspection)
+		v.claims.Refresh()
+	}
 }
 
 // tick updates what depends on the clock: the countdown, the badge (a token
@@ -579,20 +609,39 @@ func claimRows(r *token.Report) []fieldRow {
 		if tc, ok := times[m.Name]; ok {
 			row.At = tc.Time
 		}
-		if d, ok := token.Describe(m.Name); ok {
-			row.Doc, row.About = d, d.Description
-			if d.Vendor != "" {
-				row.About += " [" + d.Vendor + "]"
-			}
-		} else {
-			row.About = "(private claim: not in the dictionary)"
-		}
+		describe(&row)
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 && r.Payload != "" {
 		rows = append(rows, fieldRow{Name: "(payload)", Value: r.Payload, Full: r.Payload, About: "The payload is not a JSON object."})
 	}
 	return rows
+}
+
+// describe fills a claim row's description from the claim dictionary.
+func describe(row *fieldRow) {
+	if d, ok := token.Describe(row.Name); ok {
+		row.Doc, row.About = d, d.Description
+		if d.Vendor != "" {
+			row.About += " [" + d.Vendor + "]"
+		}
+		return
+	}
+	row.About = "(private claim: not in the dictionary)"
+}
+
+// claimRow is a claim learnt from source (a server's JSON answer) rather
+// than from the token.
+func claimRow(name string, v any, source string) fieldRow {
+	b, _ := json.Marshal(v)
+	row := fieldRow{Name: name, Value: anyText(v), Full: prettyJSON(b), Source: source}
+	if d, ok := token.Describe(name); ok && d.Time {
+		if f, err := strconv.ParseFloat(fmt.Sprint(v), 64); err == nil {
+			row.At = time.Unix(int64(f), 0).UTC()
+		}
+	}
+	describe(&row)
+	return row
 }
 
 // headerRows builds the header table; a JWE shows its outer header first.

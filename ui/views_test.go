@@ -51,7 +51,7 @@ func TestResponsesReadOnlySelectable(t *testing.T) {
 	v := newResponsesView(a)
 	win := test.NewTempWindow(t, v.content)
 	win.Resize(fyne.NewSize(600, 400))
-	v.show(nil, &flows.Introspection{Active: true, Raw: map[string]any{"active": true, "sub": "alice"}}, nil)
+	v.show(nil, answers{in: &flows.Introspection{Active: true, Raw: map[string]any{"active": true, "sub": "alice"}}})
 	v.selectSource(sourceIntro)
 	if !v.text.Selectable || !v.text.TextStyle.Monospace {
 		t.Fatalf("responses text: selectable %v, monospace %v", v.text.Selectable, v.text.TextStyle.Monospace)

@@ -65,7 +65,6 @@ type window struct {
 	editor     *editor
 	demoPanel  *demoPanel
 	access     *tokenView
-	verdict    *verdictPanel
 	id         *tokenView
 	refresh    *tokenView
 	paste      *pastePanel
@@ -122,9 +121,12 @@ func (w *window) build() {
 	}
 	w.tabs = container.NewAppTabs(items...)
 	w.profileTab = w.tabs.Items[0]
-	w.tabs.OnSelected = func(it *container.TabItem) { w.ensureTab(it.Text) }
+	w.tabs.OnSelected = func(it *container.TabItem) {
+		w.ensureTab(it.Text)
+		w.updateActions() // Introspect and Revoke act on the token in view
+	}
 	w.sidebar = newSidebar(w)
-	top := container.NewVBox(container.NewBorder(nil, nil, w.title, nil, w.actions.content), w.status.content)
+	top := container.NewVBox(w.actions.content, container.NewBorder(nil, nil, w.title, nil, w.status.content))
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
 	split := container.NewHSplit(container.NewBorder(nil, w.lifetimes.content, nil, nil, w.sidebar.content), right)
 	split.Offset = 0.18
@@ -183,8 +185,7 @@ func (w *window) accessView() *tokenView {
 	if w.access == nil {
 		w.access = newTokenView(w.app, w.d.now, emptyAccess)
 		w.access.kind = kindAccess
-		w.verdict = newVerdictPanel()
-		w.setTabContent(tabAccess, container.NewBorder(w.verdict.content, nil, nil, nil, w.access.content))
+		w.setTabContent(tabAccess, w.access.content)
 		w.renderAccess()
 	}
 	return w.access
@@ -448,7 +449,8 @@ func (w *window) render() {
 		showInspected(w.id, tokenOf(r, "id"), emptyID)
 	}
 	if w.refresh != nil {
-		showInspected(w.refresh, tokenOf(r, "refresh"), emptyRefresh)
+		showInspected(w.refresh, tokenOf(r, kindRefresh), emptyRefresh)
+		w.refresh.ShowServer(w.cur.answer(kindRefresh))
 	}
 	w.renderChanges()
 	w.renderResponses()
@@ -464,13 +466,8 @@ func (w *window) renderAccess() {
 	if w.access == nil {
 		return
 	}
-	at := tokenOf(w.result(), "access")
-	showInspected(w.access, at, emptyAccess)
-	var in *flows.Introspection
-	if w.cur != nil {
-		in = w.cur.introspection
-	}
-	w.verdict.show(at, in)
+	showInspected(w.access, tokenOf(w.result(), kindAccess), emptyAccess)
+	w.access.ShowServer(w.cur.answer(kindAccess))
 }
 
 func (w *window) renderChanges() {
@@ -489,10 +486,10 @@ func (w *window) renderResponses() {
 		return
 	}
 	if w.cur == nil {
-		w.responses.show(nil, nil, nil)
+		w.responses.show(nil, answers{})
 		return
 	}
-	w.responses.show(w.cur.result, w.cur.introspection, w.cur.userinfo)
+	w.responses.show(w.cur.result, answers{w.cur.introspection, w.cur.introspectionErr, w.cur.userinfo, w.cur.userinfoErr})
 }
 
 func (w *window) renderTranscript() {
@@ -586,6 +583,9 @@ func (w *window) runIn(parent context.Context, s *session, what, done string, op
 				w.status.stop(cancelledText)
 			case err != nil:
 				w.status.stop("")
+				if apply != nil { // the op records what the server refused
+					apply()
+				}
 				w.status.showError(err)
 			default:
 				w.status.stop(done)
@@ -607,7 +607,7 @@ func (w *window) runIn(parent context.Context, s *session, what, done string, op
 
 // updateActions enables the flow buttons that can work now.
 func (w *window) updateActions() {
-	w.actions.update(w.cur, w.result(), w.paste != nil && w.paste.running())
+	w.actions.update(w.cur, w.result(), w.paste != nil && w.paste.running(), w.inView())
 }
 
 // wait blocks until background operations have finished (tests).

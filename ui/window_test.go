@@ -161,8 +161,8 @@ func TestLoginWithDemoIdPShowsVerifiedTokens(t *testing.T) {
 	if e := w.status.errorText(); e != "" {
 		t.Fatalf("revoke failed: %s", e)
 	}
-	if !strings.Contains(w.verdict.sum.Text, "Revoked") {
-		t.Errorf("verdict after revoke = %q / %q / %q", w.verdict.local.Text, w.verdict.remote.Text, w.verdict.sum.Text)
+	if v := w.accessView(); !strings.Contains(v.srvNote.Text, "Revoked") || !strings.Contains(v.srvLabel.Text, "revoked") {
+		t.Errorf("server line after revoke = %q / %q", v.srvLabel.Text, v.srvNote.Text)
 	}
 }
 
