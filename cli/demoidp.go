@@ -36,6 +36,7 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	requirePAR := fs.Bool("require-par", false, "require pushed authorization requests (RFC 9126)")
 	dpopNonce := fs.Bool("dpop-nonce", false, "require server nonces in DPoP proofs (RFC 9449 sections 8 and 9)")
+	selfContained := fs.Bool("self-contained", false, "refuse to introspect or revoke JWT access tokens (unsupported_token_type), as many providers do")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: tokeninspector demo-idp [flags]\n\n"+
 			"Runs the built-in OAuth 2.0 / OpenID Connect demo provider on loopback until interrupted (Ctrl+C).\n\n")
@@ -62,7 +63,7 @@ func serveDemoIDP(ctx context.Context, env Env, ready func(*demoidp.Server)) int
 		host = "::1"
 	}
 	opts := demoidp.Options{Addr: net.JoinHostPort(host, strconv.Itoa(*port)), ShortLifetimes: *short, Flaw: flaw,
-		RequirePAR: *requirePAR, DPoPNonce: *dpopNonce}
+		RequirePAR: *requirePAR, DPoPNonce: *dpopNonce, SelfContained: *selfContained}
 	if !*quiet {
 		opts.Log = env.Stderr
 	}
