@@ -84,16 +84,7 @@ check access:revoke "both tokens revoked, each reported; Refresh no longer offer
 
 wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
 [ -n "$wid" ] || fail "no visible \"Token Inspector\" window"
-for _ in $(seq 100); do
-	kill -0 "$app_pid" 2>/dev/null || break
-	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
-	if [ -n "$wid" ]; then
-		DISPLAY=":$d" xdotool windowfocus "$wid" >/dev/null 2>&1 || true
-		DISPLAY=":$d" xdotool key ctrl+q >/dev/null 2>&1 || true
-	fi
-	sleep 0.2
-done
-kill -0 "$app_pid" 2>/dev/null && fail "the app did not quit within 20 s of Ctrl+Q"
+quit_app "$app_pid" || fail "the app did not quit within 20 s of Ctrl+Q"
 status=0
 wait "$app_pid" || status=$?
 app_pid=

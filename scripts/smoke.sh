@@ -92,18 +92,7 @@ if [ -z "$wid" ]; then
 fi
 echo "smoke: window $wid visible after $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s"
 
-# Close it the way a user would: Ctrl+Q (there is no window manager to send
-# WM_DELETE_WINDOW). Retry: the window may still be settling when first found.
-for _ in $(seq 100); do
-	kill -0 "$app_pid" 2>/dev/null || break
-	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
-	if [ -n "$wid" ]; then
-		DISPLAY=":$d" xdotool windowfocus "$wid" >/dev/null 2>&1 || true
-		DISPLAY=":$d" xdotool key ctrl+q >/dev/null 2>&1 || true
-	fi
-	sleep 0.2
-done
-if kill -0 "$app_pid" 2>/dev/null; then
+if ! quit_app "$app_pid"; then
 	echo "smoke: FAIL: the app did not quit within 20 s of Ctrl+Q" >&2
 	cat "$tmp/app.log" >&2
 	exit 1

@@ -1,4 +1,4 @@
-# Sourced by smoke.sh, screenshots.sh and perf-ui.sh.
+# Sourced by smoke.sh, e2e.sh, screenshots.sh and perf-ui.sh.
 # start_xvfb LOG: starts Xvfb (1280x800x24, or $XVFB_SCREEN) on a free display that Xvfb picks
 # itself (-displayfd, so parallel runs never collide), with -noreset (by
 # default the server resets each time its last client disconnects, and a
@@ -21,4 +21,22 @@ start_xvfb() {
 	done
 	rm -f "$dfile"
 	[ -n "$d" ] || { cat "$log" >&2; return 1; }
+}
+
+# quit_app PID: closes the "Token Inspector" window on display $d the way a
+# user would, with Ctrl+Q (there is no window manager to send
+# WM_DELETE_WINDOW), retrying while the window settles; returns 1 when the
+# app is still running 20 s later.
+quit_app() {
+	local pid=$1 wid
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
+		if [ -n "$wid" ]; then
+			DISPLAY=":$d" xdotool windowfocus "$wid" >/dev/null 2>&1 || true
+			DISPLAY=":$d" xdotool key ctrl+q >/dev/null 2>&1 || true
+		fi
+		sleep 0.2
+	done
+	! kill -0 "$pid" 2>/dev/null
 }
