@@ -306,7 +306,7 @@ func TestDemoIdPSelfContained(t *testing.T) {
 	if !errors.As(err, &oe) || oe.Code != "unsupported_token_type" || oe.Endpoint != "introspection" {
 		t.Fatalf("introspect JWT access token: %v; want unsupported_token_type", err)
 	}
-	if got := flows.Explain(err); !strings.Contains(got, "RFC 9068") {
+	if got := flows.Hint(err); !strings.Contains(got, "RFC 9068") {
 		t.Errorf("Explain = %q", got)
 	}
 	if err := c.Revoke(ctx, at, "access_token"); !errors.As(err, &oe) || oe.Code != "unsupported_token_type" {

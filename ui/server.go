@@ -42,7 +42,7 @@ func serverLine(a *serverAnswer, verifiesLocally bool) (line, note string, icon 
 			}
 			line += ")"
 		}
-		note = flows.Explain(a.err)
+		note = flows.Hint(a.err)
 		if note == "" {
 			note = plainError(a.err)
 		}
