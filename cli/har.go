@@ -97,8 +97,8 @@ func writeAnalysis(w io.Writer, a *flowtrace.Analysis, all bool, color bool) {
 	p := newPalette(color)
 	var b strings.Builder
 	if h := a.HAR; h != nil {
-		fmt.Fprintf(&b, "%sHAR%s %s, version %s, %d entries (%d not part of the flow), %d MB\n", p.bold, p.reset,
-			termesc.String(h.Creator), termesc.String(h.Version), h.Entries, a.Hidden, h.Bytes>>20)
+		fmt.Fprintf(&b, "%sHAR%s %s, version %s, %d entries (%d not part of the flow), %s\n", p.bold, p.reset,
+			termesc.String(h.Creator), termesc.String(h.Version), h.Entries, a.Hidden, byteSize(h.Bytes))
 	}
 	if !a.CapturedAt.IsZero() {
 		fmt.Fprintf(&b, "Recorded %s\n", a.CapturedAt.UTC().Format("2006-01-02 15:04:05 MST"))
@@ -196,4 +196,12 @@ func runHARSanitize(env Env) int {
 	}
 	fmt.Fprintln(env.Stdout, "Kept: URLs, parameter and header names, state, nonce, token claims (JWT signatures removed). Check the file before you share it: claims may hold personal data.")
 	return ExitOK
+}
+
+// byteSize is a file size for people: "812 KB", "48.3 MB".
+func byteSize(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KB", (n+1023)>>10)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

@@ -125,6 +125,13 @@ func TestFindings(t *testing.T) {
 		{"token call blocked by CORS", func(s *scenario) { s.tokenStatus = 0; s.tokenError = "net::ERR_FAILED" }, "token_error", LevelError},
 		{"IdP clock 5 min ahead", func(s *scenario) { s.dateSkew = 5 * time.Minute }, "clock_offset", LevelWarning},
 		{"expired at capture", func(s *scenario) { s.tokenLife = -time.Hour }, "token_check_failed", LevelError},
+		{"no code_verifier", func(s *scenario) { s.omitVerifier = true }, "pkce_verifier_missing", LevelError},
+		{"ID token without nonce", func(s *scenario) { s.omitNonce = true }, "nonce_missing", LevelError},
+		{"signed by another key", func(s *scenario) { s.signer = newTestIdP(t) }, "token_signature_invalid", LevelError},
+		{"ID token does not decode", func(s *scenario) { s.brokenIDToken = true }, "token_malformed", LevelError},
+		{"userinfo refuses the token", func(s *scenario) { s.userinfoCode = 401 }, "userinfo_error", LevelWarning},
+		{"access token in an API URL", func(s *scenario) { s.queryToken = true }, "token_in_url", LevelError},
+		{"CORS preflight refused", func(s *scenario) { s.preflight = 403; s.tokenStatus = 0; s.tokenError = "net::ERR_FAILED" }, "cors_preflight_failed", LevelError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

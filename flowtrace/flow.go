@@ -325,6 +325,12 @@ func (an *analyzer) stepFindings(s *Step) {
 		an.a.addFinding(s.Index, "token_in_url", LevelError, "RFC 6750 §2.3; RFC 9700 §4.3.2",
 			"the access token is sent as a URL query parameter: it ends up in server logs, proxies and the Referer; send it in the Authorization header")
 	}
+	if s.Kind == KindPreflight && s.Failed() {
+		an.a.addFinding(s.Index, "cors_preflight_failed", LevelError, "Fetch standard (CORS-preflight fetch); RFC 9449 §7.1",
+			"the browser's CORS preflight (OPTIONS) to "+s.Host()+" was refused ("+s.Answer()+"): the request it guards was never sent. "+
+				"Allow this page's origin at the IdP (the SPA client's allowed origins), and the headers it sends (Authorization, DPoP)")
+		return
+	}
 	spec, ok := oauthKinds[s.Kind]
 	if !ok || !s.Failed() {
 		return

@@ -39,7 +39,14 @@ type scenario struct {
 	password      string
 	session       string
 	refreshToken  string
-	jsonBase64    bool // the token response body as base64
+	jsonBase64    bool     // the token response body as base64
+	omitVerifier  bool     // the token request has no code_verifier
+	omitNonce     bool     // the ID token has no nonce
+	signer        *testIdP // signs the tokens (nil: the IdP whose JWKS is captured)
+	brokenIDToken bool     // the ID token does not decode
+	userinfoCode  int      // userinfo's status (0: 200)
+	queryToken    bool     // an API call with ?access_token=
+	preflight     int      // status of a CORS preflight before the token call (0: none)
 }
 
 func defaultScenario() scenario {
@@ -98,10 +105,21 @@ func (sc scenario) har(t testing.TB, idp *testIdP) []byte {
 	if sc.tokenNonce != "" {
 		nonce = sc.tokenNonce
 	}
-	at := idp.sign(t, map[string]any{"iss": idp.issuer, "sub": "alice", "aud": "https://api.example", "client_id": "spa",
+	signer := idp
+	if sc.signer != nil {
+		signer = sc.signer
+	}
+	at := signer.sign(t, map[string]any{"iss": idp.issuer, "sub": "alice", "aud": "https://api.example", "client_id": "spa",
 		"iat": now.Unix(), "exp": now.Add(sc.tokenLife).Unix(), "scope": "openid profile"})
-	id := idp.sign(t, map[string]any{"iss": idp.issuer, "sub": "alice", "aud": "spa", "nonce": nonce,
-		"iat": now.Unix(), "exp": now.Add(sc.tokenLife).Unix(), "auth_time": now.Unix()})
+	idClaims := map[string]any{"iss": idp.issuer, "sub": "alice", "aud": "spa", "nonce": nonce,
+		"iat": now.Unix(), "exp": now.Add(sc.tokenLife).Unix(), "auth_time": now.Unix()}
+	if sc.omitNonce {
+		delete(idClaims, "nonce")
+	}
+	id := signer.sign(t, idClaims)
+	if sc.brokenIDToken {
+		id = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOi!!!.c2ln"
+	}
 
 	resp := url.Values{"code": {sc.code}}
 	switch {
@@ -154,7 +172,7 @@ func (sc scenario) har(t testing.TB, idp *testIdP) []byte {
 	if sc.tokenRedirect != "" {
 		form.Set("redirect_uri", sc.tokenRedirect)
 	}
-	if sc.method != "none" {
+	if sc.method != "none" && !sc.omitVerifier {
 		v := sc.verifier
 		if sc.tokenVerifier != "" {
 			v = sc.tokenVerifier
@@ -163,6 +181,10 @@ func (sc scenario) har(t testing.TB, idp *testIdP) []byte {
 	}
 	if sc.clientSecret != "" {
 		form.Set("client_secret", sc.clientSecret)
+	}
+	if sc.preflight != 0 {
+		b.add(exchange{method: "OPTIONS", url: idp.issuer + "/oauth/token", resource: "preflight", status: sc.preflight,
+			reqHeaders: [][2]string{{"Access-Control-Request-Method", "POST"}, {"Origin", "https://app.example"}}})
 	}
 	tok := exchange{method: "POST", url: idp.issuer + "/oauth/token", resource: "fetch", reqMime: "application/x-www-form-urlencoded",
 		reqBody: form.Encode(), status: sc.tokenStatus, dateSkew: skew, ms: 180}
@@ -180,9 +202,18 @@ func (sc scenario) har(t testing.TB, idp *testIdP) []byte {
 	}
 	b.add(tok)
 	if sc.tokenStatus == 200 {
-		b.add(exchange{url: idp.issuer + "/userinfo", resource: "fetch", reqHeaders: [][2]string{{"Authorization", "Bearer " + at}},
+		ui := exchange{url: idp.issuer + "/userinfo", resource: "fetch", reqHeaders: [][2]string{{"Authorization", "Bearer " + at}},
 			status: 200, respMime: "application/json", respBody: `{"sub":"alice","name":"Alice"}`, dateSkew: skew,
-			requestCookie: "idp_session=" + sc.session + "; theme=dark"})
+			requestCookie: "idp_session=" + sc.session + "; theme=dark"}
+		if sc.userinfoCode != 0 {
+			ui.status, ui.respBody = sc.userinfoCode, ""
+			ui.respHeaders = [][2]string{{"WWW-Authenticate", `Bearer error="invalid_token", error_description="The access token expired"`}}
+		}
+		b.add(ui)
+	}
+	if sc.queryToken {
+		b.add(exchange{url: "https://api.example/v1/items?access_token=" + at, resource: "fetch", status: 200,
+			respMime: "application/json", respBody: `{"items":[]}`})
 	}
 	return b.bytes(t)
 }
