@@ -67,6 +67,7 @@ type tokenView struct {
 	sigLabel  *widget.Label // the verdict: signature and checks together
 	provChip  *widget.Label // the recognised provider, in a chip
 	provNote  *widget.Label // its diagnosis: what the quirk means and what to do
+	provPane  *container.Scroll
 	provRow   fyne.CanvasObject
 	keyLabel  *widget.Label
 	keyBox    fyne.CanvasObject // keyLabel, shown by keyToggle
@@ -98,7 +99,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.sigIcon = widget.NewIcon(theme.QuestionIcon())
 	v.sigLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.sigLabel.Truncation = fyne.TextTruncateEllipsis
-	v.provChip, v.provNote, v.provRow = newProviderRow()
+	v.provChip, v.provNote, v.provPane, v.provRow = newProviderRow()
 	v.keyLabel = widget.NewLabel("")
 	v.keyLabel.Wrapping = fyne.TextWrapWord
 	v.keyLabel.Selectable = true
@@ -291,16 +292,25 @@ func (v *tokenView) tick() {
 
 // newProviderRow builds the provider chip and the diagnosis note beside
 // it, hidden until a token from a recognised provider is shown.
-func newProviderRow() (chip, note *widget.Label, row fyne.CanvasObject) {
+func newProviderRow() (chip, note *widget.Label, noteScroll *container.Scroll, row fyne.CanvasObject) {
 	chip = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
 	bg.CornerRadius = theme.InputRadiusSize() * 2
 	note = widget.NewLabel("")
 	note.Wrapping = fyne.TextWrapWord
 	note.Selectable = true
-	row = container.NewBorder(nil, nil, container.NewVBox(container.NewStack(bg, chip)), nil, note)
+	noteScroll = container.NewVScroll(note)
+	row = container.NewBorder(nil, nil, container.NewVBox(container.NewStack(bg, chip)), nil, noteScroll)
 	row.Hide()
-	return chip, note, row
+	return chip, note, noteScroll, row
+}
+
+// noteHeight sizes the provider note for about as many lines as its text
+// needs, at most five: a longer note scrolls, so the claims keep their room
+// in a small window.
+func noteHeight(text string) float32 {
+	lines := min(5, 1+len(text)/80)
+	return float32(lines)*theme.TextSize()*1.45 + 2*theme.InnerPadding()
 }
 
 // showProvider fills the provider chip and note, or hides them.
@@ -312,6 +322,8 @@ func (v *tokenView) showProvider(r *token.Report) {
 	}
 	v.provChip.SetText(chip)
 	v.provNote.SetText(note)
+	v.provPane.SetMinSize(fyne.NewSize(0, noteHeight(note)))
+	v.provPane.ScrollToTop()
 	v.provRow.Show()
 }
 
