@@ -20,7 +20,7 @@ func cognitoAccessTokenAudience(_ context.Context, d *diagnosis) {
 		return
 	}
 	client := d.t.str("client_id")
-	msg := fmt.Sprintf("a Cognito access token (token_use \"access\"): Cognito access tokens carry no aud claim; the app client is in client_id (%q). "+
+	msg := fmt.Sprintf("a Cognito access token (token_use \"access\"): by design Cognito access tokens name their app client in client_id (%q), not in aud. "+
 		"Compare your expected client with client_id, and check token_use is \"access\" (an ID token has token_use \"id\" and aud = the client); "+
 		"aws-jwt-verify does exactly this.", client)
 	want := d.opts.Audience
@@ -31,10 +31,10 @@ func cognitoAccessTokenAudience(_ context.Context, d *diagnosis) {
 	case want == "":
 	case client == want:
 		d.setCheck(token.Check{ID: "aud", Status: token.Pass,
-			Message: fmt.Sprintf("no aud in a Cognito access token; its client_id %q is the expected client", client)})
+			Message: fmt.Sprintf("a Cognito access token names its app client in client_id, not aud: client_id %q is the expected client", client)})
 	default:
 		d.setCheck(token.Check{ID: "aud", Status: token.Fail,
-			Message: fmt.Sprintf("no aud in a Cognito access token; its client_id %q is not the expected client %q: it was issued to another app client", client, want)})
+			Message: fmt.Sprintf("a Cognito access token names its app client in client_id, not aud: client_id %q is not the expected client %q; it was issued to another app client", client, want)})
 	}
 	d.add("provider.cognito.access_token_audience", msg, srcCognitoAccess)
 }

@@ -141,12 +141,12 @@ func TestCognitoAccessTokenAudience(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opts.Keys = publicKeys(t, "cog-access")
 			r := diagnose(t, tt.raw, tt.opts)
-			expectation{"cognito", []string{"provider.cognito.access_token_audience"}, []string{"no aud", "client_id", "token_use"}}.check(t, r)
+			expectation{"cognito", []string{"provider.cognito.access_token_audience"}, []string{"not in aud", "client_id", "token_use"}}.check(t, r)
 			c, _ := r.Check("aud")
 			if c.Status != tt.aud || !strings.Contains(c.Message, tt.audMsg) {
 				t.Errorf("aud check %+v, want %s", c, tt.aud)
 			}
-			noText(t, "aud check", []string{c.Message}, "no aud claim (string")
+			noText(t, "aud check and diagnosis", []string{c.Message, r.Warnings[0].Message}, "no aud claim")
 		})
 	}
 	// A Cognito ID token has aud: no diagnosis.
