@@ -7,10 +7,18 @@ GO       ?= go
 BIN      := bin/tokeninspector
 TESTBIN  := bin/tokeninspector-race
 FUZZTIME ?= 8s
+# Releases: the desktop package (Linux) and the command-line-only binaries.
+VERSION  := $(shell sed -n 's/^[[:space:]]*Version[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' FyneApp.toml)
+ARCH     := $(shell $(GO) env GOARCH)
+PREFIX   ?= $(HOME)/.local
+RELBIN   := bin/release/tokeninspector
+PKGDIR   := bin/package
+CLIDIR   := bin/cli
 # staticcheck, pinned to a release built for Go 1.26 (its go.mod says go 1.26.0).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test vet unit fuzz smoke keyring bench screenshots perf clean
+.PHONY: run build test vet unit fuzz smoke keyring release bench screenshots perf clean \
+	release-bin package install uninstall cli dist
 
 run: build
 	./$(BIN)
@@ -21,7 +29,7 @@ build:
 
 test:
 	scripts/deps.sh test
-	$(MAKE) vet unit fuzz smoke keyring
+	$(MAKE) vet unit fuzz smoke keyring release
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
@@ -64,5 +72,38 @@ perf: build
 	scripts/perf-ui.sh $(BIN)
 	scripts/perf-har.sh
 
+# The desktop app as shipped: no -race, stripped, the VCS revision stamped
+# (the machine may set GOFLAGS=-buildvcs=false). Same compile flags as
+# build, so it only links again.
+release-bin:
+	scripts/deps.sh build
+	$(GO) build -buildvcs=auto -ldflags "-s -w" -o $(RELBIN) .
+
+# The Linux archive (Fyne tool, pinned in tools/go.mod): executable, .desktop, icons, install.sh.
+package: release-bin
+	scripts/package.sh $(RELBIN) $(PKGDIR)
+
+# Installs under PREFIX (default ~/.local; system-wide: sudo make install PREFIX=/usr/local).
+install: package
+	PREFIX="$(PREFIX)" $(PKGDIR)/tokeninspector-$(VERSION)-linux-$(ARCH)/install.sh
+
+uninstall:
+	PREFIX="$(PREFIX)" scripts/install.sh --uninstall
+
+# The command-line-only binaries: -tags nogui, CGO_ENABLED=0, four targets.
+cli:
+	scripts/build-cli.sh $(CLIDIR)
+
+# Release checks: package, install into a temporary PREFIX, start under Xvfb,
+# desktop-file-validate, uninstall; the four CLI targets and their sizes.
+release: package cli
+	scripts/release-check.sh $(PKGDIR) $(CLIDIR)
+
+# dist/: the archives and binaries to publish, with SHA256SUMS.
+dist: package cli
+	rm -rf dist && mkdir -p dist
+	cp $(PKGDIR)/tokeninspector-$(VERSION)-linux-$(ARCH).tar.xz $(CLIDIR)/tokeninspector-cli-$(VERSION)-* dist/
+	cd dist && sha256sum * > SHA256SUMS && cat SHA256SUMS
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages Token Inspector needs, on Debian/Ubuntu.
 #   scripts/deps.sh build   cgo + GLFW headers to build the desktop app
-#   scripts/deps.sh test    the above, plus Xvfb/xdotool (smoke test) and a Secret Service (keyring test)
+#   scripts/deps.sh test    the above, plus Xvfb/xdotool (smoke test), a Secret Service (keyring test),
+#                           desktop-file-utils and xz-utils (release checks)
 # Packages already installed are skipped; apt-get runs with sudo when not root.
 # Other systems: prints what to install and carries on.
 set -euo pipefail
 
 build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxrandr-dev libxxf86vm-dev
 	libxi-dev libxcursor-dev libxinerama-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xdotool x11-utils dbus gnome-keyring jq)
+test_pkgs=(xvfb xdotool x11-utils dbus gnome-keyring jq desktop-file-utils xz-utils)
 
 mode=${1:-build}
 case "$mode" in
@@ -27,7 +28,7 @@ deps: this is not a Debian/Ubuntu system, so nothing was installed. What to inst
            Tests: run in Git Bash or MSYS2 (make, bash); the Xvfb and Secret Service tests skip.
   Other Linux: gcc, pkg-config and the X11/GL/Wayland headers (libgl, libx11, libxrandr, libxxf86vm,
            libxi, libxcursor, libxinerama, wayland-client, xkbcommon); for tests Xvfb, xdotool,
-           dbus (dbus-run-session), gnome-keyring and jq.
+           dbus (dbus-run-session), gnome-keyring, jq, desktop-file-utils and xz.
 MSG
 }
 
