@@ -145,15 +145,6 @@ func (s *Step) Param(name string) (string, bool) {
 	return "", false
 }
 
-// Label is the arrow text: method, endpoint kind and status.
-func (s *Step) Label() string {
-	status := "no response"
-	if s.Status != 0 {
-		status = itoa(s.Status)
-	}
-	return s.Method + " " + string(s.Kind) + " → " + status
-}
-
 // FoundToken is a token found in the flow, and its inspection.
 type FoundToken struct {
 	Name   string        `json:"name"`  // id_token, access_token, refresh_token, logout_token, bearer, cookie NAME...

@@ -75,7 +75,31 @@ func newFlowView(host flowHost, now func() time.Time) *flowView {
 	v.detail = readOnlyText()
 	v.detail.Wrapping = fyne.TextWrapWord // findings and explanations are sentences
 	v.detail.SetText(flowHint)
-	v.findings = widget.NewList(
+	v.findings = v.newFindings()
+	v.progress = widget.NewProgressBar()
+	v.progress.Hide()
+	v.cancel = widget.NewButtonWithIcon("Stop", theme.CancelIcon(), v.stopLoading)
+	v.cancel.Hide()
+	open := widget.NewButtonWithIcon("Open HAR…", theme.FolderOpenIcon(), v.chooseHAR)
+	v.live = widget.NewButtonWithIcon("Current session", theme.ViewRefreshIcon(), v.showSession)
+	v.export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.chooseExport)
+	v.keys = widget.NewButtonWithIcon("Fetch keys", theme.DownloadIcon(), v.fetchKeys)
+	v.keys.Hide()
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.cancel, v.keys, open, v.live, v.export), v.heading)
+	top := container.NewVBox(bar, v.progress)
+	left := container.NewVSplit(container.NewScroll(v.diagram), v.findings)
+	left.Offset = 0.72
+	split := container.NewHSplit(left, container.NewVScroll(v.detail))
+	split.Offset = 0.58
+	v.content = container.NewBorder(top, nil, nil, nil, split)
+	v.render()
+	return v
+}
+
+// newFindings is the list of the flow's findings; selecting one shows its
+// step (or, for the flow as a whole, the finding itself).
+func (v *flowView) newFindings() *widget.List {
+	l := widget.NewList(
 		func() int {
 			if v.a == nil {
 				return 0
@@ -96,32 +120,18 @@ func newFlowView(host flowHost, now func() time.Time) *flowView {
 			c.Objects[0].(*widget.Label).SetText(findingLine(f))
 			c.Objects[1].(*widget.Icon).SetResource(levelIcon(f.Level))
 		})
-	v.findings.OnSelected = func(i widget.ListItemID) {
-		if v.a != nil && i < len(v.a.Findings) && v.a.Findings[i].Step >= 0 {
-			v.showStep(v.a.Findings[i].Step)
-		} else if v.a != nil && i < len(v.a.Findings) {
-			f := v.a.Findings[i]
-			v.detail.SetText(fmt.Sprintf("%s %s\n\n%s\n\n(%s)", strings.ToUpper(string(f.Level)), f.ID, f.Message, f.Spec))
+	l.OnSelected = func(i widget.ListItemID) {
+		if v.a == nil || i >= len(v.a.Findings) {
+			return
 		}
+		f := v.a.Findings[i]
+		if f.Step >= 0 {
+			v.showStep(f.Step)
+			return
+		}
+		v.detail.SetText(fmt.Sprintf("%s %s\n\n%s\n\n(%s)", strings.ToUpper(string(f.Level)), f.ID, f.Message, f.Spec))
 	}
-	v.progress = widget.NewProgressBar()
-	v.progress.Hide()
-	v.cancel = widget.NewButtonWithIcon("Stop", theme.CancelIcon(), v.stopLoading)
-	v.cancel.Hide()
-	open := widget.NewButtonWithIcon("Open HAR…", theme.FolderOpenIcon(), v.chooseHAR)
-	v.live = widget.NewButtonWithIcon("Current session", theme.ViewRefreshIcon(), v.showSession)
-	v.export = widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), v.chooseExport)
-	v.keys = widget.NewButtonWithIcon("Fetch keys", theme.DownloadIcon(), v.fetchKeys)
-	v.keys.Hide()
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.cancel, v.keys, open, v.live, v.export), v.heading)
-	top := container.NewVBox(bar, v.progress)
-	left := container.NewVSplit(container.NewScroll(v.diagram), v.findings)
-	left.Offset = 0.72
-	split := container.NewHSplit(left, container.NewVScroll(v.detail))
-	split.Offset = 0.58
-	v.content = container.NewBorder(top, nil, nil, nil, split)
-	v.render()
-	return v
+	return l
 }
 
 func findingLine(f flowtrace.Finding) string {
