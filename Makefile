@@ -17,7 +17,7 @@ CLIDIR   := bin/cli
 # staticcheck, pinned to a release built for Go 1.26 (its go.mod says go 1.26.0).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test vet unit fuzz smoke keyring release bench screenshots perf clean \
+.PHONY: run build test vet unit fuzz smoke keyring release bench screenshots perf perf-soak perf-clicks clean \
 	release-bin package install uninstall cli dist
 
 run: build
@@ -71,6 +71,14 @@ screenshots: build
 perf: build
 	scripts/perf-ui.sh $(BIN)
 	scripts/perf-har.sh
+
+# Memory and goroutines over 500 auto-refresh cycles of the real binary (a few minutes).
+perf-soak: build
+	scripts/perf-soak.sh $(BIN) 500
+
+# What one click costs with 300 profiles, a 1,000-key JWKS, a 2,000-claim token and 5,000 exchanges.
+perf-clicks:
+	$(GO) test -run '^$$' -bench Click -benchtime 100x ./ui/
 
 # The desktop app as shipped: no -race, stripped, the VCS revision stamped
 # (the machine may set GOFLAGS=-buildvcs=false). Same compile flags as

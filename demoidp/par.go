@@ -28,6 +28,9 @@ type parStore struct {
 	*storage.MemoryStore
 	mu   sync.Mutex
 	used map[string]time.Time // request_uri -> end of its login window, once opened
+	// issued lists refresh tokens until they are rotated out and forgotten (prune.go).
+	issued    []refreshIssued
+	testGrace time.Duration // tests: a shorter rotatedGrace
 }
 
 // GetPARSession returns the pushed request while it is valid: unused and

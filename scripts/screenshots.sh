@@ -52,7 +52,7 @@ shot() {
 	if [ -z "$ok" ] || grep -q "^autorun: failed" "$tmp/app.log"; then
 		echo "screenshots: $name: the automation did not finish:" >&2; cat "$tmp/app.log" >&2; exit 1
 	fi
-	sleep 0.7 # let the last frame paint
+	sleep "${SHOT_WAIT:-0.7}" # let the last frame paint (and, for some shots, time pass)
 	local wid
 	wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' | head -1)
 	if [ -n "${WINDOW:-}" ]; then
@@ -87,3 +87,8 @@ shot expired-900x600   $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLA
 shot pasted-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
 shot flow              $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=flow TOKENINSPECTOR_FLOW_STEP=token
 shot flow-har-failing  $big TOKENINSPECTOR_HAR="$PWD/flowtrace/testdata/demo-failing-login.har" TOKENINSPECTOR_FLOW_STEP=error
+# Keys tab and the lifetimes strip (auto-refresh every 3 s on 30 s tokens), at 1400x900 and at 900x600.
+shot keys              $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=keys
+shot keys-900x600      $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=keys
+SHOT_WAIT=8 shot lifetimes $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=changes TOKENINSPECTOR_DEMO_LIFETIME=30s TOKENINSPECTOR_AUTOREFRESH=27s
+SHOT_WAIT=8 shot lifetimes-900x600 $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=changes TOKENINSPECTOR_DEMO_LIFETIME=30s TOKENINSPECTOR_AUTOREFRESH=27s

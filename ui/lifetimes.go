@@ -250,8 +250,8 @@ func (l *lifetimesStrip) notifyDue(s *session, now time.Time) {
 		if left <= 0 || left > lead || s.life.notified[lt.Token].Equal(lt.Expires) {
 			continue
 		}
-		if lt.Token == "access" && s.life.auto {
-			continue // auto-refresh takes care of it
+		if lt.Token != "refresh" && s.life.auto {
+			continue // auto-refresh renews the access and ID tokens
 		}
 		if s.life.notified == nil {
 			s.life.notified = map[string]time.Time{}

@@ -131,8 +131,10 @@ func TestAutoRefreshStopsOnFirstFailure(t *testing.T) {
 		t.Fatal("refreshed too early")
 	}
 	clock.set(exp.Add(-59 * time.Second))
-	w.tick()
-	w.wait()
+	test.AssertNotificationSent(t, nil, func() { // auto-refresh renews them: no expiry notice
+		w.tick()
+		w.wait()
+	})
 	if s.result == first || s.previous != first || s.life.cycles != 1 || len(s.life.refreshes) != 1 ||
 		!strings.HasPrefix(s.life.refreshes[0].outcome, "refreshed: access token until") {
 		t.Fatalf("after the due tick: cycles %d records %+v", s.life.cycles, s.life.refreshes)

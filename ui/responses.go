@@ -35,9 +35,9 @@ func newResponsesView(a fyne.App) *responsesView {
 	v := &responsesView{app: a, texts: map[string]string{}}
 	v.text = readOnlyText()
 	v.pick = widget.NewSelect([]string{sourceToken, sourceIntro, sourceUserInfo, sourceCompare}, func(s string) {
-		v.text.SetText(v.texts[s])
+		v.text.SetText(clipForDisplay(v.texts[s]))
 	})
-	v.copyBtn = newCopyButton(a.Clipboard(), "Copy", func() string { return v.text.Text })
+	v.copyBtn = newCopyButton(a.Clipboard(), "Copy", func() string { return v.texts[v.pick.Selected] })
 	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.copyBtn, v.pick), nil, nil, nil, container.NewScroll(v.text))
 	v.pick.SetSelected(sourceToken)
 	return v
@@ -74,7 +74,7 @@ func (v *responsesView) show(res *flows.Result, a answers) {
 		v.texts[sourceUserInfo] = jsonText(a.ui.Raw)
 	}
 	v.texts[sourceCompare] = compareText(compareSources(res, a.in, a.ui))
-	v.text.SetText(v.texts[v.pick.Selected])
+	v.text.SetText(clipForDisplay(v.texts[v.pick.Selected]))
 }
 
 func (v *responsesView) selectSource(s string) { v.pick.SetSelected(s) }

@@ -178,7 +178,7 @@ func (v *tokenView) toggleRaw() {
 		v.rawToggle.SetText("Fold")
 		v.rawToggle.SetIcon(theme.MenuDropUpIcon())
 	}
-	v.rawText.Refresh()
+	v.setRawSegments()
 	v.setRawHeight()
 }
 
@@ -222,8 +222,7 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	}
 	v.message.Hide()
 	v.body.Show()
-	v.rawText.Segments = rawSegments(raw, r)
-	v.rawText.Refresh()
+	v.setRawSegments()
 	v.keyLabel.SetText(keyText(r))
 	v.showProvider(r)
 	v.claimRows = claimRows(r)
@@ -577,6 +576,54 @@ func checkSummary(r *token.Report) string {
 		return fmt.Sprintf("Checks: %d passed", n[token.Pass])
 	}
 	return "Checks: " + strings.Join(parts, ", ")
+}
+
+// Characters of the raw token given to its label: Fyne shapes all of a
+// label's text to truncate or wrap it, row by row, so a 100 KB token took
+// most of a second to show. Folded, one line never shows more than
+// rawFolded; expanded, the rest is named in a last segment (Copy copies all).
+const (
+	rawFolded   = 400
+	rawExpanded = 16 << 10
+)
+
+// setRawSegments shows the raw token, folded or expanded.
+func (v *tokenView) setRawSegments() {
+	if v.report == nil {
+		return
+	}
+	limit := rawFolded
+	if v.rawText.Wrapping == fyne.TextWrapBreak {
+		limit = rawExpanded
+	}
+	v.rawText.Segments = clipSegments(rawSegments(v.raw, v.report), limit)
+	v.rawText.Refresh()
+}
+
+// clipSegments keeps the first limit characters (bytes: a token is ASCII)
+// of the text segments, and says how many more there are.
+func clipSegments(segs []widget.RichTextSegment, limit int) []widget.RichTextSegment {
+	var out []widget.RichTextSegment
+	left, cut := limit, 0
+	for _, seg := range segs {
+		t := seg.(*widget.TextSegment)
+		switch {
+		case left <= 0:
+			cut += len(t.Text)
+		case len(t.Text) > left:
+			cut += len(t.Text) - left
+			out = append(out, &widget.TextSegment{Text: t.Text[:left], Style: t.Style})
+			left = 0
+		default:
+			out = append(out, t)
+			left -= len(t.Text)
+		}
+	}
+	if cut > 0 && limit > rawFolded {
+		out = append(out, &widget.TextSegment{Text: fmt.Sprintf(" … %d more characters (Copy copies the whole token)", cut),
+			Style: widget.RichTextStyle{Inline: true}})
+	}
+	return out
 }
 
 // rawSegments colours the token's parts as jwt.io does.

@@ -160,7 +160,7 @@ func (v *transcriptView) setDetail(text string) {
 	if text == "" {
 		text = transcriptHint
 	}
-	v.detail.SetText(text)
+	v.detail.SetText(clipForDisplay(text))
 }
 
 // statusText is the HTTP status, "---" for the authorization request

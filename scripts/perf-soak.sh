@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Memory and goroutines over many auto-refresh cycles of the real binary
+# against the Demo IdP (see docs/performance.md).
+#   scripts/perf-soak.sh BINARY [CYCLES]      (make perf-soak; default 500)
+# The app logs in to the Demo IdP with short token lifetimes
+# (TOKENINSPECTOR_DEMO_LIFETIME=30s), turns auto-refresh on with a lead of
+# the whole lifetime (TOKENINSPECTOR_AUTOREFRESH=30s: every tick is due) and
+# ticks every 50 ms (TOKENINSPECTOR_TICK), so the cycles follow each other
+# as fast as the refresh grant runs. TOKENINSPECTOR_METRICS=1 makes it print
+# "metrics: cycle N goroutines G heap_inuse_kb H" after each refresh; the
+# script reads VmRSS from /proc when cycles 10 and CYCLES are reported.
+set -euo pipefail
+bin=${1:?usage: scripts/perf-soak.sh BINARY [CYCLES]}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+cycles=${2:-500}
+tmp=$(mktemp -d)
+xvfb_pid= app_pid=
+cleanup() {
+	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+. "$(dirname "$0")/xvfb.sh"
+start_xvfb "$tmp/xvfb.log" || { echo "perf-soak: Xvfb did not start" >&2; exit 1; }
+
+mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
+env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
+	DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus" TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" \
+	BROWSER="$bin demo-browser" TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=access \
+	TOKENINSPECTOR_DEMO_LIFETIME=30s TOKENINSPECTOR_AUTOREFRESH=30s TOKENINSPECTOR_TICK=50ms TOKENINSPECTOR_METRICS=1 \
+	"$bin" >"$tmp/app.log" 2>&1 &
+app_pid=$!
+
+# at N: waits for cycle N, prints "rss_kb goroutines heap_kb seconds"
+t0=$(date +%s%N)
+at() {
+	local line
+	until line=$(grep -m1 "^metrics: cycle $1 " "$tmp/app.log"); do
+		grep -q "^metrics: failed\|^autorun: failed" "$tmp/app.log" && { echo "perf-soak: a refresh failed:" >&2; grep "failed" "$tmp/app.log" >&2; exit 1; }
+		kill -0 "$app_pid" 2>/dev/null || { echo "perf-soak: the app exited" >&2; tail "$tmp/app.log" >&2; exit 1; }
+		sleep 0.02
+	done
+	local rss
+	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$app_pid/status")
+	echo "$rss $(echo "$line" | awk '{print $5, $7}') $(( ($(date +%s%N) - t0) / 1000000000 ))"
+}
+read -r r10 g10 h10 s10 < <(at 10)
+read -r rN gN hN sN < <(at "$cycles")
+sleep 2 # settled, nothing running
+rS=$(awk '/^VmRSS/ {print $2}' "/proc/$app_pid/status")
+echo "auto-refresh cycles against the Demo IdP: $cycles in ${sN} s ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "after cycle 10:  RSS ${r10} kB, goroutines ${g10}, heap in use ${h10} kB"
+echo "after cycle $cycles: RSS ${rN} kB, goroutines ${gN}, heap in use ${hN} kB; 2 s later RSS ${rS} kB"
+echo "RSS ratio $(echo "scale=3; $rN / $r10" | bc) (target <= 1.1), goroutines $g10 -> $gN (target: no growth)"
