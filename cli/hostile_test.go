@@ -85,6 +85,11 @@ func TestHostileTextNeverReachesTheTerminal(t *testing.T) {
 		{"profile import", []string{"profile", "import", bundle, "--profiles", profiles}},
 		{"profile list", []string{"profile", "list", "--profiles", profiles}},
 		{"profile show", []string{"profile", "show", "evil\u202ename", "--profiles", profiles}},
+		{"token response --json", append([]string{"client-credentials", "--json"}, manual...)},
+		{"OAuth error --json", append([]string{"refresh", "--refresh-token", "rt", "--json"}, manual...)},
+		{"device --json", []string{"device", "--json", "--client-id", "cli", "--device-endpoint", srv.URL + "/device", "--token-endpoint", srv.URL + "/token"}},
+		{"discovery --json", []string{"discover", "--json", "--issuer", srv.URL}},
+		{"profile show --json", []string{"profile", "show", "evil\u202ename", "--json", "--profiles", profiles}},
 	}
 	for _, c := range commands {
 		t.Run(c.name, func(t *testing.T) {

@@ -41,12 +41,19 @@ func useColor(w io.Writer) bool {
 }
 
 // writeJSON writes v as indented JSON with a final newline. HTML characters
-// are not escaped, so URLs stay readable.
+// are not escaped, so URLs stay readable; C1 controls and bidi or zero-width
+// characters from outside are (termesc.JSON), so the output is safe on a
+// terminal and decodes to the same values.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(termesc.JSON(buf.Bytes()))
+	return err
 }
 
 // writeReport writes a human-readable report: header, claims with times and

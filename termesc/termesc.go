@@ -7,9 +7,11 @@
 package termesc
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -43,6 +45,39 @@ func Lines(s string) string {
 // escaped: for values whose edges matter (a path, a name).
 func Quote(s string) string {
 	return `"` + String(strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)) + `"`
+}
+
+// JSON escapes, inside encoded JSON text, the characters String escapes that
+// encoding/json leaves as they are (C1 controls, bidi and zero-width format
+// characters): each becomes a \uXXXX escape (a UTF-16 surrogate pair beyond
+// the BMP), so the text decodes to the same values but shows them visibly on
+// a terminal. Outside strings JSON holds only ASCII, so every such
+// character is inside a string.
+func JSON(data []byte) []byte {
+	if utf8.Valid(data) && !bytes.ContainsFunc(data, hostileNonASCII) {
+		return data
+	}
+	var b bytes.Buffer
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		data = data[size:]
+		if !hostileNonASCII(r) {
+			b.WriteRune(r) // an invalid byte becomes U+FFFD, as encoding/json does
+			continue
+		}
+		if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", r1, r2)
+			continue
+		}
+		fmt.Fprintf(&b, "\\u%04x", r)
+	}
+	return b.Bytes()
+}
+
+// hostileNonASCII is hostile for the runes encoding/json does not escape
+// (it escapes every ASCII control; JSON's own layout is ASCII).
+func hostileNonASCII(r rune) bool {
+	return r >= utf8.RuneSelf && hostile(r)
 }
 
 func needsEscape(s string) bool {

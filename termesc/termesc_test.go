@@ -1,6 +1,9 @@
 package termesc
 
 import (
+	"bytes"
+	"encoding/json"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 )
@@ -49,4 +52,30 @@ func FuzzString(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestJSON: encoded JSON keeps its values and layout, but no C1 control,
+// bidi or zero-width character reaches the terminal raw.
+func TestJSON(t *testing.T) {
+	in := map[string]string{"k\u202e": "EVIL\x1b[31m\u202eRTL\u200bZW\u0085C1\u2066\U000e0041tag ünï ✓\n"}
+	raw, err := json.MarshalIndent(in, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSON(raw)
+	for _, r := range string(out) {
+		if r >= utf8.RuneSelf && hostile(r) {
+			t.Fatalf("JSON output %q holds %U", out, r)
+		}
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out, &back); err != nil || !reflect.DeepEqual(back, in) {
+		t.Fatalf("JSON output %s decodes to %q (%v); want %q", out, back, err, in)
+	}
+	if !bytes.Contains(out, []byte("\n  \"k\\u202e\"")) || !bytes.Contains(out, []byte(`ünï ✓`)) {
+		t.Errorf("JSON output %s lost its layout or plain characters", out)
+	}
+	if plain := []byte("{\n  \"a\": \"ünï\"\n}"); !bytes.Equal(JSON(plain), plain) {
+		t.Errorf("JSON changed plain text: %s", JSON(plain))
+	}
 }
