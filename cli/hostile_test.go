@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -124,5 +125,25 @@ func TestInspectJSONDeepNesting(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("the report does not say it cut the deep claim: %+v", report.Warnings)
+	}
+}
+
+// TestJSONDeepResponseStaysSmall: a server response nesting 9,000 levels
+// deep (60 KB) is printed by --json as valid JSON of about its own size,
+// not indented into hundreds of megabytes.
+func TestJSONDeepResponseStaysSmall(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 9000) + "1" + strings.Repeat("}", 9000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"sub":"x","deep":`+deep+`}`)
+	}))
+	t.Cleanup(srv.Close)
+	st, out, errs := runCLI(t, "", "userinfo", "--json", "--token", "at", "--userinfo-endpoint", srv.URL, "--token-endpoint", srv.URL)
+	if st != 0 || len(out) > 10*len(deep) {
+		t.Fatalf("exit %d, %d bytes of output for a %d-byte response; stderr %s", st, len(out), len(deep), errs)
+	}
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil || !strings.HasSuffix(out, "\n") {
+		t.Fatalf("output is not one JSON document with a final newline: %v", err)
 	}
 }

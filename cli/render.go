@@ -43,17 +43,51 @@ func useColor(w io.Writer) bool {
 // writeJSON writes v as indented JSON with a final newline. HTML characters
 // are not escaped, so URLs stay readable; C1 controls and bidi or zero-width
 // characters from outside are (termesc.JSON), so the output is safe on a
-// terminal and decodes to the same values.
+// terminal and decodes to the same values. A document nesting deeper than
+// maxIndentDepth (only a hostile server sends one) is written on one line:
+// indented, 60 KB nesting 9,000 levels deep would print 160 MB.
 func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(termesc.JSON(buf.Bytes()))
+	out := buf.Bytes()
+	if !nestsDeeper(out, maxIndentDepth) {
+		var indented bytes.Buffer
+		if err := json.Indent(&indented, out, "", "  "); err != nil {
+			return err
+		}
+		out = indented.Bytes()
+	}
+	_, err := w.Write(termesc.JSON(out))
 	return err
+}
+
+// maxIndentDepth is the deepest nesting writeJSON indents.
+const maxIndentDepth = 100
+
+// nestsDeeper reports whether the JSON text data nests objects and arrays
+// more than limit levels deep.
+func nestsDeeper(data []byte, limit int) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+			if depth > limit {
+				return true
+			}
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+	}
 }
 
 // writeReport writes a human-readable report: header, claims with times and
