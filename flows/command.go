@@ -159,7 +159,7 @@ func OAuth2cCommand(cfg Config, g GrantCommand) string {
 	if issuer == "" {
 		issuer = cfg.Endpoints.Token
 	}
-	args := []string{"oauth2c " + shellQuote(issuer), "--client-id " + shellQuote(cfg.ClientID)}
+	args := []string{"oauth2c " + shellQuote(redactURL(issuer)), "--client-id " + shellQuote(cfg.ClientID)}
 	method := cfg.AuthMethod
 	if method == "" {
 		method = defaultAuthMethod(cfg)

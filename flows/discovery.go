@@ -101,7 +101,7 @@ func (c *Client) Discover(ctx context.Context) (*Discovery, error) {
 	d.Lint = lintDiscovery(d)
 	d.Insecure = c.cfg.Insecure
 	if d.Issuer != issuer && issuerVariant(issuer, d.Issuer) == "" {
-		return d, &IssuerMismatchError{Expected: issuer, Actual: d.Issuer}
+		return d, &IssuerMismatchError{Expected: redactURL(issuer), Actual: d.Issuer}
 	}
 	c.mu.Lock()
 	c.discovery = d
@@ -160,7 +160,7 @@ func (c *Client) fetchMetadata(ctx context.Context, issuer string) (*Discovery, 
 	for _, cand := range urls {
 		d, status, err := c.getMetadata(ctx, cand[0])
 		if err == nil {
-			d.Requested, d.Kind = issuer, cand[1]
+			d.Requested, d.Kind = redactURL(issuer), cand[1]
 			return d, nil
 		}
 		if firstErr == nil {
@@ -188,12 +188,12 @@ func (c *Client) getMetadata(ctx context.Context, u string) (*Discovery, int, er
 		return nil, resp.StatusCode, err
 	}
 	str := func(k string) string { s, _ := obj[k].(string); return s }
-	d := &Discovery{Issuer: str("issuer"), URL: u, Metadata: obj}
+	d := &Discovery{Issuer: str("issuer"), URL: redactURL(u), Metadata: obj}
 	for _, ep := range settings.EndpointList {
 		ep.Set(&d.Endpoints, str(ep.Metadata))
 	}
-	if final := finalURL(resp); final != "" && final != redactURL(u) {
-		d.URL, d.RedirectedFrom = final, redactURL(u)
+	if final := finalURL(resp); final != "" && final != d.URL {
+		d.URL, d.RedirectedFrom = final, d.URL
 	}
 	return d, resp.StatusCode, nil
 }

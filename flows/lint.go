@@ -35,7 +35,7 @@ func lintDiscovery(d *Discovery) []LintItem {
 	}
 	if d.Issuer == "" {
 		add("issuer_missing", LintFail, "RFC 8414 §2", "the metadata has no issuer")
-	} else if d.Issuer != d.Requested {
+	} else if redactURL(d.Issuer) != d.Requested { // Requested has any password redacted
 		switch issuerVariant(d.Requested, d.Issuer) {
 		case lintTrailingSlash:
 			add(lintTrailingSlash, LintWarn, "OIDC Discovery §4.3; RFC 8414 §3.3", "issuer %q differs from the requested %q only by a trailing slash "+

@@ -224,3 +224,26 @@ func TestTranscriptRedactsTokensByDefault(t *testing.T) {
 		t.Errorf("error %v; want one without the URL's password", err)
 	}
 }
+
+// TestDiscoveryRedactsIssuerPassword: an issuer URL with a password never
+// shows it in the discovery report (document URL, requested issuer, lint),
+// the mismatch error, or the oauth2c command line.
+func TestDiscoveryRedactsIssuerPassword(t *testing.T) {
+	f := newFakeIdP(t)
+	withPassword := "http://user:pa55word@" + strings.TrimPrefix(f.issuer(), "http://")
+	cfg := Config{Settings: settings.Settings{Issuer: withPassword, ClientID: "c"}}
+	c := newTestClient(t, f, cfg)
+	d, err := c.Discover(context.Background())
+	if d == nil {
+		t.Fatalf("Discover: %v", err)
+	}
+	shown := []string{d.URL, d.Requested, d.RedirectedFrom, fmt.Sprint(err), OAuth2cCommand(cfg, GrantCommand{GrantType: "client_credentials"})}
+	for _, l := range d.Lint {
+		shown = append(shown, l.Message)
+	}
+	for _, s := range shown {
+		if strings.Contains(s, "pa55word") {
+			t.Errorf("%q shows the issuer URL's password", s)
+		}
+	}
+}
