@@ -42,6 +42,10 @@ rm -rf "${out:?}/$pkg" "$out/$pkg.tar.xz"
 mkdir "$out/$pkg"
 tar -xJf "$tmp/out/$name.tar.xz" -C "$out/$pkg"
 rm -f "$out/$pkg/Makefile" # the Fyne tool's installer; install.sh replaces it (icons, PREFIX, uninstall)
+# Fyne names the window's X11 class after the app ("Token Inspector"); without
+# StartupWMClass the dock and task switcher cannot tie the window to this
+# launcher (its file is named after the ID) and show a generic icon.
+echo "StartupWMClass=$name" >>"$out/$pkg/usr/local/share/applications/$id.desktop"
 for f in "$root"/assets/icons/*.png "$root/assets/icon.png"; do
 	size=$(od -An -tu1 -j18 -N2 "$f" | awk '{ print $1 * 256 + $2 }') # PNG IHDR width
 	install -Dm644 "$f" "$out/$pkg/usr/local/share/icons/hicolor/${size}x${size}/apps/$id.png"

@@ -45,6 +45,7 @@ installed=$prefix/share/applications/$id.desktop
 desktop-file-validate "$installed" || fail "desktop-file-validate rejects the installed $id.desktop"
 grep -qx "Exec=$exe" "$installed" || fail "the installed $id.desktop does not start $exe: $(grep '^Exec=' "$installed")"
 grep -qx "Icon=$id" "$installed" || fail "the installed $id.desktop names no icon $id"
+grep -q "^StartupWMClass=." "$installed" || fail "the installed $id.desktop has no StartupWMClass (the dock would not tie the window to it)"
 for n in 16 22 24 32 48 64 128 256 512; do
 	icon=$prefix/share/icons/hicolor/${n}x$n/apps/$id.png
 	[ -f "$icon" ] || fail "no ${n}x$n icon: $icon"
@@ -54,7 +55,8 @@ done
 echo "release: installed under a temporary PREFIX: binary, $id.desktop (valid), icons 16 to 512 px"
 
 # 3. Start the installed binary with no source tree around.
-(cd "$tmp/empty" && "$root/scripts/smoke.sh" "$exe") || fail "the installed binary did not start (above)"
+wmclass=$(sed -n 's/^StartupWMClass=//p' "$installed")
+(cd "$tmp/empty" && WM_CLASS=$wmclass "$root/scripts/smoke.sh" "$exe") || fail "the installed binary did not start (above)"
 
 # 4. Uninstall.
 PREFIX=$prefix HOME=$tmp/home "$tree/install.sh" --uninstall >/dev/null

@@ -91,6 +91,15 @@ if [ -z "$wid" ]; then
 	exit 1
 fi
 echo "smoke: window $wid visible after $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s"
+# WM_CLASS=NAME (the release checks: the launcher's StartupWMClass): the
+# window's X11 class must be NAME, or the dock cannot tie it to its launcher.
+if [ -n "${WM_CLASS:-}" ]; then
+	class=$(DISPLAY=":$d" xprop -id "$wid" WM_CLASS 2>/dev/null || true)
+	case $class in
+	*"\"$WM_CLASS\""*) echo "smoke: the window's class is \"$WM_CLASS\", as its launcher says" ;;
+	*) echo "smoke: FAIL: the window's class is not \"$WM_CLASS\": $class" >&2; exit 1 ;;
+	esac
+fi
 
 if ! quit_app "$app_pid"; then
 	echo "smoke: FAIL: the app did not quit within 20 s of Ctrl+Q" >&2
