@@ -16,6 +16,7 @@ import (
 type actionBar struct {
 	login, refresh, introspect, revoke, userinfo *widget.Button
 	clientCreds, device, cancel                  *widget.Button // clientCreds and device are offered by more
+	logout, exchange, jwtBearer, oauth2c         *widget.Button // offered by more too
 	more                                         *widget.Button
 	content                                      fyne.CanvasObject
 }
@@ -30,6 +31,10 @@ func newActionBar(f *flowActions, onCancel func()) *actionBar {
 	b.userinfo = widget.NewButtonWithIcon("UserInfo", theme.AccountIcon(), f.onUserInfo)
 	b.clientCreds = widget.NewButtonWithIcon("Client credentials", theme.ComputerIcon(), f.onClientCredentials)
 	b.device = widget.NewButtonWithIcon("Device login", theme.MailSendIcon(), f.onDevice)
+	b.logout = widget.NewButtonWithIcon("Log out", theme.LogoutIcon(), f.onLogout)
+	b.exchange = widget.NewButtonWithIcon("Token exchange…", theme.ViewRefreshIcon(), f.onTokenExchange)
+	b.jwtBearer = widget.NewButtonWithIcon("JWT bearer grant…", theme.DocumentIcon(), f.onJWTBearer)
+	b.oauth2c = widget.NewButtonWithIcon("Copy as oauth2c", theme.ContentCopyIcon(), f.onCopyOAuth2c)
 	b.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), onCancel)
 	b.cancel.Hide() // shown on the status line while something can be cancelled
 	b.more = widget.NewButtonWithIcon("More", theme.MoreVerticalIcon(), b.showMore)
@@ -48,7 +53,7 @@ func (b *actionBar) buttons() []*widget.Button {
 // button is.
 func (b *actionBar) moreItems() []*fyne.MenuItem {
 	var items []*fyne.MenuItem
-	for _, btn := range []*widget.Button{b.clientCreds, b.device} {
+	for _, btn := range []*widget.Button{b.clientCreds, b.device, b.logout, b.exchange, b.jwtBearer, b.oauth2c} {
 		it := fyne.NewMenuItem(btn.Text, btn.OnTapped)
 		it.Icon = btn.Icon
 		it.Disabled = btn.Disabled()
@@ -100,7 +105,11 @@ func (b *actionBar) update(s *session, r *flows.Result, pasteRunning bool, v inV
 	set(b.userinfo, ready && has("access") && endpoint(ep.UserInfo))
 	set(b.clientCreds, ready && (s.demo || s.profile.Method() != "none"))
 	set(b.device, ready && endpoint(ep.DeviceAuthorization))
-	set(b.more, !b.clientCreds.Disabled() || !b.device.Disabled())
+	set(b.logout, ready && s.result != nil && endpoint(ep.EndSession))
+	set(b.exchange, ready && has("access"))
+	set(b.jwtBearer, ready)
+	set(b.oauth2c, ready)
+	set(b.more, ready)
 	canCancel := busy || (s == nil && pasteRunning)
 	set(b.cancel, canCancel)
 	show(b.cancel, canCancel)

@@ -15,13 +15,16 @@ import (
 // demoPanel explains the Demo IdP and holds its teaching switches: rotate
 // the signing key, short lifetimes, issue a flawed token.
 type demoPanel struct {
-	h       host
-	demo    *demoState
-	info    *widget.Label
-	short   *widget.Check
-	flaw    *widget.RadioGroup
-	rotate  *widget.Button
-	content fyne.CanvasObject
+	h      host
+	demo   *demoState
+	info   *widget.Label
+	short  *widget.Check
+	flaw   *widget.RadioGroup
+	rotate *widget.Button
+	// protocol switches: the server's requirements, and what this profile's client does
+	requirePAR, dpopNonce *widget.Check
+	clientPAR, clientDPoP *widget.Check
+	content               fyne.CanvasObject
 }
 
 func newDemoPanel(h host, demo *demoState) *demoPanel {
@@ -37,6 +40,10 @@ func newDemoPanel(h host, demo *demoState) *demoPanel {
 	p.flaw = widget.NewRadioGroup(names, p.onFlaw)
 	p.flaw.Required = true
 	p.rotate = widget.NewButton("Rotate the signing key", p.onRotate)
+	p.requirePAR = widget.NewCheck("Server requires PAR", p.onRequirePAR)
+	p.dpopNonce = widget.NewCheck("Server requires DPoP nonces", p.onDPoPNonce)
+	p.clientPAR = widget.NewCheck("Use PAR (RFC 9126)", func(bool) { p.onClient() })
+	p.clientDPoP = widget.NewCheck("Use DPoP (RFC 9449)", func(bool) { p.onClient() })
 	intro := widget.NewLabel("The Demo IdP runs inside Token Inspector on 127.0.0.1, offline. Press Log in: " +
 		"your browser shows its login page (user alice, password secret). The switches below change the tokens it " +
 		"issues from then on, so a class can watch each check fail.")
@@ -45,6 +52,9 @@ func newDemoPanel(h host, demo *demoState) *demoPanel {
 		intro,
 		widget.NewCard("Teaching switches", "", container.NewVBox(p.rotate, p.short,
 			widget.NewLabelWithStyle("Issue flawed tokens:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.flaw)),
+		widget.NewCard("Protocol", "", container.NewVBox(wrapped("The server's requirements, then what this profile's "+
+			"client does. More also offers Log out, Token exchange (try the demo-reports audience) and the JWT bearer "+
+			"grant with an assertion of the demo's external issuer."), p.requirePAR, p.dpopNonce, p.clientPAR, p.clientDPoP)),
 		widget.NewCard("Server", "", p.info),
 	))
 	p.refresh()
@@ -76,6 +86,8 @@ func (p *demoPanel) refresh() {
 		srv.Issuer(), srv.SigningKeyID(), strings.Join(srv.KeyIDs(), ", "), lt.AccessToken, lt.IDToken, lt.RefreshToken,
 		strings.Join(users, ", "), demoidp.WebClientID, demoidp.M2MClientID, demoidp.NativeClientID))
 	p.flaw.SetSelected(flawLabel(srv.Flaw()))
+	p.requirePAR.SetChecked(srv.RequirePAR())
+	p.dpopNonce.SetChecked(srv.DPoPNonce())
 }
 
 // change applies f to the demo server (starting it if needed).
@@ -125,4 +137,44 @@ func (p *demoPanel) onFlaw(label string) {
 		s.SetFlaw(flaw)
 		return "Flaw " + string(flaw) + " set: log in again to get a flawed token and watch its check fail.", nil
 	})
+}
+
+func (p *demoPanel) onRequirePAR(on bool) {
+	if srv := p.demo.running(); (srv == nil && !on) || (srv != nil && srv.RequirePAR() == on) {
+		return
+	}
+	p.change("Changing the PAR requirement", func(s *demoidp.Server) (string, error) {
+		s.SetRequirePAR(on)
+		if on {
+			return "PAR required: the metadata says require_pushed_authorization_requests, and a login pushes its request first.", nil
+		}
+		return "PAR no longer required.", nil
+	})
+}
+
+func (p *demoPanel) onDPoPNonce(on bool) {
+	if srv := p.demo.running(); (srv == nil && !on) || (srv != nil && srv.DPoPNonce() == on) {
+		return
+	}
+	p.change("Changing the DPoP nonce requirement", func(s *demoidp.Server) (string, error) {
+		s.SetDPoPNonce(on)
+		if on {
+			return "DPoP nonces required: the first proof gets use_dpop_nonce and the client retries with the server's nonce (see the Transcript).", nil
+		}
+		return "DPoP nonces no longer required.", nil
+	})
+}
+
+// onClient applies the profile's PAR and DPoP switches; the next action
+// builds a new client (with a new DPoP key).
+func (p *demoPanel) onClient() {
+	par, dpop := p.clientPAR.Checked, p.clientDPoP.Checked
+	if par == p.demo.usePAR() && dpop == p.demo.useDPoP() {
+		return
+	}
+	p.demo.setClient(par, dpop)
+	if s := p.h.current(); s != nil && s.demo {
+		s.forget()
+	}
+	p.h.say("Log in again to use the new PAR and DPoP settings.")
 }

@@ -22,40 +22,45 @@ const authAutomatic = "automatic"
 
 // editor edits one profile: validation messages sit under each field.
 type editor struct {
-	h        editorHost
-	orig     store.Profile
-	isNew    bool
-	loading  bool
-	issues   map[string]*widget.Label
-	name     *widget.Entry
-	folder   *widget.Entry
-	issuer   *widget.Entry
-	lint     *widget.Label
-	clientID *widget.Entry
-	method   *widget.Select
-	secret   *widget.Entry
-	secretAt *widget.Label
-	key      *widget.Entry
-	scopes   *widget.Entry
-	audience *widget.Entry
-	resource *widget.Entry
-	params   *widget.Entry
-	host     *widget.Select
-	port     *widget.Entry
-	path     *widget.Entry
-	redirect *widget.Label
-	caFile   *widget.Entry
-	insecure *widget.Check
-	skew     *widget.Entry
-	rfc9068  *widget.Check
-	required *widget.Entry
-	endpts   map[string]*widget.Entry // by settings.Endpoint.Name
-	other    *widget.Label            // issues of fields without their own row (endpoints)
-	pending  *widget.Label            // what a new profile still needs, before those fields are typed in
-	touched  map[string]bool          // fields the user changed since load (their issues show)
-	save     *widget.Button
-	content  fyne.CanvasObject
-	settings map[string]textWidget // settings.Field.Key -> the widget showing it
+	h         editorHost
+	orig      store.Profile
+	isNew     bool
+	loading   bool
+	issues    map[string]*widget.Label
+	name      *widget.Entry
+	folder    *widget.Entry
+	issuer    *widget.Entry
+	lint      *widget.Label
+	clientID  *widget.Entry
+	method    *widget.Select
+	secret    *widget.Entry
+	secretAt  *widget.Label
+	key       *widget.Entry
+	scopes    *widget.Entry
+	audience  *widget.Entry
+	resource  *widget.Entry
+	params    *widget.Entry
+	host      *widget.Select
+	port      *widget.Entry
+	path      *widget.Entry
+	redirect  *widget.Label
+	caFile    *widget.Entry
+	insecure  *widget.Check
+	par       *widget.Check
+	dpop      *widget.Check
+	protoHelp *widget.Label
+	asrtFile  *widget.Entry
+	portHelp  *widget.Label
+	skew      *widget.Entry
+	rfc9068   *widget.Check
+	required  *widget.Entry
+	endpts    map[string]*widget.Entry // by settings.Endpoint.Name
+	other     *widget.Label            // issues of fields without their own row (endpoints)
+	pending   *widget.Label            // what a new profile still needs, before those fields are typed in
+	touched   map[string]bool          // fields the user changed since load (their issues show)
+	save      *widget.Button
+	content   fyne.CanvasObject
+	settings  map[string]textWidget // settings.Field.Key -> the widget showing it
 }
 
 func newEditor(h editorHost) *editor {
@@ -92,6 +97,18 @@ func newEditor(h editorHost) *editor {
 	e.params.OnChanged = func(string) { e.changed() }
 	e.host = widget.NewSelect([]string{"127.0.0.1", "[::1]"}, func(string) { e.changed() })
 	e.port = entry("0 = any free port")
+	e.portHelp = wrapped("Port 0 picks a free port for each login; the provider must then accept any port on the " +
+		"loopback address (RFC 8252 §7.3). Providers that accept only the exact registered URI (Ory Hydra, many SaaS " +
+		"tenants) need a fixed port: set one, for example 53682, and register exactly the URI below. If the port is " +
+		"busy, the login says which program holds it.")
+	e.portHelp.Importance = widget.LowImportance
+	e.par = widget.NewCheck("Use PAR (RFC 9126)", func(bool) { e.changed() })
+	e.dpop = widget.NewCheck("Use DPoP (RFC 9449)", func(bool) { e.changed() })
+	e.protoHelp = wrapped("PAR pushes the authorization request to the provider first; a login does so anyway when the " +
+		"provider requires it. DPoP binds the tokens to a key pair this session holds: a proof goes with every token " +
+		"request and every UserInfo call.")
+	e.protoHelp.Importance = widget.LowImportance
+	e.asrtFile = entry("a JWT file from another issuer (optional)")
 	e.path = entry("/callback")
 	e.redirect = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	e.redirect.Selectable = true
@@ -129,8 +146,12 @@ func (e *editor) layout(discover, copyRedirect, revert *widget.Button) fyne.Canv
 		e.item("Audience", store.FieldAudience, e.audience),
 		e.item("Resources", store.FieldResources, e.resource),
 		e.item("Extra parameters", store.FieldParams, e.params),
-		e.item("Redirect", store.FieldRedirectPort, container.NewGridWithColumns(3, e.host, e.port, e.path)),
+		e.item("Redirect", store.FieldRedirectPort, container.NewVBox(container.NewGridWithColumns(3, e.host, e.port, e.path), e.portHelp)),
 		widget.NewFormItem("Register this redirect URI", container.NewBorder(nil, nil, nil, copyRedirect, e.redirect)),
+		e.item("Protocol", settings.KeyPAR, container.NewVBox(container.NewHBox(e.par, e.dpop), e.protoHelp)),
+		e.item("Client assertion", settings.KeyAssertion, container.NewVBox(e.asrtFile, wrapped("A token issued by someone "+
+			"else (GitHub Actions, Kubernetes) that authenticates this client, read before each request; the auth method "+
+			"is then private_key_jwt."))),
 		e.item("CA file", store.FieldCAFile, e.caFile),
 		e.item("", store.FieldInsecure, e.insecure),
 		e.item("Clock skew", store.FieldSkew, e.skew),
@@ -175,6 +196,7 @@ func (e *editor) bindSettings() {
 		settings.KeyRedirectPort: entryText{e.port}, settings.KeyRedirectPath: entryText{e.path},
 		settings.KeyCAFile: entryText{e.caFile}, settings.KeyInsecure: checkText{e.insecure}, settings.KeySkew: entryText{e.skew},
 		settings.KeyRequired: entryText{e.required}, settings.KeyRFC9068: checkText{e.rfc9068},
+		settings.KeyPAR: checkText{e.par}, settings.KeyDPoP: checkText{e.dpop}, settings.KeyAssertion: entryText{e.asrtFile},
 	}
 	for name, en := range e.endpts {
 		e.settings["endpoints."+name] = entryText{en}

@@ -68,7 +68,7 @@ func TestLayoutAt900x600(t *testing.T) {
 			items = append(items, it.Label)
 		}
 	}
-	if len(menu.Items) != 2 || strings.Join(items, ",") != "Client credentials,Device login" {
+	if want := "Client credentials,Device login,Log out,Token exchange…,JWT bearer grant…,Copy as oauth2c"; len(menu.Items) != 6 || strings.Join(items, ",") != want {
 		t.Errorf("More menu: %d items, enabled %v", len(menu.Items), items)
 	}
 	w.win.Canvas().Overlays().Remove(top)

@@ -26,8 +26,9 @@ type session struct {
 	demo    bool
 	profile store.Profile // the saved profile (zero for the demo)
 
-	mu     sync.Mutex    // guards client
-	client *flows.Client // built on first use, off the UI goroutine
+	mu      sync.Mutex     // guards client and dpopKey
+	client  *flows.Client  // built on first use, off the UI goroutine
+	dpopKey *flows.DPoPKey // the session's one DPoP key (RFC 9449), made with the client
 
 	transcript       *flows.Transcript
 	result           *flows.Result
@@ -46,11 +47,25 @@ func newSession(name string, demo bool, p store.Profile) *session {
 	return &session{name: name, demo: demo, profile: p, transcript: &flows.Transcript{}}
 }
 
-// demoState runs the embedded demo IdP, started on first use.
+// demoState runs the embedded demo IdP, started on first use, and holds
+// the Demo IdP profile's client switches (PAR, DPoP).
 type demoState struct {
-	opts demoidp.Options // how it starts
-	mu   sync.Mutex      // guards srv
-	srv  *demoidp.Server
+	opts      demoidp.Options // how it starts
+	mu        sync.Mutex      // guards srv, par and dpop
+	srv       *demoidp.Server
+	par, dpop bool
+}
+
+// usePAR and useDPoP are the Demo IdP profile's PAR and DPoP switches.
+func (d *demoState) usePAR() bool { d.mu.Lock(); defer d.mu.Unlock(); return d.par }
+
+func (d *demoState) useDPoP() bool { d.mu.Lock(); defer d.mu.Unlock(); return d.dpop }
+
+// setClient changes the Demo IdP profile's PAR and DPoP switches.
+func (d *demoState) setClient(par, dpop bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.par, d.dpop = par, dpop
 }
 
 // server returns the running demo IdP, starting it if needed.
@@ -101,8 +116,24 @@ func (w *window) clientFor(s *session) (*flows.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("profile %q: %w", s.name, err)
 	}
-	s.client = c
+	s.client, s.dpopKey = c, c.DPoPKey()
 	return c, nil
+}
+
+// sessionKey is the session's DPoP key, for the clients of the other grants
+// (nil until the main client exists, or without DPoP).
+func (s *session) sessionKey() *flows.DPoPKey {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dpopKey
+}
+
+// forget drops the session's client (and so its DPoP key) so the next
+// action builds a fresh one: after a logout, or when settings change.
+func (s *session) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.client, s.dpopKey = nil, nil
 }
 
 func (w *window) clientOptions(s *session) []flows.Option {
@@ -119,7 +150,8 @@ func (w *window) m2mClientFor(s *session) (*flows.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID, AuthMethod: settings.AuthSecretBasic, Scopes: []string{"api.read"}}, ClientSecret: demoidp.M2MClientSecret}
+	cfg := flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.M2MClientID, AuthMethod: settings.AuthSecretBasic, Scopes: []string{"api.read"},
+		DPoP: w.demo.useDPoP()}, ClientSecret: demoidp.M2MClientSecret, DPoPKey: s.sessionKey()}
 	return flows.NewClient(cfg, w.clientOptions(s)...)
 }
 
@@ -133,7 +165,8 @@ func (w *window) deviceClientFor(s *session) (*flows.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.NativeClientID, AuthMethod: settings.AuthNone, Scopes: demoScopes}}
+	cfg := flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.NativeClientID, AuthMethod: settings.AuthNone, Scopes: demoScopes,
+		DPoP: w.demo.useDPoP()}, DPoPKey: s.sessionKey()}
 	return flows.NewClient(cfg, w.clientOptions(s)...)
 }
 
@@ -143,7 +176,8 @@ func (w *window) configFor(s *session) (flows.Config, error) {
 		if err != nil {
 			return flows.Config{}, err
 		}
-		return flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.WebClientID, AuthMethod: settings.AuthSecretBasic, Scopes: demoScopes}, ClientSecret: demoidp.WebClientSecret}, nil
+		return flows.Config{Settings: settings.Settings{Issuer: srv.Issuer(), ClientID: demoidp.WebClientID, AuthMethod: settings.AuthSecretBasic, Scopes: demoScopes,
+			PAR: w.demo.usePAR(), DPoP: w.demo.useDPoP()}, ClientSecret: demoidp.WebClientSecret}, nil
 	}
 	st, err := w.profiles()
 	if err != nil {

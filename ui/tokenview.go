@@ -69,6 +69,7 @@ type tokenView struct {
 	provNote  *widget.Label // its diagnosis: what the quirk means and what to do
 	provPane  *container.Scroll
 	provRow   fyne.CanvasObject
+	binding   *widget.Label // DPoP: whose key the token is bound to (cnf.jkt, RFC 9449 §6)
 	keyLabel  *widget.Label
 	keyBox    fyne.CanvasObject // keyLabel, shown by keyToggle
 	keyToggle *widget.Button
@@ -100,6 +101,10 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.sigLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.sigLabel.Truncation = fyne.TextTruncateEllipsis
 	v.provChip, v.provNote, v.provPane, v.provRow = newProviderRow()
+	v.binding = widget.NewLabel("")
+	v.binding.Wrapping = fyne.TextWrapWord
+	v.binding.Selectable = true
+	v.binding.Hide()
 	v.keyLabel = widget.NewLabel("")
 	v.keyLabel.Wrapping = fyne.TextWrapWord
 	v.keyLabel.Selectable = true
@@ -133,6 +138,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
 		v.provRow,
 		v.srvBox,
+		v.binding,
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
 	)
@@ -243,6 +249,22 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	}
 	v.tick()
 	v.showServer()
+}
+
+// ShowBinding shows what the token's DPoP binding means ("" hides it);
+// bad marks a token this app cannot use.
+func (v *tokenView) ShowBinding(text string, bad bool) {
+	if text == "" {
+		v.binding.Hide()
+		return
+	}
+	v.binding.SetText("DPoP: " + text)
+	v.binding.Importance = widget.MediumImportance
+	if bad {
+		v.binding.Importance = widget.DangerImportance
+	}
+	v.binding.Refresh()
+	v.binding.Show()
 }
 
 // ShowServer shows what the server said about the token (nil: not asked).

@@ -27,6 +27,7 @@ type transcriptView struct {
 	detail  *widget.Label // read-only, selectable
 	shown   string        // the selected exchange's details ("" when none)
 	copyBtn *widget.Button
+	curlBtn *widget.Button // the selected exchange as a curl command, secrets as shell variables
 	// reveal shows the codes, verifiers, refresh tokens and assertions that
 	// are redacted by default (for teaching). Off at every start.
 	reveal   *widget.Check
@@ -70,9 +71,10 @@ func newTranscriptView(a fyne.App) *transcriptView {
 	v.filter = widget.NewSelect([]string{allEndpoints}, func(string) { v.apply(false) })
 	v.filter.SetSelected(allEndpoints)
 	v.copyBtn = newCopyButton(a.Clipboard(), "Copy", func() string { return v.shown })
+	v.curlBtn = newCopyButton(a.Clipboard(), "Copy as curl", v.curl)
 	top := container.NewBorder(nil, nil, widget.NewLabel("Show"), nil, v.filter)
 	split := container.NewVSplit(container.NewBorder(top, nil, nil, nil, v.list),
-		container.NewBorder(nil, container.NewHBox(v.copyBtn, v.reveal), nil, nil, container.NewScroll(v.detail)))
+		container.NewBorder(nil, container.NewHBox(v.copyBtn, v.curlBtn, v.reveal), nil, nil, container.NewScroll(v.detail)))
 	split.Offset = 0.45
 	v.content = split
 	return v
@@ -152,6 +154,16 @@ func (v *transcriptView) showSelected() {
 		x = x.Revealed()
 	}
 	v.setDetail(exchangeDetail(x))
+}
+
+// curl is the selected exchange as a curl command ("" when none, or for
+// the browser's visits, which are not requests of this app). It is built
+// from the redacted exchange: secrets are always shell variables.
+func (v *transcriptView) curl() string {
+	if v.selected < 0 || v.selected >= len(v.items) || inBrowser(v.items[v.selected]) {
+		return ""
+	}
+	return flows.CurlCommand(v.items[v.selected], "")
 }
 
 // setDetail shows the details of the selected exchange, or the hint.

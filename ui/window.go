@@ -468,6 +468,7 @@ func (w *window) renderAccess() {
 	}
 	showInspected(w.access, tokenOf(w.result(), kindAccess), emptyAccess)
 	w.access.ShowServer(w.cur.answer(kindAccess))
+	w.access.ShowBinding(bindingText(w.cur, w.result(), tokenOf(w.result(), kindAccess)))
 }
 
 func (w *window) renderChanges() {
@@ -646,6 +647,24 @@ func (w *window) pasteFromClipboard() {
 }
 
 // showInspected shows a token of a result, or empty when there is none.
+// bindingText says whose DPoP key the access token is bound to: the
+// result's verdict (token_type and cnf.jkt against the session's key), or,
+// for a token with cnf.jkt, the comparison with the session's key.
+func bindingText(s *session, r *flows.Result, at *flows.Inspected) (string, bool) {
+	if r != nil && r.DPoP != nil {
+		return r.DPoP.Verdict + " (this session's key: " + r.DPoP.Algorithm + ", thumbprint " + r.DPoP.KeyThumbprint + ")", !r.DPoP.Bound
+	}
+	jkt := flows.TokenJKT(at)
+	if jkt == "" {
+		return "", false
+	}
+	var key *flows.DPoPKey
+	if s != nil {
+		key = s.sessionKey()
+	}
+	return flows.BindingVerdict(jkt, key), key == nil || key.Thumbprint() != jkt
+}
+
 func showInspected(v *tokenView, in *flows.Inspected, empty string) {
 	if in == nil {
 		v.Clear(empty)
