@@ -85,6 +85,14 @@ shot demo-controls     $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=profil
 shot access-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect TOKENINSPECTOR_TAB=access
 shot expired-900x600   $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
 shot pasted-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
+# PAR and DPoP required by the Demo IdP (with server nonces), used by the profile: the binding verdict, the
+# transcript (the pushed request, use_dpop_nonce and the retry), the More menu, the token exchange dialog.
+modern=TOKENINSPECTOR_DEMO_PROTOCOL=par,dpop,require-par,dpop-nonce
+shot dpop-access       $big TOKENINSPECTOR_AUTOLOGIN=1 $modern TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=access
+shot dpop-900x600      $small TOKENINSPECTOR_AUTOLOGIN=1 $modern TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=access
+shot dpop-transcript   $big TOKENINSPECTOR_AUTOLOGIN=1 $modern TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=transcript
+shot more-menu         $big TOKENINSPECTOR_AUTOLOGIN=1 $modern TOKENINSPECTOR_TAB=access TOKENINSPECTOR_AUTORUN=more
+shot token-exchange    $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=access TOKENINSPECTOR_AUTORUN=exchange
 shot flow              $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=userinfo TOKENINSPECTOR_TAB=flow TOKENINSPECTOR_FLOW_STEP=token
 shot flow-har-failing  $big TOKENINSPECTOR_HAR="$PWD/flowtrace/testdata/demo-failing-login.har" TOKENINSPECTOR_FLOW_STEP=error
 # Keys tab and the lifetimes strip (auto-refresh every 3 s on 30 s tokens), at 1400x900 and at 900x600.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,12 +22,16 @@ import (
 //	TOKENINSPECTOR_AUTORUN=a,b,...    then press these, in order: refresh, introspect,
 //	                                  userinfo, revoke, clientcreds, paste (inspect the ID token as pasted);
 //	                                  "tab:step" presses on that tab (refresh:introspect), and
-//	                                  "step!" goes on when the server refuses the step
+//	                                  "step!" goes on when the server refuses the step;
+//	                                  more (open the More menu) and exchange (the token exchange
+//	                                  dialog) end the steps with it open; logout presses Log out
 //	TOKENINSPECTOR_TAB=name           finally show this tab: profile, access, id, refresh,
 //	                                  pasted, changes, responses, transcript
 //	TOKENINSPECTOR_RESPONSE=name      in Responses show: token, introspection, userinfo, compare
 //	TOKENINSPECTOR_DEMO_FLAW=flaw     start the Demo IdP with a flaw (expired, bad-signature, ...)
 //	TOKENINSPECTOR_PASTE=token        the paste step inspects this token (decode only) instead
+//	TOKENINSPECTOR_DEMO_PROTOCOL=list comma-separated: par, dpop (the Demo IdP profile uses them),
+//	                                  require-par, dpop-nonce (the Demo IdP requires them)
 //	TOKENINSPECTOR_DEMO_LIFETIME=2s   the Demo IdP's access and ID token lifetime
 //	TOKENINSPECTOR_AUTOREFRESH=lead   when the steps are done, turn auto-refresh on for the current
 //	                                  profile, starting lead (a duration) before expiry
@@ -45,6 +50,7 @@ import (
 type autoRun struct {
 	login         bool
 	steps         []string
+	protocol      []string // TOKENINSPECTOR_DEMO_PROTOCOL
 	tab           string
 	response      string
 	flaw          demoidp.Flaw
@@ -79,6 +85,7 @@ func autoFromEnv(getenv func(string) string) autoRun {
 	a.autoRefresh, _ = time.ParseDuration(getenv("TOKENINSPECTOR_AUTOREFRESH"))
 	a.tick, _ = time.ParseDuration(getenv("TOKENINSPECTOR_TICK"))
 	a.metrics = getenv("TOKENINSPECTOR_METRICS") == "1"
+	a.protocol = strings.Split(getenv("TOKENINSPECTOR_DEMO_PROTOCOL"), ",")
 	a.selfContained = getenv("TOKENINSPECTOR_DEMO_SELF_CONTAINED") == "1"
 	a.stateFile = getenv("TOKENINSPECTOR_STATE")
 	var wd, ht float32
@@ -118,6 +125,9 @@ func (w *window) autoStart() {
 		w.lifetimes.onCycle = printMetrics
 	}
 	w.demo.opts.SelfContained = a.selfContained
+	w.demo.opts.RequirePAR = slices.Contains(a.protocol, "require-par")
+	w.demo.opts.DPoPNonce = slices.Contains(a.protocol, "dpop-nonce")
+	w.demo.setClient(slices.Contains(a.protocol, "par"), slices.Contains(a.protocol, "dpop"))
 	if !a.size.IsZero() {
 		w.win.Resize(a.size)
 	}
@@ -236,9 +246,21 @@ func (w *window) autoStep(step string) bool {
 		"revoke": h.onRevoke, "clientcreds": h.onClientCredentials, "login": h.onLogin}
 	btn := map[string]interface{ Disabled() bool }{"refresh": b.refresh, "introspect": b.introspect, "userinfo": b.userinfo,
 		"revoke": b.revoke, "clientcreds": b.clientCreds, "login": b.login}
-	if step == "paste" {
+	switch step {
+	case "paste":
 		return w.autoPaste(w.d.auto.paste)
+	case "more", "exchange":
+		// A menu or dialog stays open for the screenshot; the steps end here.
+		if step == "more" {
+			b.showMore()
+		} else {
+			h.onTokenExchange()
+		}
+		w.autoPos = len(w.d.auto.steps)
+		w.autoNext(nil)
+		return true
 	}
+	press["logout"], btn["logout"] = h.onLogout, b.logout
 	name := strings.TrimSuffix(step, "!")
 	if tab, act, ok := strings.Cut(name, ":"); ok { // "refresh:introspect": on the Refresh token tab
 		if t, ok := tabAliases[tab]; ok {

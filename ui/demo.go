@@ -24,6 +24,7 @@ type demoPanel struct {
 	// protocol switches: the server's requirements, and what this profile's client does
 	requirePAR, dpopNonce *widget.Check
 	clientPAR, clientDPoP *widget.Check
+	syncing               bool // refresh is setting the checks: not a user's change
 	content               fyne.CanvasObject
 }
 
@@ -70,6 +71,10 @@ func flawLabel(f demoidp.Flaw) string {
 
 // refresh shows the server's state (or that it has not started).
 func (p *demoPanel) refresh() {
+	p.syncing = true
+	p.clientPAR.SetChecked(p.demo.usePAR())
+	p.clientDPoP.SetChecked(p.demo.useDPoP())
+	p.syncing = false
 	srv := p.demo.running()
 	if srv == nil {
 		p.info.SetText("Not started yet: it starts on first use (Log in, or a switch above).")
@@ -169,7 +174,7 @@ func (p *demoPanel) onDPoPNonce(on bool) {
 // builds a new client (with a new DPoP key).
 func (p *demoPanel) onClient() {
 	par, dpop := p.clientPAR.Checked, p.clientDPoP.Checked
-	if par == p.demo.usePAR() && dpop == p.demo.useDPoP() {
+	if p.syncing || par == p.demo.usePAR() && dpop == p.demo.useDPoP() {
 		return
 	}
 	p.demo.setClient(par, dpop)

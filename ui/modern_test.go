@@ -26,12 +26,24 @@ func TestDemoPARDPoPAndLogout(t *testing.T) {
 	if !srv.RequirePAR() || !srv.DPoPNonce() {
 		t.Fatalf("server switches: PAR %v nonce %v", srv.RequirePAR(), srv.DPoPNonce())
 	}
-	w.demoPanel.clientDPoP.SetChecked(true)
+	w.demo.setClient(true, true) // as TOKENINSPECTOR_DEMO_PROTOCOL does; the checks follow on refresh
 	test.Tap(w.actions.login)
 	w.wait()
 	r := w.result()
 	if r == nil || !r.PAR || r.DPoP == nil || !r.DPoP.Bound {
 		t.Fatalf("result %+v", r)
+	}
+	// Showing the switches again is not a change: the session keeps its key,
+	// and UserInfo presents the bound token with a proof by it.
+	key := w.cur.sessionKey()
+	w.demoPanel.refresh()
+	if w.cur.sessionKey() != key || key == nil {
+		t.Fatal("refreshing the Demo IdP panel dropped the session's DPoP key")
+	}
+	test.Tap(w.actions.userinfo)
+	w.wait()
+	if w.cur.userinfo == nil {
+		t.Fatalf("UserInfo with the DPoP-bound token: %s", w.status.errorText())
 	}
 	v := w.accessView()
 	if !v.binding.Visible() || !strings.Contains(v.binding.Text, "bound to this app's DPoP key") {

@@ -59,7 +59,10 @@ var sessionTokens = []struct{ label, kind, typ string }{
 	{"This session's refresh token", "refresh", flows.TokenTypeRefreshToken},
 }
 
-const pastedToken = "A token pasted below"
+const (
+	pastedToken = "A token pasted below"
+	anyType     = "any (the provider's choice)"
+)
 
 // onTokenExchange asks for an RFC 8693 request and shows the new token; the
 // previous result stays for the Changes tab.
@@ -101,7 +104,8 @@ func (f *flowActions) onTokenExchange() {
 	resource.SetPlaceHolder("optional RFC 8707 resource URI")
 	scope := widget.NewEntry()
 	scope.SetPlaceHolder("optional, e.g. api.read (may only narrow)")
-	requested := widget.NewSelect(append([]string{""}, shortTypes...), nil)
+	requested := widget.NewSelect(append([]string{anyType}, shortTypes...), nil)
+	requested.SetSelected(anyType)
 	items := []*widget.FormItem{
 		widget.NewFormItem("Subject token", subject), widget.NewFormItem("", pasted),
 		widget.NewFormItem("Subject token type", subjectType),
@@ -114,7 +118,7 @@ func (f *flowActions) onTokenExchange() {
 			return
 		}
 		req := flows.TokenExchangeRequest{SubjectToken: pasted.Text, SubjectTokenType: subjectType.Selected,
-			RequestedTokenType: requested.Selected, Scopes: strings.Fields(scope.Text)}
+			RequestedTokenType: strings.TrimPrefix(requested.Selected, anyType), Scopes: strings.Fields(scope.Text)}
 		for _, t := range sessionTokens {
 			if t.label == subject.Selected {
 				req.SubjectToken = tokenOf(s.result, t.kind).Raw

@@ -652,7 +652,11 @@ func (w *window) pasteFromClipboard() {
 // for a token with cnf.jkt, the comparison with the session's key.
 func bindingText(s *session, r *flows.Result, at *flows.Inspected) (string, bool) {
 	if r != nil && r.DPoP != nil {
-		return r.DPoP.Verdict + " (this session's key: " + r.DPoP.Algorithm + ", thumbprint " + r.DPoP.KeyThumbprint + ")", !r.DPoP.Bound
+		text := r.DPoP.Verdict
+		if !strings.Contains(text, r.DPoP.KeyThumbprint) {
+			text += " (this session's key: " + r.DPoP.Algorithm + ", thumbprint " + r.DPoP.KeyThumbprint + ")"
+		}
+		return text, !r.DPoP.Bound
 	}
 	jkt := flows.TokenJKT(at)
 	if jkt == "" {
