@@ -172,18 +172,24 @@ func TestDemoIdPDPoP(t *testing.T) {
 	})
 }
 
-// A client that asks for DPoP at a server that ignores it hears that its
-// token is not bound.
-func TestDemoIdPDPoPUnbound(t *testing.T) {
+// TestDemoIdPDPoPConfidential: a confidential client's DPoP-bound token,
+// with a proof on the token and introspection requests.
+func TestDemoIdPDPoPConfidential(t *testing.T) {
 	srv := startIdPWith(t, demoidp.Options{})
 	c := demoClient(t, srv, flows.Config{Settings: settings.Settings{ClientID: demoidp.M2MClientID, DPoP: true}, ClientSecret: demoidp.M2MClientSecret}, nil)
 	res, err := c.ClientCredentials(context.Background())
 	if err != nil || !res.DPoP.Bound {
 		t.Fatalf("bound M2M token: %v %+v", err, res)
 	}
-	for _, x := range exchangesTo(c, "token") {
-		if x.RequestHeaders.Get("Dpop") == "" {
-			t.Error("token request without a proof")
+	in, err := c.Introspect(context.Background(), res.AccessToken.Raw, "access_token")
+	if err != nil || !in.Active || in.Raw["token_type"] != "DPoP" {
+		t.Fatalf("introspection: %v %+v", err, in)
+	}
+	for _, ep := range []string{"token", "introspection"} {
+		for _, x := range exchangesTo(c, ep) {
+			if x.RequestHeaders.Get("Dpop") == "" {
+				t.Errorf("%s request without a proof", ep)
+			}
 		}
 	}
 }

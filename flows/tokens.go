@@ -193,8 +193,8 @@ func (c *Client) tokenRequest(ctx context.Context, tokenURL string, form url.Val
 
 // post sends a form, authenticated as the client when auth is set. The
 // assertion audience is the token endpoint (RFC 7523 §3), as servers expect
-// for every endpoint. Requests to the token and PAR endpoints carry a DPoP
-// proof when DPoP is on (RFC 9449 §5, §10.1).
+// for every endpoint. Requests to the dpopEndpoints carry a DPoP proof when
+// DPoP is on.
 func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, auth bool) (*http.Response, []byte, error) {
 	build := func() (*http.Request, error) {
 		h, f := http.Header{}, cloneValues(form)
@@ -218,8 +218,14 @@ func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, 
 		req.Header.Set("Accept", "application/json")
 		return req, nil
 	}
-	return c.sendDPoP(ctx, endpoint, endpoint == "token" || endpoint == "par", "", build)
+	return c.sendDPoP(ctx, endpoint, dpopEndpoints[endpoint], "", build)
 }
+
+// dpopEndpoints get a DPoP proof when DPoP is on: the token and PAR
+// endpoints (RFC 9449 §5, §10.1), and introspection and revocation, where
+// providers such as Keycloak want one for a public client's bound tokens
+// (a server that does not use DPoP there ignores the header).
+var dpopEndpoints = map[string]bool{"token": true, "par": true, "introspection": true, "revocation": true}
 
 func cloneValues(v url.Values) url.Values {
 	out := make(url.Values, len(v))
