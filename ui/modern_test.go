@@ -72,3 +72,23 @@ func TestDemoPARDPoPAndLogout(t *testing.T) {
 		t.Errorf("status %q (error %q)", msg, w.status.errorText())
 	}
 }
+
+// TestPastedDPoPBoundToken: a pasted token with cnf.jkt says whose key it is
+// bound to; one without says nothing about DPoP.
+func TestPastedDPoPBoundToken(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	for _, c := range []struct{ payload, want string }{
+		{`{"iss":"https://idp.example.com","sub":"alice","cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}`, "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"},
+		{testPayload, ""},
+	} {
+		p.input.SetText(hsToken(t, c.payload))
+		p.mode.SetSelected(verifyNone)
+		p.inspect()
+		w.wait()
+		if got := p.view.binding; (c.want == "") == got.Visible() || !strings.Contains(got.Text, c.want) {
+			t.Errorf("binding for %s: %q visible %v", c.payload, got.Text, got.Visible())
+		}
+	}
+}

@@ -283,6 +283,7 @@ func (p *pastePanel) start(what string, fromFile bool, source func() (string, er
 		}
 		return func() {
 			p.view.Show(raw, r, err)
+			p.view.ShowBinding(pastedBinding(flows.TokenJKT(&flows.Inspected{Raw: raw, Report: r})), false)
 			if err != nil { // a broken token is an error, not "done"
 				p.h.showError(err)
 			}
@@ -362,4 +363,13 @@ func parseKeyText(data []byte, origin string) (*token.KeySet, error) {
 		return token.ParseJWKS(data, origin)
 	}
 	return token.ParseJWK(data, origin)
+}
+
+// pastedBinding says what a pasted token's cnf.jkt means ("" without one).
+func pastedBinding(jkt string) string {
+	if jkt == "" {
+		return ""
+	}
+	return "bound to the key with thumbprint " + jkt + " (cnf.jkt, RFC 9449 §6): only a client holding that key can use this token, " +
+		"with Authorization: DPoP and a proof"
 }
