@@ -66,9 +66,14 @@ func TestModernCommands(t *testing.T) {
 	}
 
 	// Another process, the same key file: the bound refresh token works.
-	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--curl"}, dpop...)...)
-	if st != ExitOK || !strings.Contains(out, "DPoP binding: bound to this app's DPoP key") {
+	st, out, errs = runCLI(t, rt, append([]string{"refresh", "--refresh-token", "-", "--curl", "--json"}, dpop...)...)
+	if err := json.Unmarshal([]byte(out), &res); err != nil || st != ExitOK || !res.DPoP.Bound {
 		t.Fatalf("refresh = %d\n%s\n%s", st, out, errs)
+	}
+	// A third process presents the new DPoP-bound access token with the key file.
+	newAT, _ := res.Response["access_token"].(string)
+	if st, out, errs := runCLI(t, "", append([]string{"userinfo", "--token", newAT}, dpop...)...); st != ExitOK || !strings.Contains(out, "u-1001") {
+		t.Errorf("userinfo with the key file = %d\n%s\n%s", st, out, errs)
 	}
 	if !strings.Contains(errs, `--data-urlencode "refresh_token=$REFRESH_TOKEN"`) || strings.Contains(errs, rt) ||
 		!strings.Contains(errs, "tokeninspector dpop-proof --dpop-key") {
