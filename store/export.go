@@ -292,7 +292,7 @@ func (s *Store) Import(b *Bundle, opts ImportOptions) (*ImportResult, error) {
 				res.Conflicts = append(res.Conflicts, p.Name)
 				continue
 			}
-			if ws := p.Validate(); len(ws) > 0 {
+			if ws := importWarnings(p); len(ws) > 0 {
 				if res.Warnings == nil {
 					res.Warnings = map[string]Issues{}
 				}
@@ -343,4 +343,16 @@ func freeName(taken map[string]int, name string) string {
 			return c
 		}
 	}
+}
+
+// importWarnings are the validation warnings of an imported profile, plus
+// one for a CA file: a bundle from someone else that names one makes the
+// app trust whatever that file holds for the profile's servers.
+func importWarnings(p Profile) Issues {
+	ws := p.Validate()
+	if p.CAFile != "" {
+		ws = append(ws, Issue{Field: FieldCAFile, Severity: SeverityWarning,
+			Message: "TLS to this profile's servers also trusts the CA certificates in " + p.CAFile + ": check that you expect that file, or remove it from the profile"})
+	}
+	return ws
 }

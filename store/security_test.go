@@ -58,9 +58,14 @@ func TestImportWarningsAndLimit(t *testing.T) {
 	p := sample("lab")
 	p.Insecure = true
 	p.Endpoints.Token = "http://idp.example/token"
-	res, err := s.Import(&Bundle{Profiles: []BundleProfile{{Profile: p}, {Profile: sample("clean")}}}, ImportOptions{})
+	withCA := sample("ca")
+	withCA.CAFile = t.TempDir() // readable: still worth a warning, the bundle makes the app trust it
+	res, err := s.Import(&Bundle{Profiles: []BundleProfile{{Profile: p}, {Profile: sample("clean")}, {Profile: withCA}}}, ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ws := res.Warnings["ca"]; len(ws) != 1 || ws[0].Field != FieldCAFile || !strings.Contains(ws[0].Message, withCA.CAFile) {
+		t.Errorf("warnings of a profile with a CA file: %v; want one naming the file", ws)
 	}
 	var fields []string
 	for _, i := range res.Warnings["lab"] {
