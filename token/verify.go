@@ -106,8 +106,12 @@ func verifyJWS(ctx context.Context, compact string, h *headerInfo, opts *Options
 		return
 	}
 	if weak == len(cands) {
+		are := "is an RSA key"
+		if weak > 1 {
+			are = "are RSA keys"
+		}
 		setSig(sig, SigUnsupported, CodeWeakKey, "key too weak / unsupported: "+plural(weak, "candidate key")+" ("+cands[0].chosen+
-			fmt.Sprintf(") are RSA keys under %d bits, which the crypto library refuses; the signature was not checked. Use RSA keys of 2048 bits or more (RFC 7518 3.3)", minRSABits))
+			fmt.Sprintf(") %s under %d bits, which the crypto library refuses; the signature was not checked. Use RSA keys of 2048 bits or more (RFC 7518 3.3)", are, minRSABits))
 		return
 	}
 	setSig(sig, SigInvalid, CodeBadSignature, "the signature does not verify with "+plural(sig.Tried, "candidate key")+
