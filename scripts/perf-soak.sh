@@ -28,7 +28,7 @@ start_xvfb "$tmp/xvfb.log" || { echo "perf-soak: Xvfb did not start" >&2; exit 1
 mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
 env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
 	DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus" TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" \
-	BROWSER="$bin demo-browser" TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=access \
+	BROWSER="$bin demo-browser" TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB="${SOAK_TAB:-access}" \
 	TOKENINSPECTOR_DEMO_LIFETIME=30s TOKENINSPECTOR_AUTOREFRESH=30s TOKENINSPECTOR_TICK=50ms TOKENINSPECTOR_METRICS=1 \
 	"$bin" >"$tmp/app.log" 2>&1 &
 app_pid=$!
@@ -46,11 +46,14 @@ at() {
 	rss=$(awk '/^VmRSS/ {print $2}' "/proc/$app_pid/status")
 	echo "$rss $(echo "$line" | awk '{print $5, $7}') $(( ($(date +%s%N) - t0) / 1000000000 ))"
 }
-read -r r10 g10 h10 s10 < <(at 10)
-read -r rN gN hN sN < <(at "$cycles")
-sleep 2 # settled, nothing running
-rS=$(awk '/^VmRSS/ {print $2}' "/proc/$app_pid/status")
+echo "cycle rss_kb goroutines heap_inuse_kb seconds"
+for c in 10 $(seq 50 50 "$cycles"); do
+	[ "$c" -le "$cycles" ] || continue
+	read -r r g h s < <(at "$c")
+	echo "$c $r $g $h $s"
+	[ "$c" = 10 ] && { r10=$r; g10=$g; }
+	rN=$r gN=$g sN=$s
+done
 echo "auto-refresh cycles against the Demo IdP: $cycles in ${sN} s ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "after cycle 10:  RSS ${r10} kB, goroutines ${g10}, heap in use ${h10} kB"
-echo "after cycle $cycles: RSS ${rN} kB, goroutines ${gN}, heap in use ${hN} kB; 2 s later RSS ${rS} kB"
-echo "RSS ratio $(echo "scale=3; $rN / $r10" | bc) (target <= 1.1), goroutines $g10 -> $gN (target: no growth)"
+echo "RSS after cycle 10: ${r10} kB, after cycle $cycles: ${rN} kB, ratio $(echo "scale=3; $rN / $r10" | bc) (target <= 1.1)"
+echo "goroutines after cycle 10: $g10, after cycle $cycles: $gN (target: no growth)"

@@ -24,6 +24,7 @@ type sidebar struct {
 	filter    *widget.Entry
 	group     *widget.Select
 	selecting bool // the list selection follows the window, not the user
+	top       *fyne.Container
 	dup, del  *widget.Button
 	about     *widget.Button // opens the About dialog
 	content   fyne.CanvasObject
@@ -56,7 +57,8 @@ func newSidebar(h sidebarHost) *sidebar {
 	s.about.Importance = widget.LowImportance
 	header := container.NewBorder(nil, nil, nil, s.about, title)
 	bar := container.NewVBox(container.NewGridWithColumns(3, add, s.dup, s.del), container.NewGridWithColumns(2, imp, exp))
-	s.content = container.NewBorder(container.NewVBox(header, s.newFilterBar()), bar, nil, nil, s.list)
+	s.top = container.NewVBox(header) // the filter bar joins once the profiles are listed (reload)
+	s.content = container.NewBorder(s.top, bar, nil, nil, s.list)
 	s.list.Select(0) // the Demo IdP
 	return s
 }
@@ -84,6 +86,9 @@ func (s *sidebar) fillRow(r sideRow, c *fyne.Container) {
 // reload shows the stored profiles, keeping the selection by name.
 func (s *sidebar) reload(ps []store.Profile) {
 	s.profiles = ps
+	if s.filter == nil { // built after the window shows: the first frame does not wait for it
+		s.top.Add(s.newFilterBar())
+	}
 	s.relayout()
 }
 
@@ -99,7 +104,7 @@ func (s *sidebar) selectName(name string) {
 		return -1
 	}
 	i := find()
-	if i < 0 && s.filter.Text != "" {
+	if i < 0 && s.filter != nil && s.filter.Text != "" {
 		s.filter.SetText("")
 		i = find()
 	}
