@@ -125,8 +125,9 @@ func (c *JWKSCache) Stats(url string) JWKSStats {
 	defer func() { <-e.sem }()
 	s := JWKSStats{URL: url, FinalURL: e.final, Fetches: e.fetches, FetchedAt: e.fetchedAt, Expires: e.expires}
 	if e.set != nil {
+		l := e.usableKeys()
 		s.Age = c.now().Sub(e.fetchedAt)
-		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
+		s.Keys, s.Skipped = len(l.Keys), l.Skipped
 	}
 	return s
 }

@@ -129,15 +129,24 @@ func (c *JWKSCache) publish(e *jwksEntry) {
 		KeyList: e.keys, History: slices.Clone(e.history),
 	}
 	if e.set != nil {
-		s.Keys, s.Skipped = len(e.set.Keys()), e.set.Skipped()
+		l := e.usableKeys()
+		s.Keys, s.Skipped = len(l.Keys), l.Skipped
 	}
 	e.published.Store(s)
+}
+
+// usableKeys is the entry's key set as verification uses it: a symmetric
+// key, never used from the network, is left out and listed as skipped with
+// its warning (token.DropRemoteSymmetric), so no view counts or lists it as
+// a key. e.set must not be nil.
+func (e *jwksEntry) usableKeys() token.KeyLookup {
+	return token.DropRemoteSymmetric(token.KeyLookup{Keys: e.set.Keys(), Origin: "JWKS " + e.source(), Skipped: e.set.Skipped(), Remote: true})
 }
 
 // recordKeySet describes the keys of a successful fetch and adds the set to
 // the history when it differs from the last one. e.sem must be held.
 func (e *jwksEntry) recordKeySet(set *token.KeySet, now time.Time) {
-	e.keys = describeKeys(set.Keys())
+	e.keys = describeKeys(token.DropRemoteSymmetric(token.KeyLookup{Keys: set.Keys(), Remote: true}).Keys)
 	ids := make([]string, len(e.keys))
 	for i, k := range e.keys {
 		ids[i] = k.ID()

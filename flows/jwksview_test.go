@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,5 +183,28 @@ func TestClientJWKSSnapshot(t *testing.T) {
 	}
 	if s, _ = c.JWKS(); s.Keys != 1 || len(s.KeyList) != 1 || s.KeyList[0].Kid != "key-1" || len(s.History) != 1 {
 		t.Errorf("after a lookup: %+v", s)
+	}
+}
+
+// TestJWKSSnapshotLeavesOutSymmetricKeys: a symmetric key published in a
+// fetched JWKS is never counted or listed as a key of the keys view (and
+// Stats): it is a skipped key with the warning that publishing it is a
+// vulnerability, as verification treats it.
+func TestJWKSSnapshotLeavesOutSymmetricKeys(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}
+	oct := jose.JSONWebKey{Key: []byte("0123456789abcdef0123456789abcdef"), KeyID: "hmac", Algorithm: "HS256"}
+	srv := newJWKSServer(t, rsaKey(t, "rsa-1", 2048), oct)
+	cache := NewJWKSCache(clock.now)
+	if _, err := cache.Source(srv.srv.URL, http.DefaultClient).Lookup(context.Background(), "rsa-1"); err != nil {
+		t.Fatal(err)
+	}
+	snap, stats := cache.Snapshot(srv.srv.URL), cache.Stats(srv.srv.URL)
+	for _, s := range []JWKSStats{snap.JWKSStats, stats} {
+		if s.Keys != 1 || len(s.Skipped) != 1 || !strings.Contains(s.Skipped[0], `kid "hmac"`) || !strings.Contains(s.Skipped[0], "vulnerability") {
+			t.Errorf("keys %d, skipped %q; want 1 key and the symmetric key skipped with its warning", s.Keys, s.Skipped)
+		}
+	}
+	if len(snap.KeyList) != 1 || snap.KeyList[0].Kid != "rsa-1" || !slices.Equal(snap.History[0].Keys, []string{"rsa-1"}) {
+		t.Errorf("key list %+v, history %+v; want only rsa-1", snap.KeyList, snap.History)
 	}
 }
