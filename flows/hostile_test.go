@@ -79,8 +79,14 @@ func TestHostileRedirectsCarryNothing(t *testing.T) {
 				cfg := auth
 				cfg.Issuer, cfg.ClientID = idp.URL, "cli"
 				cfg.Endpoints = settings.Endpoints{Token: idp.URL + "/token", Introspection: idp.URL + "/introspect", Revocation: idp.URL + "/revoke",
-					UserInfo: idp.URL + "/userinfo", DeviceAuthorization: idp.URL + "/device", JWKS: idp.URL + "/jwks"}
+					UserInfo: idp.URL + "/userinfo", DeviceAuthorization: idp.URL + "/device", JWKS: idp.URL + "/jwks", PAR: idp.URL + "/par"}
 				c, err := NewClient(cfg, WithJWKSCache(NewJWKSCache(nil)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				withDPoP := cfg
+				withDPoP.DPoP = true
+				cd, err := NewClient(withDPoP, WithJWKSCache(NewJWKSCache(nil)))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -103,6 +109,17 @@ func TestHostileRedirectsCarryNothing(t *testing.T) {
 						_, err := c.pollDevice(ctx, &DeviceCode{deviceCode: "device-SECRET"}, nil)
 						return err
 					}},
+					{"par", func() error {
+						_, err := c.pushAuthorization(ctx, idp.URL+"/authorize?client_id=cli&state=state-SECRET")
+						return err
+					}},
+					{"token", func() error {
+						_, err := c.TokenExchange(ctx, TokenExchangeRequest{SubjectToken: "subject-SECRET", SubjectTokenType: TokenTypeAccessToken, ActorToken: "actor-SECRET", ActorTokenType: TokenTypeJWT})
+						return err
+					}},
+					{"token", func() error { _, err := c.JWTBearer(ctx, "assertion-SECRET"); return err }},
+					{"token", func() error { _, err := cd.ClientCredentials(ctx); return err }},
+					{"userinfo", func() error { _, err := cd.UserInfo(ctx, "dpop-bound-SECRET"); return err }},
 					{"discovery", func() error { _, err := c.Discover(ctx); return err }},
 					{"jwks", func() error {
 						ks, err := c.KeySource(ctx)
