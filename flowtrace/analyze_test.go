@@ -132,6 +132,7 @@ func TestFindings(t *testing.T) {
 		{"userinfo refuses the token", func(s *scenario) { s.userinfoCode = 401 }, "userinfo_error", LevelWarning},
 		{"access token in an API URL", func(s *scenario) { s.queryToken = true }, "token_in_url", LevelError},
 		{"CORS preflight refused", func(s *scenario) { s.preflight = 403; s.tokenStatus = 0; s.tokenError = "net::ERR_FAILED" }, "cors_preflight_failed", LevelError},
+		{"JWKS publishes a symmetric key", func(s *scenario) { s.octInJWKS = true }, "jwks_symmetric_key", LevelError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,6 +48,7 @@ type scenario struct {
 	userinfoCode  int      // userinfo's status (0: 200)
 	queryToken    bool     // an API call with ?access_token=
 	preflight     int      // status of a CORS preflight before the token call (0: none)
+	octInJWKS     bool     // the captured JWKS also publishes a symmetric key
 }
 
 func defaultScenario() scenario {
@@ -78,7 +80,11 @@ func (sc scenario) har(t testing.TB, idp *testIdP) []byte {
 	b := newHARBuilder(sc.format, sc.start)
 	skew := sc.dateSkew
 	b.add(exchange{url: idp.issuer + "/.well-known/openid-configuration", resource: "fetch", status: 200, respMime: "application/json", respBody: idp.discovery(sc.issParam), dateSkew: skew})
-	b.add(exchange{url: idp.issuer + "/.well-known/jwks.json", resource: "fetch", status: 200, respMime: "application/json", respBody: idp.jwks(), dateSkew: skew})
+	jwks := idp.jwks()
+	if sc.octInJWKS {
+		jwks = strings.Replace(jwks, `{"keys":[`, `{"keys":[{"kty":"oct","kid":"hs","k":"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0"},`, 1)
+	}
+	b.add(exchange{url: idp.issuer + "/.well-known/jwks.json", resource: "fetch", status: 200, respMime: "application/json", respBody: jwks, dateSkew: skew})
 
 	q := url.Values{"client_id": {"spa"}, "response_type": {sc.responseType}, "scope": {"openid profile"},
 		"redirect_uri": {sc.redirect}, "state": {sc.state}, "nonce": {sc.nonce}}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ func (an *analyzer) capturedKeys() token.KeySource {
 		if err != nil {
 			continue
 		}
+		an.symmetricKeyFinding(i, set)
 		sources = append(sources, set.FromNetwork())
 	}
 	if an.opts.Keys != nil {
@@ -42,6 +44,23 @@ func (an *analyzer) capturedKeys() token.KeySource {
 		return nil
 	}
 	return token.JoinKeySources(sources...)
+}
+
+// symmetricKeyFinding reports a captured JWKS that publishes symmetric
+// (oct) keys: anyone who can read it can forge tokens with them (RFC 8725
+// 3.5). They are never used to verify.
+func (an *analyzer) symmetricKeyFinding(step int, set *token.KeySet) {
+	var kids []string
+	for _, k := range set.Keys() {
+		if _, sym := k.Key.([]byte); sym {
+			kids = append(kids, strconv.Quote(k.KeyID))
+		}
+	}
+	if len(kids) > 0 {
+		an.a.addFinding(step, "jwks_symmetric_key", LevelError, "RFC 8725 3.5; RFC 7517 4",
+			fmt.Sprintf("the JWKS publishes %d symmetric (oct) key(s) (kid %s): anyone who can read the JWKS can forge tokens with them, so they were not used to verify; remove them from the JWKS and rotate those secrets",
+				len(kids), strings.Join(kids, ", ")))
+	}
 }
 
 // tokenFound is a token and where it was found, before inspection.
