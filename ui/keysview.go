@@ -25,6 +25,7 @@ type keysView struct {
 	rule    *widget.Label
 	table   *widget.Table
 	history *widget.List
+	detail  *widget.Label // the selected key in full, selectable
 
 	snap     flows.JWKSSnapshot
 	verified map[string]string // thumbprint -> the session's tokens it verified
@@ -48,8 +49,16 @@ func newKeysView() *keysView {
 				o.(*widget.Label).SetText(historyText(v.snap.History, i))
 			}
 		})
+	v.detail = widget.NewLabel("Select a key to see it in full.")
+	v.detail.Selectable = true
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(v.snap.KeyList) {
+			v.detail.SetText(keyDetail(v.snap.KeyList[id.Row], v.verified, v.now))
+		}
+	}
 	histTitle := widget.NewLabelWithStyle("Key sets seen this session", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	split := container.NewVSplit(v.table, container.NewBorder(histTitle, nil, nil, nil, v.history))
+	split := container.NewVSplit(container.NewBorder(nil, v.detail, nil, nil, v.table), container.NewBorder(histTitle, nil, nil, nil, v.history))
 	split.Offset = 0.7
 	v.content = container.NewBorder(container.NewVBox(v.summary, v.rule), nil, nil, nil, split)
 	return v
@@ -67,6 +76,8 @@ func (v *keysView) show(snap flows.JWKSSnapshot, ok bool, verified map[string]st
 		v.summary.SetText(keysSummary(snap, now))
 		v.rule.SetText(refetchRule(snap, now))
 	}
+	v.table.UnselectAll()
+	v.detail.SetText("Select a key to see it in full.")
 	v.table.Refresh()
 	v.history.Refresh()
 }
@@ -131,6 +142,22 @@ func (v *keysView) cell(row, col int) string {
 		return v.verified[k.Thumbprint]
 	}
 	return ""
+}
+
+// keyDetail is one key in full, for reading and copying.
+func keyDetail(k flows.JWKSKey, verified map[string]string, now time.Time) string {
+	kid := k.Kid
+	if kid == "" {
+		kid = "(no kid)"
+	}
+	text := fmt.Sprintf("kid %s · %s · alg %s · use %s · RFC 7638 thumbprint %s", kid, keyType(k), k.Alg, k.Use, k.Thumbprint)
+	if c := certText(k.Cert, now); c != "" {
+		text += " · certificate: " + c
+	}
+	if v := verified[k.Thumbprint]; v != "" {
+		text += " · verified: " + v
+	}
+	return text
 }
 
 // keyType is "RSA 2048", "EC P-256" or "OKP Ed25519".

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestKeysViewRotation: the Keys tab lists the Demo IdP's key with its
@@ -38,6 +39,10 @@ func TestKeysViewRotation(t *testing.T) {
 	if row < 0 || v.cell(row, 0) != at.Kid || v.cell(row, 1) != "RSA 2048" || v.cell(row, 4) != at.Thumbprint ||
 		!strings.Contains(v.cell(row, 6), "ID token") {
 		t.Fatalf("the key that verified the ID token (%s) is not shown as such: row %d, verified %q", at.Kid, row, v.cell(max(row, 0), 6))
+	}
+	v.table.Select(widget.TableCellID{Row: row, Col: 0})
+	if !strings.Contains(v.detail.Text, "RFC 7638 thumbprint "+at.Thumbprint) || !strings.Contains(v.detail.Text, "kid "+at.Kid) {
+		t.Errorf("detail of the selected key: %q", v.detail.Text)
 	}
 	if len(v.snap.History) != 1 || !strings.Contains(historyText(v.snap.History, 0), "(first fetch)") {
 		t.Errorf("history: %+v", v.snap.History)
