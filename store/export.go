@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"maps"
 	"net/url"
 	"slices"
@@ -193,22 +194,34 @@ func nameIndex(ps []Profile) map[string]int {
 }
 
 // serverChanges says how the servers of a replaced profile changed: a new
-// issuer, or an endpoint on another origin. Its secrets would go there.
+// issuer, an endpoint on another origin, TLS verification turned off or
+// another CA file. Its secrets would go there, or be readable on the way.
 func serverChanges(old, p Profile) []string {
 	var out []string
 	if old.Issuer != p.Issuer {
 		out = append(out, fmt.Sprintf("issuer %q -> %q", old.Issuer, p.Issuer))
 	}
-	pairs := [][3]string{{"authorization", old.Endpoints.Authorization, p.Endpoints.Authorization},
-		{"token", old.Endpoints.Token, p.Endpoints.Token}, {"introspection", old.Endpoints.Introspection, p.Endpoints.Introspection},
-		{"revocation", old.Endpoints.Revocation, p.Endpoints.Revocation}, {"userinfo", old.Endpoints.UserInfo, p.Endpoints.UserInfo},
-		{"device_authorization", old.Endpoints.DeviceAuthorization, p.Endpoints.DeviceAuthorization}, {"jwks", old.Endpoints.JWKS, p.Endpoints.JWKS}}
-	for _, e := range pairs {
-		if urlOrigin(e[1]) != urlOrigin(e[2]) {
-			out = append(out, fmt.Sprintf("%s endpoint %q -> %q", e[0], e[1], e[2]))
+	for _, e := range settings.EndpointList { // every endpoint, PAR and end session included
+		if before, after := e.Get(old.Endpoints), e.Get(p.Endpoints); endpointOrigin(old, before) != endpointOrigin(p, after) {
+			out = append(out, fmt.Sprintf("%s endpoint %q -> %q", e.Name, before, after))
 		}
 	}
+	if p.Insecure && !old.Insecure {
+		out = append(out, "TLS certificate verification turned off")
+	}
+	if p.CAFile != old.CAFile {
+		out = append(out, fmt.Sprintf("CA file %q -> %q", old.CAFile, p.CAFile))
+	}
 	return out
+}
+
+// endpointOrigin is the origin of an endpoint URL of p; an endpoint not
+// given comes from the issuer's discovery, so it counts as the issuer's.
+func endpointOrigin(p Profile, endpoint string) string {
+	if endpoint == "" {
+		return urlOrigin(p.Issuer)
+	}
+	return urlOrigin(endpoint)
 }
 
 // urlOrigin is scheme://host of a URL (the text itself if it does not parse).

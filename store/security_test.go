@@ -24,6 +24,11 @@ func TestImportReplaceDropsSecretsWhenServersChange(t *testing.T) {
 		{"new issuer", func(p *Profile) { p.Issuer = "https://evil.example" }, false, false},
 		{"token endpoint on another origin", func(p *Profile) { p.Endpoints.Token = "https://evil.example/token" }, false, false},
 		{"new issuer, confirmed", func(p *Profile) { p.Issuer = "https://new.example" }, true, true},
+		{"PAR endpoint on another origin", func(p *Profile) { p.Endpoints.PAR = "https://evil.example/par" }, false, false},
+		{"end session endpoint on another origin", func(p *Profile) { p.Endpoints.EndSession = "https://evil.example/logout" }, false, false},
+		{"TLS verification turned off", func(p *Profile) { p.Insecure = true }, false, false},
+		{"another CA file", func(p *Profile) { p.CAFile = "/tmp/evil-ca.pem" }, false, false},
+		{"same origin, another path", func(p *Profile) { p.Endpoints.PAR = p.Issuer + "/other/par" }, false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
