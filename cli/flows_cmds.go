@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tokeninspector/tokeninspector/flows"
+	"github.com/tokeninspector/tokeninspector/settings"
 	"github.com/tokeninspector/tokeninspector/termesc"
 	"github.com/tokeninspector/tokeninspector/token"
 )
@@ -407,11 +408,9 @@ func writeDiscovery(w io.Writer, d *flows.Discovery) {
 		b.WriteString("WARNING: fetched with TLS verification OFF (--insecure)\n")
 	}
 	b.WriteString("Endpoints:\n")
-	e := d.Endpoints
-	for _, p := range [][2]string{{"authorization", e.Authorization}, {"token", e.Token}, {"userinfo", e.UserInfo},
-		{"introspection", e.Introspection}, {"revocation", e.Revocation}, {"device_authorization", e.DeviceAuthorization}, {"jwks_uri", e.JWKS}} {
-		if p[1] != "" {
-			fmt.Fprintf(&b, "  %-21s %s\n", p[0], termesc.String(p[1]))
+	for _, ep := range settings.EndpointList { // every endpoint, PAR and end session included
+		if u := ep.Get(d.Endpoints); u != "" {
+			fmt.Fprintf(&b, "  %-29s %s\n", strings.TrimSuffix(ep.Metadata, "_endpoint"), termesc.String(u))
 		}
 	}
 	b.WriteString("Lint:\n")

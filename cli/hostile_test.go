@@ -147,3 +147,33 @@ func TestJSONDeepResponseStaysSmall(t *testing.T) {
 		t.Fatalf("output is not one JSON document with a final newline: %v", err)
 	}
 }
+
+// TestEveryEndpointShown: profile show and discover list every endpoint,
+// PAR and end session included, so an imported profile that sends the
+// client's credentials to another server can be seen before it is used.
+func TestEveryEndpointShown(t *testing.T) {
+	profiles := filepath.Join(t.TempDir(), "profiles.json")
+	if st, _, errs := runCLI(t, "", "profile", "add", "--name", "p", "--issuer", "https://idp.example", "--client-id", "c",
+		"--par-endpoint", "https://par.example/par", "--end-session-endpoint", "https://logout.example/end", "--profiles", profiles); st != 0 {
+		t.Fatalf("profile add: exit %d: %s", st, errs)
+	}
+	_, out, _ := runCLI(t, "", "profile", "show", "p", "--profiles", profiles)
+	for _, want := range []string{"https://par.example/par", "https://logout.example/end"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("profile show does not show %s:\n%s", want, out)
+		}
+	}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "token_endpoint": srv.URL + "/token",
+			"pushed_authorization_request_endpoint": srv.URL + "/par", "end_session_endpoint": srv.URL + "/logout"})
+	}))
+	t.Cleanup(srv.Close)
+	_, out, _ = runCLI(t, "", "discover", "--issuer", srv.URL)
+	for _, want := range []string{srv.URL + "/par", srv.URL + "/logout"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("discover does not show %s:\n%s", want, out)
+		}
+	}
+}

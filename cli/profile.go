@@ -222,6 +222,12 @@ func (c *profileCmd) show() int {
 	return ExitOK
 }
 
+// endpointRowLabel is an endpoint's label with a capital letter
+// ("Token endpoint", "JWKS URL").
+func endpointRowLabel(ep settings.Endpoint) string {
+	return strings.ToUpper(ep.Label[:1]) + ep.Label[1:]
+}
+
 // writeProfile prints a profile for people; secrets show where they are
 // kept, never their values.
 func writeProfile(w io.Writer, s *store.Store, p store.Profile) {
@@ -233,14 +239,9 @@ func writeProfile(w io.Writer, s *store.Store, p store.Profile) {
 	}
 	row("Name", p.Name)
 	row("Issuer", p.Issuer)
-	e := p.Endpoints
-	row("Authorization endpoint", e.Authorization)
-	row("Token endpoint", e.Token)
-	row("Introspection endpoint", e.Introspection)
-	row("Revocation endpoint", e.Revocation)
-	row("Userinfo endpoint", e.UserInfo)
-	row("Device endpoint", e.DeviceAuthorization)
-	row("JWKS URL", e.JWKS)
+	for _, ep := range settings.EndpointList { // every endpoint, PAR and end session included
+		row(endpointRowLabel(ep), ep.Get(p.Endpoints))
+	}
 	row("Client ID", p.ClientID)
 	method := p.Method()
 	if p.AuthMethod == "" {
