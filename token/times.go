@@ -2,8 +2,8 @@ package token
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
-	"strconv"
 	"time"
 )
 
@@ -65,43 +65,35 @@ func numericTime(v float64) time.Time {
 
 // Relative renders t relative to now: "in 23 min", "3 h ago", "just now".
 func Relative(t, now time.Time) string {
-	var tmp [32]byte
-	return string(appendRelative(tmp[:0], t, now))
-}
-
-// appendRelative appends the rendering of [Relative] to dst.
-func appendRelative(dst []byte, t, now time.Time) []byte {
 	d := t.Sub(now)
 	future := d > 0
 	if d < 0 {
 		d = -d
 	}
 	if d < time.Second {
-		return append(dst, "now"...)
+		return "now"
 	}
-	if future {
-		dst = append(dst, "in "...)
-	}
+	var s string
 	switch {
 	case d < time.Minute:
-		dst = append(strconv.AppendInt(dst, int64(d/time.Second), 10), " s"...)
+		s = fmt.Sprintf("%d s", d/time.Second)
 	case d < time.Hour:
-		dst = append(strconv.AppendInt(dst, int64(d/time.Minute), 10), " min"...)
+		s = fmt.Sprintf("%d min", d/time.Minute)
 	case d < 48*time.Hour:
-		h := int64(d / time.Hour)
-		dst = append(strconv.AppendInt(dst, h, 10), " h"...)
-		if m := int64(d%time.Hour) / int64(time.Minute); h < 10 && m > 0 {
-			dst = append(strconv.AppendInt(append(dst, ' '), m, 10), " min"...)
+		h, m := d/time.Hour, d%time.Hour/time.Minute
+		s = fmt.Sprintf("%d h", h)
+		if h < 10 && m > 0 {
+			s += fmt.Sprintf(" %d min", m)
 		}
 	case d < 730*24*time.Hour:
-		dst = append(strconv.AppendInt(dst, int64(d/(24*time.Hour)), 10), " days"...)
+		s = fmt.Sprintf("%d days", d/(24*time.Hour))
 	default:
-		dst = append(strconv.AppendInt(dst, int64(d/(8766*time.Hour)), 10), " years"...)
+		s = fmt.Sprintf("%d years", d/(8766*time.Hour))
 	}
-	if !future {
-		dst = append(dst, " ago"...)
+	if future {
+		return "in " + s
 	}
-	return dst
+	return s + " ago"
 }
 
 // duration renders a length of time plainly: "90 s", "1 h 30 min", "400 days".

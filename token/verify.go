@@ -373,42 +373,25 @@ func kinds(keys []jose.JSONWebKey) string {
 	return strings.Join(parts, ", ")
 }
 
+// describeKey describes a key: `EC P-256 key "k1" (alg ES256)`.
 func describeKey(k jose.JSONWebKey) string {
-	var b strings.Builder
-	writeKey(&b, k)
-	return b.String()
-}
-
-// verifiedWith is the reason of a valid signature, built in one allocation.
-func verifiedWith(c candidate) string {
-	var b strings.Builder
-	b.Grow(64 + len(c.key.KeyID) + len(c.origin))
-	b.WriteString("verified with ")
-	writeKey(&b, c.key)
-	b.WriteString(" from ")
-	b.WriteString(c.origin)
-	return b.String()
-}
-
-// writeKey writes a key's description: `EC P-256 key "k1" (alg ES256)`.
-func writeKey(b *strings.Builder, k jose.JSONWebKey) {
+	kind := ktyOf(k)
 	if pub, ok := k.Key.(*ecdsa.PublicKey); ok {
-		b.WriteString("EC ")
-		b.WriteString(pub.Curve.Params().Name)
-	} else {
-		b.WriteString(ktyOf(k))
+		kind = "EC " + pub.Curve.Params().Name
 	}
-	b.WriteString(" key")
+	s := kind + " key"
 	if k.KeyID != "" {
-		var tmp [64]byte
-		b.WriteByte(' ')
-		b.Write(strconv.AppendQuote(tmp[:0], k.KeyID))
+		s += " " + strconv.Quote(k.KeyID)
 	}
 	if k.Algorithm != "" {
-		b.WriteString(" (alg ")
-		b.WriteString(k.Algorithm)
-		b.WriteString(")")
+		s += " (alg " + k.Algorithm + ")"
 	}
+	return s
+}
+
+// verifiedWith is the reason of a valid signature.
+func verifiedWith(c candidate) string {
+	return "verified with " + describeKey(c.key) + " from " + c.origin
 }
 
 func kidList(keys []jose.JSONWebKey) string {
