@@ -57,6 +57,9 @@ func FuzzParseObject(f *testing.F) {
 		stdErr := json.Unmarshal(data, &v)
 		_, isMap := v.(map[string]any)
 		stdOK := stdErr == nil && isMap && utf8.Valid(data)
+		if !stdOK && nesting(data) > 10000 {
+			return // deeper than encoding/json goes: the scanner accepts it on purpose (maxDepth)
+		}
 		if (err == nil) != stdOK {
 			t.Fatalf("scanner err %v, encoding/json err %v (object %v) for %q", err, stdErr, isMap, data)
 		}

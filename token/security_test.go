@@ -135,20 +135,24 @@ func TestWeakRSAKeys(t *testing.T) {
 	}
 }
 
-// TestDeepNestingStillEncodes: claims nested 10,000 levels deep still give
-// a report that encodes as JSON, and the report says what it left out.
+// TestDeepNestingStillEncodes: claims nested 10,000 levels deep (and
+// deeper than encoding/json goes) still give a report that encodes as JSON,
+// and the report says what it left out.
 func TestDeepNestingStillEncodes(t *testing.T) {
-	deep := strings.Repeat("[", 9998) + strings.Repeat("]", 9998) // the payload nests 9,999 deep: the most the parser takes
-	tok := unsigned(`{"alg":"none"}`, `{"sub":"a","deep":`+deep+`}`, "")
-	r := inspect(t, tok, Options{})
-	out, err := json.Marshal(r)
-	if err != nil {
-		t.Fatalf("the report does not encode: %v", err)
-	}
-	if !hasWarning(r, "deep_nesting") || !strings.Contains(string(out), "nests more than") {
-		t.Errorf("no note about the cut value: %s", out[:min(len(out), 400)])
-	}
-	if v, _ := r.Claims.String("sub"); v != "a" {
-		t.Errorf("sub = %q; shallow claims must stay", v)
+	for _, depth := range []int{9998, 10000, 10001, 20000} {
+		deep := strings.Repeat("[", depth) + strings.Repeat("]", depth)
+		deepObj := strings.Repeat(`{"a":`, depth) + "1" + strings.Repeat("}", depth)
+		tok := unsigned(`{"alg":"none","x":`+deep+`}`, `{"sub":"a","deep":`+deep+`,"aud":`+deepObj+`}`, "")
+		r := inspect(t, tok, Options{})
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("depth %d: the report does not encode: %v", depth, err)
+		}
+		if !hasWarning(r, "deep_nesting") || !strings.Contains(string(out), "nests more than") {
+			t.Errorf("depth %d: no note about the cut value: %s", depth, out[:min(len(out), 400)])
+		}
+		if v, _ := r.Claims.String("sub"); v != "a" {
+			t.Errorf("depth %d: sub = %q; shallow claims must stay", depth, v)
+		}
 	}
 }
