@@ -80,7 +80,7 @@ check refresh:introspect "the refresh token introspected on its tab: active" \
 	 and .actions.introspect.label == "Introspect refresh token"'
 check access:revoke "both tokens revoked, each reported; Refresh no longer offered" \
 	'(.status | test("access token revoked"; "i")) and (.status | test("refresh token revoked"))
-	 and (.actions.refresh.enabled | not) and .tokens.refresh.server == "revoked"'
+	 and (.actions.refresh.enabled | not) and .tokens.refresh.server == "revoked" and (.tokens.access.badge | test("REVOKED"))'
 
 wid=$(DISPLAY=":$d" xdotool search --onlyvisible --name '^Token Inspector$' 2>/dev/null | head -1 || true)
 [ -n "$wid" ] || fail "no visible \"Token Inspector\" window"

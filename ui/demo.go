@@ -19,6 +19,7 @@ type demoPanel struct {
 	demo   *demoState
 	info   *widget.Label
 	short  *widget.Check
+	self   *widget.Check
 	flaw   *widget.RadioGroup
 	rotate *widget.Button
 	// protocol switches: the server's requirements, and what this profile's client does
@@ -34,6 +35,7 @@ func newDemoPanel(h host, demo *demoState) *demoPanel {
 	p.info.Wrapping = fyne.TextWrapWord
 	p.info.Selectable = true
 	p.short = widget.NewCheck("Short token lifetimes (30 s access and ID tokens, 5 min refresh tokens)", p.onShort)
+	p.self = widget.NewCheck("Refuse to introspect or revoke JWT access tokens (unsupported_token_type), as many providers do", p.onSelfContained)
 	var names []string
 	for _, f := range demoidp.Flaws() {
 		names = append(names, flawLabel(f))
@@ -51,7 +53,7 @@ func newDemoPanel(h host, demo *demoState) *demoPanel {
 	intro.Wrapping = fyne.TextWrapWord
 	p.content = container.NewVScroll(container.NewVBox(
 		intro,
-		widget.NewCard("Teaching switches", "", container.NewVBox(p.rotate, p.short,
+		widget.NewCard("Teaching switches", "", container.NewVBox(p.rotate, p.short, p.self,
 			widget.NewLabelWithStyle("Issue flawed tokens:", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), p.flaw)),
 		widget.NewCard("Protocol", "", container.NewVBox(wrapped("The server's requirements, then what this profile's "+
 			"client does. More also offers Log out, Token exchange (try the demo-reports audience) and the JWT bearer "+
@@ -78,10 +80,18 @@ func (p *demoPanel) refresh() {
 	srv := p.demo.running()
 	if srv == nil {
 		p.info.SetText("Not started yet: it starts on first use (Log in, or a switch above).")
-		p.flaw.SetSelected(flawLabel(demoidp.FlawNone))
+		flaw := p.demo.opts.Flaw
+		if flaw == "" {
+			flaw = demoidp.FlawNone
+		}
+		p.flaw.SetSelected(flawLabel(flaw))
+		p.short.SetChecked(p.demo.opts.ShortLifetimes)
+		p.self.SetChecked(p.demo.opts.SelfContained)
 		return
 	}
 	lt := srv.Lifetimes()
+	p.short.SetChecked(lt.AccessToken == demoidp.ShortAccessTokenLifetime)
+	p.self.SetChecked(srv.SelfContained())
 	var users []string
 	for _, u := range srv.Users() {
 		users = append(users, u.Username+"/"+u.Password)
@@ -118,12 +128,26 @@ func (p *demoPanel) onRotate() {
 }
 
 func (p *demoPanel) onShort(on bool) {
-	if srv := p.demo.running(); srv == nil && !on {
+	srv := p.demo.running()
+	if (srv == nil && !on) || (srv != nil && (srv.Lifetimes().AccessToken == demoidp.ShortAccessTokenLifetime) == on) {
 		return
 	}
 	p.change("Changing token lifetimes", func(s *demoidp.Server) (string, error) {
 		s.SetShortLifetimes(on)
 		return "Lifetimes changed: log in again to get tokens with the new lifetimes.", nil
+	})
+}
+
+func (p *demoPanel) onSelfContained(on bool) {
+	if srv := p.demo.running(); (srv == nil && !on) || (srv != nil && srv.SelfContained() == on) {
+		return
+	}
+	p.change("Changing what the Demo IdP introspects", func(s *demoidp.Server) (string, error) {
+		s.SetSelfContained(on)
+		if on {
+			return "The Demo IdP now refuses to introspect or revoke JWT access tokens: press Introspect or Revoke to see the refusal explained.", nil
+		}
+		return "The Demo IdP introspects and revokes every token again.", nil
 	})
 }
 

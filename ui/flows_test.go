@@ -156,3 +156,34 @@ func TestDemoDeviceLogin(t *testing.T) {
 		t.Errorf("access token badge after a device login = %q; want Verified", got)
 	}
 }
+
+// TestDemoPanelFollowsTheServer: the panel shows the server as soon as it
+// starts (not when the login ends), and its switches show its state; the
+// self-contained switch makes introspection of the access token refused.
+func TestDemoPanelFollowsTheServer(t *testing.T) {
+	w := newTestWindow(t, nil)
+	if !strings.HasPrefix(w.demoPanel.info.Text, "Not started") {
+		t.Fatalf("info = %q", w.demoPanel.info.Text)
+	}
+	seen := make(chan string, 1)
+	w.d.browser = func(ctx context.Context, u string) error {
+		seen <- w.demoPanel.info.Text // on the login goroutine, after the server started
+		return demoidp.LoginBrowser(ctx, u, "alice", "secret")
+	}
+	test.Tap(w.actions.login)
+	if info := <-seen; !strings.HasPrefix(info, "Issuer http://127.0.0.1") {
+		t.Errorf("while logging in the panel says %q", info)
+	}
+	w.wait()
+	w.demoPanel.self.SetChecked(true)
+	w.wait()
+	if srv := w.demo.running(); srv == nil || !srv.SelfContained() {
+		t.Fatal("the switch did not reach the server")
+	}
+	w.selectTab(tabAccess)
+	test.Tap(w.actions.introspect)
+	w.wait()
+	if got := serverState(w.cur.answer(kindAccess)); got != "refused" {
+		t.Errorf("access token after Introspect: %s", got)
+	}
+}

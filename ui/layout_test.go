@@ -81,6 +81,10 @@ func TestLayoutAt900x600(t *testing.T) {
 	p.inspect()
 	w.wait()
 	fitsSmall(t, w, "pasted token")
+	w.sidebar.selectDemo()
+	w.autoPaste("") // the ID token, verified through discovery, as in the screenshots
+	w.wait()
+	fitsSmall(t, w, "pasted ID token")
 }
 
 // findMenu finds the menu in an overlay.

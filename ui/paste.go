@@ -74,8 +74,8 @@ func newPastePanel(h pasteHost, a fyne.App, now func() time.Time) *pastePanel {
 	p.nonce = widget.NewEntry()
 	p.nonce.SetPlaceHolder("optional")
 	p.scopes = widget.NewEntry()
-	p.scopes.SetPlaceHolder("optional: orders:read, admin (from scope, scp, roles, permissions or Keycloak roles)")
-	p.rfc9068 = widget.NewCheck("Check as an RFC 9068 access token (typ at+jwt and its required claims)", nil)
+	p.scopes.SetPlaceHolder("optional: orders:read, admin (scope, scp, roles…)")
+	p.rfc9068 = widget.NewCheck("RFC 9068 access token (typ at+jwt, claims)", nil)
 	inspect := widget.NewButtonWithIcon("Inspect", theme.SearchIcon(), p.inspect)
 	inspect.Importance = widget.HighImportance
 	openFile := widget.NewButtonWithIcon("Key file…", theme.FolderOpenIcon(), p.onKeyFile)
@@ -92,7 +92,7 @@ func newPastePanel(h pasteHost, a fyne.App, now func() time.Time) *pastePanel {
 		widget.NewFormItem("", p.rfc9068),
 	)
 	form.Orientation = widget.Vertical
-	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, container.NewVScroll(form))
+	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, container.NewScroll(form))
 	split := container.NewHSplit(left, p.view.content)
 	split.Offset = 0.3
 	p.content = split

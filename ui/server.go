@@ -69,6 +69,20 @@ func serverLine(a *serverAnswer, verifiesLocally bool) (line, note string, icon 
 		"", theme.NewWarningThemedResource(theme.DeleteIcon()), widget.WarningImportance
 }
 
+// serverRejects is what the badge adds when the server no longer accepts
+// the token ("REVOKED at the server"), or "".
+func serverRejects(a *serverAnswer) string {
+	switch {
+	case a == nil || a.err != nil:
+		return ""
+	case a.introspection != nil && !a.introspection.Active && a.revoked:
+		return "REVOKED at the server"
+	case a.introspection != nil && !a.introspection.Active:
+		return "NOT active at the server"
+	}
+	return ""
+}
+
 // serverState is the server's verdict in one word, for the state dump.
 func serverState(a *serverAnswer) string {
 	switch {

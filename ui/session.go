@@ -51,6 +51,7 @@ func newSession(name string, demo bool, p store.Profile) *session {
 // the Demo IdP profile's client switches (PAR, DPoP).
 type demoState struct {
 	opts      demoidp.Options // how it starts
+	started   func()          // told, off the UI goroutine, that the server has just started (set before first use)
 	mu        sync.Mutex      // guards srv, par and dpop
 	srv       *demoidp.Server
 	par, dpop bool
@@ -70,17 +71,26 @@ func (d *demoState) setClient(par, dpop bool) {
 
 // server returns the running demo IdP, starting it if needed.
 func (d *demoState) server() (*demoidp.Server, error) {
+	srv, fresh, err := d.start()
+	if fresh && d.started != nil {
+		d.started()
+	}
+	return srv, err
+}
+
+// start starts the server unless it runs; fresh says it just started.
+func (d *demoState) start() (srv *demoidp.Server, fresh bool, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.srv != nil {
-		return d.srv, nil
+		return d.srv, false, nil
 	}
-	srv, err := demoidp.Start(d.opts)
+	srv, err = demoidp.Start(d.opts)
 	if err != nil {
-		return nil, fmt.Errorf("could not start the demo identity provider: %w", err)
+		return nil, false, fmt.Errorf("could not start the demo identity provider: %w", err)
 	}
 	d.srv = srv
-	return srv, nil
+	return srv, true, nil
 }
 
 // running returns the server if it has started, else nil.

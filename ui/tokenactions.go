@@ -165,7 +165,7 @@ func (f *flowActions) showRevoked(s *session, results []revokeResult) {
 	w.render()
 	msg := capitalize(strings.Join(parts, "; ")) + "."
 	if revokeError(results) == nil {
-		w.status.say(msg + " A revoked JWT still verifies locally: compare the badge with the server line.")
+		w.status.say(msg + " A revoked JWT still verifies locally, but the server rejects it: see the badge and the server line.")
 	} else {
 		w.status.notice(msg + " See the token's server line for what the refusal means.")
 	}

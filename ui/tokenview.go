@@ -283,6 +283,7 @@ func (v *tokenView) showServer() {
 	v.srvLabel.Importance = imp
 	v.srvLabel.SetText(line)
 	v.srvIcon.SetResource(icon)
+	v.tick() // the badge follows the server's word
 	v.srvNote.SetText(note)
 	show(v.srvNote, note != "")
 	if v.server != nil && v.server.introspection != nil && v.report.Kind == token.KindOpaque {
@@ -301,6 +302,11 @@ func (v *tokenView) tick() {
 	now := v.now()
 	v.expiry.SetText(countdown(v.report, now))
 	text, icon, imp := verdict(v.report, now)
+	if dead := serverRejects(v.server); dead != "" && v.srvBox.Visible() {
+		// the server's word wins at a glance: a revoked token is not "Verified"
+		text = strings.Replace(text, "Verified "+v.report.Signature.Alg, "Signature valid", 1) + " · " + dead
+		icon, imp = theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance
+	}
 	if v.sigLabel.Text != text || v.sigLabel.Importance != imp {
 		v.sigLabel.Importance = imp
 		v.sigLabel.SetText(text)

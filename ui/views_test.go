@@ -379,3 +379,27 @@ func TestTranscriptShowSecretsToggle(t *testing.T) {
 		t.Error("Show secrets is on in a new view")
 	}
 }
+
+// TestPasteRefusesTextAndBrokenTokens: text with spaces is an error, never
+// an "opaque token", and a broken segment is an error on the status line,
+// not "done".
+func TestPasteRefusesTextAndBrokenTokens(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.mode.SetSelected(verifyNone)
+	for name, tt := range map[string]struct{ in, want string }{
+		"words":          {"this is not a token", "contains spaces"},
+		"broken segment": {"eyJhbGciOiJIUzI1NiJ9.!!!.x", "payload"},
+	} {
+		p.input.SetText(tt.in)
+		p.inspect()
+		w.wait()
+		if e := w.status.errorText(); !strings.Contains(e, tt.want) || strings.Contains(w.status.message.Text, "done") {
+			t.Errorf("%s: status %q, error %q; want an error about %q", name, w.status.message.Text, e, tt.want)
+		}
+		if p.view.report != nil || !p.view.message.Visible() {
+			t.Errorf("%s: the view shows a token", name)
+		}
+	}
+}

@@ -110,6 +110,7 @@ func (w *window) build() {
 	w.status = newStatusBar(w.app, w.win, w.actions.cancel, w.openAgain)
 	w.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.demoPanel = newDemoPanel(w, w.demo)
+	w.demo.started = func() { fyne.Do(w.demoPanel.refresh) } // the panel follows the server as it starts
 	w.lifetimes = newLifetimesStrip(w)
 
 	// Tab contents are built on first display (see ensureTab): fewer fonts

@@ -164,6 +164,9 @@ func TestLoginWithDemoIdPShowsVerifiedTokens(t *testing.T) {
 	if v := w.accessView(); !strings.Contains(v.srvNote.Text, "Revoked") || !strings.Contains(v.srvLabel.Text, "revoked") {
 		t.Errorf("server line after revoke = %q / %q", v.srvLabel.Text, v.srvNote.Text)
 	}
+	if got := w.accessView().sigLabel.Text; got != "Signature valid · checks pass · REVOKED at the server" {
+		t.Errorf("badge after revoke = %q; want the server's word in it", got)
+	}
 }
 
 func TestButtonEnablement(t *testing.T) {
