@@ -145,6 +145,9 @@ func TestIntrospectActsOnTheTokenInView(t *testing.T) {
 		!strings.Contains(v.srvNote.Text, "self-contained JWT access tokens") || !v.srvNote.Visible() {
 		t.Errorf("access token server line = %q / %q", v.srvLabel.Text, v.srvNote.Text)
 	}
+	if top := v.split.Leading; top.Size().Height < top.MinSize().Height {
+		t.Errorf("the summary above the tables is %v high, needs %v: the explanation overlaps the tables", top.Size().Height, top.MinSize().Height)
+	}
 	if e := w.status.errorText(); !strings.Contains(e, "RFC 9068") || strings.Contains(e, "--") {
 		t.Errorf("status = %q; want the explanation, no command-line flag", e)
 	}

@@ -171,6 +171,7 @@ func (v *tokenView) toggleKey() {
 		v.keyBox.Show()
 		v.keyToggle.SetIcon(theme.MenuDropUpIcon())
 	}
+	v.split.Refresh()
 }
 
 // toggleRaw expands the raw token to all its lines, or folds it to one.
@@ -186,6 +187,7 @@ func (v *tokenView) toggleRaw() {
 	}
 	v.setRawSegments()
 	v.setRawHeight()
+	v.split.Refresh()
 }
 
 // rawExpandedHeight bounds the expanded raw token (it scrolls beyond), so
@@ -249,6 +251,7 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	}
 	v.tick()
 	v.showServer()
+	v.split.Refresh() // rows of the summary may have appeared or gone
 }
 
 // ShowBinding shows what the token's DPoP binding means ("" hides it);
@@ -272,6 +275,7 @@ func (v *tokenView) ShowServer(a *serverAnswer) {
 	v.server = a
 	v.srvBox.Show()
 	v.showServer()
+	v.split.Refresh()
 }
 
 func (v *tokenView) showServer() {
@@ -286,6 +290,7 @@ func (v *tokenView) showServer() {
 	v.tick() // the badge follows the server's word
 	v.srvNote.SetText(note)
 	show(v.srvNote, note != "")
+	v.split.Refresh() // the summary's height changed: lay the split out again
 	if v.server != nil && v.server.introspection != nil && v.report.Kind == token.KindOpaque {
 		v.claimRows = introspectionRows(v.server.introspection)
 		v.claims.Refresh()
@@ -810,11 +815,11 @@ func (v *tokenView) newFieldTable(rows func() []fieldRow) *widget.Table {
 	t := newLabelTable(fieldColumns, func() int { return len(rows()) }, func(row, col int, l *widget.Label) {
 		r := rows()[row]
 		l.TextStyle = fyne.TextStyle{Bold: col == 0}
-		name := r.Name
+		about := r.About
 		if r.Source != "" {
-			name += " (" + r.Source + ")"
+			about = "[from " + r.Source + "] " + about
 		}
-		l.SetText([]string{name, r.Value, r.when(v.now()), r.About}[col])
+		l.SetText([]string{r.Name, r.Value, r.when(v.now()), about}[col])
 	})
 	t.OnSelected = func(id widget.TableCellID) {
 		rs := rows()
