@@ -25,7 +25,11 @@ done
 tmp=$(mktemp -d)
 xvfb_pid= app_pid=
 cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
+	if [ -n "$app_pid" ]; then # a stuck app (its display gone) must not hang the test
+		kill "$app_pid" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$app_pid" 2>/dev/null || true
+	fi
 	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
 	wait 2>/dev/null || true
 	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
