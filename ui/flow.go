@@ -620,6 +620,8 @@ func (f flowWindow) background(fn func()) {
 	f.w.ops.Add(1)
 	go func() {
 		defer f.w.ops.Done()
+		f.w.flowMu.Lock()
+		defer f.w.flowMu.Unlock()
 		fn()
 	}()
 }

@@ -74,6 +74,7 @@ func TestLayoutAt900x600(t *testing.T) {
 	w.win.Canvas().Overlays().Remove(top)
 	w.status.showError(errors.New(strings.Repeat("a long error message that goes on and on ", 12)))
 	fitsSmall(t, w, "long error")
+	idToken := tokenOf(w.result(), kindID).Raw
 	w.sidebar.selectPaste()
 	fitsSmall(t, w, "paste panel")
 	p := w.pastePanel()
@@ -81,8 +82,9 @@ func TestLayoutAt900x600(t *testing.T) {
 	p.inspect()
 	w.wait()
 	fitsSmall(t, w, "pasted token")
-	w.sidebar.selectDemo()
-	w.autoPaste("") // the ID token, verified through discovery, as in the screenshots
+	p.input.SetText(idToken) // the ID token, verified through discovery, as in the screenshots
+	p.mode.SetSelected(verifyDiscovery)
+	p.inspect()
 	w.wait()
 	fitsSmall(t, w, "pasted ID token")
 }

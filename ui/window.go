@@ -74,6 +74,7 @@ type window struct {
 	lifetimes  *lifetimesStrip
 	keys       *keysView
 	flow       *flowView
+	flowMu     sync.Mutex  // one Flow analysis at a time: their results apply in order (the test driver runs fyne.Do in place)
 	flowBuilt  atomic.Bool // the Flow tab exists (read by the transcript subscription)
 
 	ops sync.WaitGroup // background operations (tests wait on it)
