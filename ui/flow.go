@@ -634,6 +634,7 @@ func (w *window) flowView() *flowView {
 		w.flowBuilt.Store(true)
 		w.renderFlow()
 	}
+	w.freshen(tabFlow)
 	return w.flow
 }
 
@@ -647,7 +648,7 @@ func (w *window) followFlow(s *session) {
 	xs := s.transcript.Exchanges()
 	a := w.flow.analyze(xs)
 	fyne.Do(func() {
-		if s == w.cur {
+		if s == w.cur && !w.stale[tabFlow] {
 			w.flow.showLive(s, xs, a)
 		}
 	})

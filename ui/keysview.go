@@ -240,6 +240,7 @@ func (w *window) keysView() *keysView {
 		w.setTabContent(tabKeys, w.keys.content)
 		w.renderKeys()
 	}
+	w.freshen(tabKeys)
 	return w.keys
 }
 

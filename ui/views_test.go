@@ -103,6 +103,7 @@ func TestTranscriptDetailReadOnlySelectable(t *testing.T) {
 // followed.
 func TestTranscriptLive(t *testing.T) {
 	w := newTestWindow(t, nil)
+	w.selectTab(tabTranscript) // a tab out of view catches up when shown
 	v := w.transcriptView()
 	seen := make(chan []string, 1)
 	// The browser opener runs on the login goroutine, after the exchanges
@@ -143,11 +144,11 @@ func TestTranscriptLive(t *testing.T) {
 	if w.liveEvents != events {
 		t.Errorf("the Demo IdP's transcript is still followed after leaving it")
 	}
-	if len(v.items) != 0 {
+	if v = w.transcriptView(); len(v.items) != 0 {
 		t.Errorf("Paste a token shows %d exchanges", len(v.items))
 	}
 	w.sidebar.selectDemo()
-	if len(v.items) != n+2 {
+	if v = w.transcriptView(); len(v.items) != n+2 {
 		t.Errorf("back on the Demo IdP: %d exchanges; want %d", len(v.items), n+2)
 	}
 }

@@ -81,6 +81,10 @@ type window struct {
 
 	unfollow   func() // ends the live transcript subscription of cur
 	liveEvents int    // exchanges delivered live (tests)
+	// stale holds the built tabs whose view shows older data than the
+	// current session's: render updates only the tab in view, and a stale
+	// tab is rendered when it is shown (ensureTab).
+	stale map[string]bool
 
 	storeLoaded bool // the profiles are listed (the last profile was restored)
 	autoActive  bool // TOKENINSPECTOR_AUTO* steps are running
@@ -94,7 +98,7 @@ func newWindow(a fyne.App, d deps) *window {
 		d.now = time.Now
 	}
 	a.Settings().SetTheme(newTheme())
-	w := &window{app: a, d: d, demo: &demoState{opts: d.demo}, sessions: map[string]*session{}, storeDon: make(chan struct{})}
+	w := &window{app: a, d: d, demo: &demoState{opts: d.demo}, sessions: map[string]*session{}, storeDon: make(chan struct{}), stale: map[string]bool{}}
 	w.win = a.NewWindow("Token Inspector")
 	w.build()
 	w.shortcuts()
@@ -148,6 +152,7 @@ func (w *window) tabItem(title string) *container.TabItem {
 // setTabContent replaces a tab's content.
 func (w *window) setTabContent(title string, c fyne.CanvasObject) {
 	if it := w.tabItem(title); it != nil && it.Content != c {
+		delete(w.stale, title) // a view is built with the current data
 		it.Content = c
 		w.tabs.Refresh()
 	}
@@ -177,6 +182,13 @@ func (w *window) ensureTab(title string) {
 	}
 }
 
+// freshen renders a built tab that is stale (see render).
+func (w *window) freshen(title string) {
+	if w.stale[title] {
+		w.renderTab(title)
+	}
+}
+
 const (
 	emptyAccess  = "No access token yet. Log in, or use Client credentials."
 	emptyID      = "No ID token yet. Log in with the openid scope."
@@ -190,6 +202,7 @@ func (w *window) accessView() *tokenView {
 		w.setTabContent(tabAccess, w.access.content)
 		w.renderAccess()
 	}
+	w.freshen(tabAccess)
 	return w.access
 }
 
@@ -208,6 +221,7 @@ func (w *window) tokenTab(v **tokenView, tab, kind, empty string) *tokenView {
 		w.setTabContent(tab, (*v).content)
 		showInspected(*v, tokenOf(w.result(), kind), empty)
 	}
+	w.freshen(tab)
 	return *v
 }
 
@@ -225,6 +239,7 @@ func (w *window) changesView() *changesView {
 		w.setTabContent(tabChanges, container.NewVSplit(w.changes.content, w.lifetimes.logView()))
 		w.renderChanges()
 	}
+	w.freshen(tabChanges)
 	return w.changes
 }
 
@@ -234,6 +249,7 @@ func (w *window) responsesView() *responsesView {
 		w.setTabContent(tabResponses, w.responses.content)
 		w.renderResponses()
 	}
+	w.freshen(tabResponses)
 	return w.responses
 }
 
@@ -243,6 +259,7 @@ func (w *window) transcriptView() *transcriptView {
 		w.setTabContent(tabTranscript, w.transcript.content)
 		w.renderTranscript()
 	}
+	w.freshen(tabTranscript)
 	return w.transcript
 }
 
@@ -442,26 +459,48 @@ func (w *window) selectTab(title string) {
 	}
 }
 
-// render shows the current session's tokens, responses and transcript in
-// the views built so far.
+// render shows the current session in the tab in view and marks the other
+// built tabs stale: they are rendered when shown, so an auto-refresh does
+// not redraw (and Fyne does not cache the text of) views nobody sees.
 func (w *window) render() {
-	r := w.result()
-	w.renderAccess()
-	if w.id != nil {
-		showInspected(w.id, tokenOf(r, "id"), emptyID)
+	for _, t := range []string{tabAccess, tabID, tabRefresh, tabChanges, tabResponses, tabTranscript, tabKeys, tabFlow} {
+		w.stale[t] = true
 	}
-	if w.refresh != nil {
-		showInspected(w.refresh, tokenOf(r, kindRefresh), emptyRefresh)
-		w.refresh.ShowServer(w.cur.answer(kindRefresh))
+	if it := w.tabs.Selected(); it != nil {
+		w.renderTab(it.Text)
 	}
-	w.renderChanges()
-	w.renderResponses()
-	w.renderTranscript()
-	w.renderKeys()
-	w.renderFlow()
 	w.lifetimes.show(w.cur)
 	w.lifetimes.showLog(w.cur)
 	w.updateActions()
+}
+
+// renderTab shows the current session in one tab's views (built so far).
+func (w *window) renderTab(title string) {
+	delete(w.stale, title)
+	r := w.result()
+	switch title {
+	case tabAccess:
+		w.renderAccess()
+	case tabID:
+		if w.id != nil {
+			showInspected(w.id, tokenOf(r, "id"), emptyID)
+		}
+	case tabRefresh:
+		if w.refresh != nil {
+			showInspected(w.refresh, tokenOf(r, kindRefresh), emptyRefresh)
+			w.refresh.ShowServer(w.cur.answer(kindRefresh))
+		}
+	case tabChanges:
+		w.renderChanges()
+	case tabResponses:
+		w.renderResponses()
+	case tabTranscript:
+		w.renderTranscript()
+	case tabKeys:
+		w.renderKeys()
+	case tabFlow:
+		w.renderFlow()
+	}
 }
 
 func (w *window) renderAccess() {
@@ -541,11 +580,17 @@ func (w *window) follow(s *session) {
 }
 
 // updateTranscript shows the exchanges recorded since the last update,
-// keeping the selection (a transcript only grows).
+// keeping the selection (a transcript only grows). Out of view, the tab is
+// marked stale instead and catches up when shown.
 func (w *window) updateTranscript() {
-	if w.transcript != nil && w.cur != nil {
-		w.transcript.extend(w.cur.transcript.Exchanges())
+	if w.transcript == nil || w.cur == nil || w.stale[tabTranscript] {
+		return
 	}
+	if it := w.tabs.Selected(); it == nil || it.Text != tabTranscript {
+		w.stale[tabTranscript] = true
+		return
+	}
+	w.transcript.extend(w.cur.transcript.Exchanges())
 }
 
 // run starts op off the UI goroutine for session s (nil for work that is

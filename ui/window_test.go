@@ -289,3 +289,38 @@ func TestOpenAgainChecksTheURL(t *testing.T) {
 		t.Errorf("the browser was asked to open %q; want only the two allowed URLs", opened)
 	}
 }
+
+// An auto-refresh redraws only the tab in view; the other built tabs show
+// the new tokens and exchanges when they are shown.
+func TestRefreshRendersTheTabInViewOnly(t *testing.T) {
+	w := newTestWindow(t, nil)
+	test.Tap(w.actions.login)
+	w.wait()
+	if e := w.status.errorText(); e != "" {
+		t.Fatalf("login failed: %s", e)
+	}
+	access, transcript := w.accessView(), w.transcriptView()
+	oldRaw, oldItems := access.raw, len(transcript.items)
+	w.selectTab(tabProfile)
+	var err error
+	w.refreshSession(w.cur, func(e error) { err = e }) // as auto-refresh does
+	w.wait()
+	if err != nil {
+		t.Fatalf("refresh failed: %v", err)
+	}
+	newRaw := tokenOf(w.result(), kindAccess).Raw
+	if newRaw == oldRaw {
+		t.Fatalf("the refresh brought the same access token")
+	}
+	if access.raw != oldRaw || len(transcript.items) != oldItems {
+		t.Errorf("the Access token and Transcript tabs were redrawn while the Profile tab was in view")
+	}
+	w.selectTab(tabAccess)
+	if access.raw != newRaw {
+		t.Errorf("the Access token tab shows the old token after it was selected")
+	}
+	w.selectTab(tabTranscript)
+	if len(transcript.items) <= oldItems {
+		t.Errorf("the Transcript tab shows %d exchanges after the refresh; want more than %d", len(transcript.items), oldItems)
+	}
+}
