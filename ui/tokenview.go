@@ -236,8 +236,13 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.claimRows = claimRows(r)
 	v.headRows = headerRows(r)
 	v.checks = checkItems(r, v.kind)
-	v.inner.Items[2].Text = checkSummary(r)
-	v.inner.Refresh()
+	// Each Refresh of a table or list builds a template row whose renderer
+	// Fyne keeps for a minute: refresh each once, and the tab bar only when
+	// its title changes (refreshing it refreshes all three again).
+	if summary := checkSummary(r); v.inner.Items[2].Text != summary {
+		v.inner.Items[2].Text = summary
+		v.inner.Refresh()
+	}
 	v.claims.Refresh()
 	v.header.Refresh()
 	v.checkTbl.Refresh()
@@ -249,7 +254,7 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 			break
 		}
 	}
-	v.tick()
+	v.tickLabels()
 	v.showServer()
 	v.split.Refresh() // rows of the summary may have appeared or gone
 }
@@ -300,6 +305,14 @@ func (v *tokenView) showServer() {
 // tick updates what depends on the clock: the countdown, the badge (a token
 // expires while shown) and the relative times of the claims.
 func (v *tokenView) tick() {
+	v.tickLabels()
+	if v.report != nil && v.claims.Visible() {
+		v.claims.Refresh()
+	}
+}
+
+// tickLabels updates the countdown and the badge.
+func (v *tokenView) tickLabels() {
 	if v.report == nil {
 		v.expiry.SetText("")
 		return
@@ -316,9 +329,6 @@ func (v *tokenView) tick() {
 		v.sigLabel.Importance = imp
 		v.sigLabel.SetText(text)
 		v.sigIcon.SetResource(icon)
-	}
-	if v.claims.Visible() {
-		v.claims.Refresh()
 	}
 }
 

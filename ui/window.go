@@ -129,6 +129,9 @@ func (w *window) build() {
 	w.profileTab = w.tabs.Items[0]
 	w.tabs.OnSelected = func(it *container.TabItem) {
 		w.ensureTab(it.Text)
+		if v := w.tokenInView(); v != nil {
+			v.tick()
+		}
 		w.updateActions() // Introspect and Revoke act on the token in view
 	}
 	w.sidebar = newSidebar(w)
@@ -333,17 +336,30 @@ func (w *window) storeOpened(st *store.Store, err error) {
 	w.storeLoaded = true
 }
 
-// tick refreshes the expiry countdowns.
+// tick refreshes the expiry countdowns of the token in view (the others
+// catch up when shown) and the lifetimes strip.
 func (w *window) tick() {
-	for _, v := range []*tokenView{w.access, w.id, w.refresh} {
-		if v != nil {
-			v.tick()
-		}
-	}
-	if w.paste != nil {
-		w.paste.view.tick()
+	if v := w.tokenInView(); v != nil {
+		v.tick()
 	}
 	w.lifetimes.tick()
+}
+
+// tokenInView is the token view of the selected tab, or nil.
+func (w *window) tokenInView() *tokenView {
+	switch w.tabs.Selected().Text {
+	case tabAccess:
+		return w.access
+	case tabID:
+		return w.id
+	case tabRefresh:
+		return w.refresh
+	case tabPasted:
+		if w.paste != nil {
+			return w.paste.view
+		}
+	}
+	return nil
 }
 
 func (w *window) shortcuts() {
