@@ -9,6 +9,9 @@
 # as fast as the refresh grant runs. TOKENINSPECTOR_METRICS=1 makes it print
 # "metrics: cycle N goroutines G heap_inuse_kb H" after each refresh; the
 # script reads VmRSS from /proc when cycles 10 and CYCLES are reported.
+# SOAK_TAB=profile keeps another tab in view. SOAK_LIFETIME=4s SOAK_LEAD=3s
+# paces the cycles at about one a second (a refresh is due 1 s after the
+# tokens are issued) instead of back to back.
 set -euo pipefail
 bin=${1:?usage: scripts/perf-soak.sh BINARY [CYCLES]}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
@@ -29,7 +32,7 @@ mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"
 env DISPLAY=":$d" XDG_CONFIG_HOME="$tmp/config" XDG_RUNTIME_DIR="$tmp/run" HOME="$tmp" \
 	DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus" TOKENINSPECTOR_PROFILES="$tmp/config/profiles.json" \
 	BROWSER="$bin demo-browser" TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB="${SOAK_TAB:-access}" \
-	TOKENINSPECTOR_DEMO_LIFETIME=30s TOKENINSPECTOR_AUTOREFRESH=30s TOKENINSPECTOR_TICK=50ms TOKENINSPECTOR_METRICS=1 \
+	TOKENINSPECTOR_DEMO_LIFETIME="${SOAK_LIFETIME:-30s}" TOKENINSPECTOR_AUTOREFRESH="${SOAK_LEAD:-${SOAK_LIFETIME:-30s}}" TOKENINSPECTOR_TICK=50ms TOKENINSPECTOR_METRICS=1 \
 	"$bin" >"$tmp/app.log" 2>&1 &
 app_pid=$!
 
