@@ -142,7 +142,7 @@ func TestIntrospectActsOnTheTokenInView(t *testing.T) {
 	}
 	v := w.accessView()
 	if !strings.Contains(v.srvLabel.Text, "introspection refused (unsupported_token_type, HTTP 400)") ||
-		!strings.Contains(v.srvNote.Text, "self-contained JWT access tokens") || !v.srvNote.Visible() {
+		!strings.Contains(v.srvNote.Text, "self-contained JWT access tokens") || !v.srvToggle.Visible() {
 		t.Errorf("access token server line = %q / %q", v.srvLabel.Text, v.srvNote.Text)
 	}
 	if top := v.split.Leading; top.Size().Height < top.MinSize().Height {

@@ -111,11 +111,12 @@ func newEditor(h editorHost) *editor {
 	e.asrtFile = entry("a JWT file from another issuer (optional)")
 	e.path = entry("/callback")
 	e.redirect = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	e.redirect.Wrapping = fyne.TextWrapWord // the note after the URI wraps in a narrow window
 	e.redirect.Selectable = true
 	e.caFile = entry("PEM file of an extra CA to trust (optional)")
 	e.insecure = widget.NewCheck("Skip TLS verification (insecure: every result will say so)", func(bool) { e.changed() })
 	e.skew = entry("60s")
-	e.rfc9068 = widget.NewCheck("Check access tokens as RFC 9068 tokens even when they do not say typ at+jwt", func(bool) { e.changed() })
+	e.rfc9068 = widget.NewCheck("Check access tokens as RFC 9068 JWTs, even without typ at+jwt", func(bool) { e.changed() })
 	e.required = entry("scopes or permissions your API needs, e.g. orders:read, admin (optional)")
 	for _, ep := range settings.EndpointList {
 		e.endpts[ep.Name] = entry("from discovery")

@@ -46,16 +46,10 @@ func TestLayoutAt900x600(t *testing.T) {
 		w.wait() // the Flow tab analyses the session in the background
 		fitsSmall(t, w, "logged in, "+tab)
 	}
+	claimsRoom(t, w, tabAccess, w.accessView(), "logged in")
+	claimsRoom(t, w, tabID, w.idView(), "logged in")
+	claimsRoom(t, w, tabRefresh, w.refreshView(), "logged in")
 	w.selectTab(tabAccess)
-	w.win.Resize(small)
-	v := w.accessView()
-	v.inner.SelectIndex(0)
-	w.win.Resize(fyne.NewSize(900, 601))
-	w.win.Resize(small)
-	row := v.claims.CreateCell().MinSize().Height
-	if rows := (v.claims.Size().Height - row) / row; rows < 6 {
-		t.Errorf("the claims table shows %.1f rows at 900x600 (%v high); want at least 6", rows, v.claims.Size().Height)
-	}
 	test.Tap(w.actions.more)
 	top := w.win.Canvas().Overlays().Top()
 	menu := findMenu(top)
@@ -87,6 +81,45 @@ func TestLayoutAt900x600(t *testing.T) {
 	p.inspect()
 	w.wait()
 	fitsSmall(t, w, "pasted ID token")
+}
+
+// claimsRoom fails when the claims table of v, on tab, shows fewer than 6
+// rows at 900x600.
+func claimsRoom(t *testing.T, w *window, tab string, v *tokenView, state string) {
+	t.Helper()
+	w.selectTab(tab)
+	w.win.Resize(small)
+	v.inner.SelectIndex(0)
+	w.win.Resize(fyne.NewSize(900, 601))
+	w.win.Resize(small)
+	row := v.claims.CreateCell().MinSize().Height
+	if rows := (v.claims.Size().Height - row) / row; rows < 6 {
+		t.Errorf("%s, %s: the claims table shows %.1f rows at 900x600 (%v high); want at least 6", state, tab, rows, v.claims.Size().Height)
+	}
+}
+
+// TestClaimsRoomWithServerAnswers: at 900x600 the claims keep at least 6
+// rows on a tab whose server line reports a refused introspection with its
+// explanation, and on the Refresh token tab after an introspection.
+func TestClaimsRoomWithServerAnswers(t *testing.T) {
+	at := hsToken(t, testPayload)
+	f := newRefusingIdP(t, at)
+	w := loggedInAt(t, f, at)
+	w.win.Resize(small)
+	w.selectTab(tabRefresh)
+	test.Tap(w.actions.introspect)
+	w.wait()
+	claimsRoom(t, w, tabRefresh, w.refreshView(), "refresh token introspected")
+	fitsSmall(t, w, "refresh token introspected")
+	w.selectTab(tabAccess)
+	test.Tap(w.actions.introspect)
+	w.wait()
+	v := w.accessView()
+	if !strings.Contains(v.srvLabel.Text, "introspection refused (unsupported_token_type, HTTP 400)") || v.srvNote.Text == "" {
+		t.Fatalf("server line %q / %q; want the refusal and its explanation", v.srvLabel.Text, v.srvNote.Text)
+	}
+	claimsRoom(t, w, tabAccess, v, "introspection refused")
+	fitsSmall(t, w, "introspection refused")
 }
 
 // findMenu finds the menu in an overlay.

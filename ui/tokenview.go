@@ -80,7 +80,9 @@ type tokenView struct {
 	server    *serverAnswer // what the server said (access and refresh tokens)
 	srvIcon   *widget.Icon
 	srvLabel  *widget.Label
-	srvNote   *widget.Label // the explanation of a refusal, or of a revoked token that still verifies
+	srvNote   *widget.Label     // the explanation of a refusal, or of a revoked token that still verifies
+	srvPane   *container.Scroll // srvNote, bounded, shown by srvToggle
+	srvToggle *widget.Button
 	srvBox    *fyne.Container
 	copyBtn   *widget.Button
 	claims    *widget.Table
@@ -132,16 +134,23 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.srvNote = widget.NewLabel("")
 	v.srvNote.Wrapping = fyne.TextWrapWord
 	v.srvNote.Selectable = true
-	v.srvBox = container.NewVBox(container.NewBorder(nil, nil, v.srvIcon, nil, v.srvLabel), v.srvNote)
+	v.srvPane = container.NewVScroll(v.srvNote)
+	v.srvPane.Hide()
+	v.srvToggle = widget.NewButtonWithIcon("Details", theme.MenuDropDownIcon(), v.toggleServerNote)
+	v.srvToggle.Importance = widget.LowImportance
+	v.srvToggle.Hide()
+	// The server line stays one line; its explanation folds behind Details
+	// (the status line says it too), so the claims keep their rows.
+	v.srvBox = container.NewVBox(container.NewBorder(nil, nil, v.srvIcon, v.srvToggle, v.srvLabel), v.srvPane)
 	v.srvBox.Hide()
-	top := container.NewVBox(
+	top := newCompact(container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
 		v.provRow,
 		v.srvBox,
 		v.binding,
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
-	)
+	))
 	v.inner = container.NewAppTabs(
 		container.NewTabItem("Claims", v.claims),
 		container.NewTabItem("Header", v.header),
@@ -164,14 +173,25 @@ const claimHint = "Select a claim to read what it means."
 
 // toggleKey shows or folds the key details under the badge.
 func (v *tokenView) toggleKey() {
-	if v.keyBox.Visible() {
-		v.keyBox.Hide()
-		v.keyToggle.SetIcon(theme.MenuDropDownIcon())
-	} else {
-		v.keyBox.Show()
-		v.keyToggle.SetIcon(theme.MenuDropUpIcon())
-	}
+	setFolded(v.keyBox, v.keyToggle, v.keyBox.Visible())
 	v.split.Refresh()
+}
+
+// toggleServerNote shows or folds the explanation of the server's answer.
+func (v *tokenView) toggleServerNote() {
+	setFolded(v.srvPane, v.srvToggle, v.srvPane.Visible())
+	v.split.Refresh()
+}
+
+// setFolded hides or shows a folded part and turns its toggle's arrow.
+func setFolded(part fyne.CanvasObject, toggle *widget.Button, folded bool) {
+	if folded {
+		part.Hide()
+		toggle.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		part.Show()
+		toggle.SetIcon(theme.MenuDropUpIcon())
+	}
 }
 
 // toggleRaw expands the raw token to all its lines, or folds it to one.
@@ -293,8 +313,13 @@ func (v *tokenView) showServer() {
 	v.srvLabel.SetText(line)
 	v.srvIcon.SetResource(icon)
 	v.tick() // the badge follows the server's word
-	v.srvNote.SetText(note)
-	show(v.srvNote, note != "")
+	if note != v.srvNote.Text {
+		v.srvNote.SetText(note)
+		v.srvPane.SetMinSize(fyne.NewSize(0, noteHeight(note, 3)))
+		v.srvPane.ScrollToTop()
+		setFolded(v.srvPane, v.srvToggle, true) // a new answer starts folded
+	}
+	show(v.srvToggle, note != "")
 	v.split.Refresh() // the summary's height changed: lay the split out again
 	if v.server != nil && v.server.introspection != nil && v.report.Kind == token.KindOpaque {
 		v.claimRows = introspectionRows(v.server.introspection)
@@ -347,11 +372,11 @@ func newProviderRow() (chip, note *widget.Label, noteScroll *container.Scroll, r
 	return chip, note, noteScroll, row
 }
 
-// noteHeight sizes the provider note for about as many lines as its text
-// needs, at most five: a longer note scrolls, so the claims keep their room
-// in a small window.
-func noteHeight(text string) float32 {
-	lines := min(5, 1+len(text)/80)
+// noteHeight sizes a note for about as many lines as its text needs, at
+// most lines: a longer note scrolls, so the claims keep their room in a small
+// window.
+func noteHeight(text string, most int) float32 {
+	lines := min(most, 1+len(text)/80)
 	return float32(lines)*theme.TextSize()*1.45 + 2*theme.InnerPadding()
 }
 
@@ -364,7 +389,7 @@ func (v *tokenView) showProvider(r *token.Report) {
 	}
 	v.provChip.SetText(chip)
 	v.provNote.SetText(note)
-	v.provPane.SetMinSize(fyne.NewSize(0, noteHeight(note)))
+	v.provPane.SetMinSize(fyne.NewSize(0, noteHeight(note, 5)))
 	v.provPane.ScrollToTop()
 	v.provRow.Show()
 }
