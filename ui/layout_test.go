@@ -122,6 +122,24 @@ func TestClaimsRoomWithServerAnswers(t *testing.T) {
 	fitsSmall(t, w, "introspection refused")
 }
 
+// TestPasteFormFitsAt900x600: the paste form fits its side of the split at
+// 900x600, without scrolling sideways, and its hint is not cut.
+func TestPasteFormFitsAt900x600(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.win.Resize(small)
+	w.sidebar.selectPaste()
+	w.win.Resize(fyne.NewSize(900, 601))
+	w.win.Resize(small)
+	fitsSmall(t, w, "paste panel")
+	p := w.pastePanel()
+	if need, have := p.form.MinSize().Width, p.formPane.Size().Width; need > have {
+		t.Errorf("the paste form needs %v wide, has %v: it scrolls sideways at 900x600", need, have)
+	}
+	if p.hint.Size().Width > p.formPane.Size().Width || p.hint.Size().Height < p.hint.MinSize().Height {
+		t.Errorf("the hint is %v in a %v pane (needs %v): clipped", p.hint.Size(), p.formPane.Size(), p.hint.MinSize())
+	}
+}
+
 // findMenu finds the menu in an overlay.
 func findMenu(o fyne.CanvasObject) *widget.Menu {
 	switch x := o.(type) {

@@ -48,6 +48,9 @@ type pastePanel struct {
 	scopes   *widget.Entry // scopes or permissions the API needs
 	rfc9068  *widget.Check
 	view     *tokenView
+	hint     *widget.Label
+	form     *widget.Form
+	formPane *container.Scroll // the form, scrolling up and down only
 	content  fyne.CanvasObject
 
 	gen    int                // the number of the latest Inspect
@@ -60,7 +63,8 @@ func newPastePanel(h pasteHost, a fyne.App, now func() time.Time) *pastePanel {
 	p.input.SetPlaceHolder("eyJ…")
 	p.input.Wrapping = fyne.TextWrapBreak // a token has no spaces to wrap at
 	p.input.SetMinRowsVisible(5)
-	hint := widget.NewLabel("A JWT, JWE or opaque token; quotes, \"Bearer \" and line breaks are fine. Or drop a file on the window.")
+	p.hint = widget.NewLabel("A JWT, JWE or opaque token; quotes, \"Bearer \" and line breaks are fine. Or drop a file on the window.")
+	hint := p.hint
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	p.key = widget.NewMultiLineEntry()
@@ -75,24 +79,25 @@ func newPastePanel(h pasteHost, a fyne.App, now func() time.Time) *pastePanel {
 	p.nonce.SetPlaceHolder("optional")
 	p.scopes = widget.NewEntry()
 	p.scopes.SetPlaceHolder("optional: orders:read, admin (scope, scp, roles…)")
-	p.rfc9068 = widget.NewCheck("RFC 9068 access token (typ at+jwt, claims)", nil)
+	p.rfc9068 = widget.NewCheck("RFC 9068 access token", nil) // typ at+jwt and its claims: the Checks tab lists them
 	inspect := widget.NewButtonWithIcon("Inspect", theme.SearchIcon(), p.inspect)
 	inspect.Importance = widget.HighImportance
 	openFile := widget.NewButtonWithIcon("Key file…", theme.FolderOpenIcon(), p.onKeyFile)
 	openToken := widget.NewButtonWithIcon("Token file…", theme.FolderOpenIcon(), p.onTokenFile)
 	p.view = newTokenView(a, now, pasteHint)
-	form := widget.NewForm(
+	p.form = widget.NewForm(
 		widget.NewFormItem("Token", container.NewVBox(p.input, hint, container.NewHBox(openToken))),
 		widget.NewFormItem("Verify with", p.mode),
 		widget.NewFormItem("Key, URL or secret", container.NewBorder(nil, container.NewHBox(openFile), nil, nil, p.key)),
 		widget.NewFormItem("Expected issuer (iss)", p.issuer),
 		widget.NewFormItem("Expected audience (aud)", p.audience),
 		widget.NewFormItem("Expected nonce", p.nonce),
-		widget.NewFormItem("Required scopes or permissions", p.scopes),
+		widget.NewFormItem("Required scopes", p.scopes),
 		widget.NewFormItem("", p.rfc9068),
 	)
-	form.Orientation = widget.Vertical
-	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, container.NewScroll(form))
+	p.form.Orientation = widget.Vertical
+	p.formPane = container.NewVScroll(p.form) // never sideways: the form fits its side of the split
+	left := container.NewBorder(nil, container.NewHBox(inspect), nil, nil, p.formPane)
 	split := container.NewHSplit(left, p.view.content)
 	split.Offset = 0.3
 	p.content = split
