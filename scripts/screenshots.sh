@@ -85,6 +85,8 @@ shot demo-controls     $big TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_TAB=profil
 shot access-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=introspect TOKENINSPECTOR_TAB=access
 shot expired-900x600   $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_FLAW=expired TOKENINSPECTOR_TAB=id
 shot pasted-900x600    $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=paste TOKENINSPECTOR_TAB=pasted
+shot refused-900x600   $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_DEMO_SELF_CONTAINED=1 TOKENINSPECTOR_AUTORUN='introspect!' TOKENINSPECTOR_TAB=access
+shot refresh-900x600   $small TOKENINSPECTOR_AUTOLOGIN=1 TOKENINSPECTOR_AUTORUN=refresh:introspect
 # PAR and DPoP required by the Demo IdP (with server nonces), used by the profile: the binding verdict, the
 # transcript (the pushed request, use_dpop_nonce and the retry), the More menu, the token exchange dialog.
 modern=TOKENINSPECTOR_DEMO_PROTOCOL=par,dpop,require-par,dpop-nonce
