@@ -88,6 +88,28 @@ func (c *Client) presentsDPoP(accessToken string) bool {
 	return true
 }
 
+// boundAccessToken returns tok when it is an access token bound to this
+// client's DPoP key (a DPoP token response of this client, or a JWT with
+// cnf), so that a proof presenting it carries ath; "" for refresh tokens and
+// tokens the client cannot tell are bound.
+func (c *Client) boundAccessToken(tok, hint string) string {
+	if c.dpop == nil || hint == "refresh_token" {
+		return ""
+	}
+	c.mu.Lock()
+	typ, known := c.tokenTypes[AccessTokenHash(tok)]
+	c.mu.Unlock()
+	if known && strings.EqualFold(typ, DPoPTokenType) {
+		return tok
+	}
+	if claims, isJWT := unverifiedClaims(tok); isJWT {
+		if _, bound := claims["cnf"]; bound {
+			return tok
+		}
+	}
+	return ""
+}
+
 // unverifiedClaims decodes the payload of a compact JWS without checking
 // anything; isJWT is false for an opaque token.
 func unverifiedClaims(raw string) (claims map[string]json.RawMessage, isJWT bool) {

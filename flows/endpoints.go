@@ -27,7 +27,7 @@ func (c *Client) Introspect(ctx context.Context, tok, hint string) (*Introspecti
 	if err != nil {
 		return nil, fmt.Errorf("introspect: %w", err)
 	}
-	resp, body, err := c.post(ctx, "introspection", u, tokenForm(tok, hint), true)
+	resp, body, err := c.postPresenting(ctx, "introspection", u, tokenForm(tok, hint), true, c.boundAccessToken(tok, hint))
 	if err != nil {
 		return nil, fmt.Errorf("introspect: %w", err)
 	}
@@ -51,7 +51,7 @@ func (c *Client) Revoke(ctx context.Context, tok, hint string) error {
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
 	}
-	resp, body, err := c.post(ctx, "revocation", u, tokenForm(tok, hint), true)
+	resp, body, err := c.postPresenting(ctx, "revocation", u, tokenForm(tok, hint), true, c.boundAccessToken(tok, hint))
 	if err != nil {
 		return fmt.Errorf("revoke: %w", err)
 	}

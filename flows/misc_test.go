@@ -2,9 +2,12 @@ package flows
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -244,6 +247,52 @@ func TestDiscoveryRedactsIssuerPassword(t *testing.T) {
 	for _, s := range shown {
 		if strings.Contains(s, "pa55word") {
 			t.Errorf("%q shows the issuer URL's password", s)
+		}
+	}
+}
+
+// TestIntrospectionProofPresentsBoundToken: introspecting or revoking a
+// DPoP-bound access token sends a proof whose ath is that token's hash
+// (RFC 9449 §4.2); a refresh token's proof has no ath.
+func TestIntrospectionProofPresentsBoundToken(t *testing.T) {
+	proofs := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		proofs[r.URL.Path+" "+r.PostForm.Get("token_type_hint")] = r.Header.Get("DPoP")
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"active":true}`))
+	}))
+	defer srv.Close()
+	c, err := NewClient(Config{Settings: settings.Settings{ClientID: "cli", DPoP: true,
+		Endpoints: settings.Endpoints{Introspection: srv.URL + "/introspect", Revocation: srv.URL + "/revoke"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.RawURLEncoding.EncodeToString
+	bound := enc([]byte(`{"alg":"ES256"}`)) + "." + enc([]byte(`{"sub":"a","cnf":{"jkt":"x"}}`)) + ".c2ln"
+	ctx := context.Background()
+	if _, err := c.Introspect(ctx, bound, "access_token"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Revoke(ctx, bound, "access_token"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Introspect(ctx, "refresh-1", "refresh_token"); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"/introspect access_token": AccessTokenHash(bound), "/revoke access_token": AccessTokenHash(bound), "/introspect refresh_token": ""} {
+		proof := proofs[key]
+		parts := strings.Split(proof, ".")
+		if len(parts) != 3 {
+			t.Fatalf("%s: proof %q is not a compact JWS", key, proof)
+		}
+		payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		var claims map[string]any
+		if err := json.Unmarshal(payload, &claims); err != nil {
+			t.Fatalf("%s: proof payload: %v", key, err)
+		}
+		if got, _ := claims["ath"].(string); got != want {
+			t.Errorf("%s: ath = %q; want %q", key, got, want)
 		}
 	}
 }

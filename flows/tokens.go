@@ -196,6 +196,14 @@ func (c *Client) tokenRequest(ctx context.Context, tokenURL string, form url.Val
 // for every endpoint. Requests to the dpopEndpoints carry a DPoP proof when
 // DPoP is on.
 func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, auth bool) (*http.Response, []byte, error) {
+	return c.postPresenting(ctx, endpoint, u, form, auth, "")
+}
+
+// postPresenting is post for a request that presents accessToken (an
+// introspection or revocation of a DPoP-bound access token): its DPoP proof
+// carries ath, the hash of that token (RFC 9449 §4.2). accessToken is "" for
+// every other request.
+func (c *Client) postPresenting(ctx context.Context, endpoint, u string, form url.Values, auth bool, accessToken string) (*http.Response, []byte, error) {
 	build := func() (*http.Request, error) {
 		h, f := http.Header{}, cloneValues(form)
 		if auth {
@@ -218,7 +226,7 @@ func (c *Client) post(ctx context.Context, endpoint, u string, form url.Values, 
 		req.Header.Set("Accept", "application/json")
 		return req, nil
 	}
-	return c.sendDPoP(ctx, endpoint, dpopEndpoints[endpoint], "", build)
+	return c.sendDPoP(ctx, endpoint, dpopEndpoints[endpoint], accessToken, build)
 }
 
 // dpopEndpoints get a DPoP proof when DPoP is on: the token and PAR
