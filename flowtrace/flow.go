@@ -382,8 +382,9 @@ func isPlaceholder(v string) bool { return strings.HasPrefix(v, "[redacted") }
 // explained is an OAuth error answer with the explanation the app shows for
 // it (flows.OAuthError.Explain).
 func explained(e *flows.OAuthError) string {
+	msg := e.Error()
 	if x := e.Explain(); x != "" {
-		return e.Error() + ". " + x
+		return strings.TrimRight(msg, ".") + ". " + x // the IdP's description may end with its own period
 	}
-	return e.Error()
+	return msg
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tokeninspector/tokeninspector/flows"
 	"io"
 	"strings"
 	"testing"
@@ -102,4 +103,14 @@ func FuzzAnalyzeHAR(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestExplainedOnePeriod: an IdP description that ends with a period is not
+// followed by a second one before the explanation.
+func TestExplainedOnePeriod(t *testing.T) {
+	e := &flows.OAuthError{Endpoint: "token", Code: "invalid_grant", Status: 400, Description: "The code verifier did not match."}
+	got := explained(e)
+	if strings.Contains(got, "..") || !strings.Contains(got, "did not match. ") {
+		t.Errorf("explained = %q", got)
+	}
 }
