@@ -5,10 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/tokeninspector/tokeninspector/flows"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/tokeninspector/tokeninspector/flows"
 )
 
 // manyEntries streams a HAR with n small entries without holding it.
