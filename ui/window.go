@@ -135,7 +135,9 @@ func (w *window) build() {
 		w.updateActions() // Introspect and Revoke act on the token in view
 	}
 	w.sidebar = newSidebar(w)
-	top := container.NewVBox(w.actions.content, container.NewBorder(nil, nil, w.title, nil, w.status.content))
+	// The action bar is compact: when it wraps in a narrow window the claims
+	// still keep their rows.
+	top := container.NewVBox(newCompact(w.actions.content), container.NewBorder(nil, nil, w.title, nil, w.status.content))
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
 	split := container.NewHSplit(container.NewBorder(nil, w.lifetimes.content, nil, nil, w.sidebar.content), right)
 	split.Offset = 0.18
