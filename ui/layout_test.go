@@ -142,6 +142,29 @@ func TestPasteFormFitsAt900x600(t *testing.T) {
 	}
 }
 
+// TestClaimsRoomWithProviderNote: a provider's diagnosis (Keycloak's
+// refresh token, a long note) folds to one line, so a pasted token keeps 6
+// claims rows at 900x600.
+func TestClaimsRoomWithProviderNote(t *testing.T) {
+	w := newTestWindow(t, nil)
+	w.win.Resize(small)
+	w.sidebar.selectPaste()
+	p := w.pastePanel()
+	p.input.SetText(hsToken(t, `{"exp":1772368200,"iat":1772366400,"jti":"j","iss":"https://sso.example.org/realms/shop",`+
+		`"aud":"https://sso.example.org/realms/shop","sub":"u","typ":"Refresh","azp":"web","sid":"s","scope":"openid"}`))
+	p.mode.SetSelected(verifyNone)
+	p.inspect()
+	w.wait()
+	if !p.view.provRow.Visible() || !strings.Contains(p.view.provNote.Text, "Keycloak refresh token") {
+		t.Fatalf("no Keycloak note: %q", p.view.provNote.Text)
+	}
+	claimsRoom(t, w, tabPasted, p.view, "Keycloak note")
+	test.Tap(p.view.provMore)
+	if p.view.provPane.MinSize().Height <= noteHeight("", 1) {
+		t.Errorf("Details leaves the note %v high", p.view.provPane.MinSize().Height)
+	}
+}
+
 // findMenu finds the menu in an overlay.
 func findMenu(o fyne.CanvasObject) *widget.Menu {
 	switch x := o.(type) {

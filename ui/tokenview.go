@@ -68,6 +68,7 @@ type tokenView struct {
 	provChip  *widget.Label // the recognised provider, in a chip
 	provNote  *widget.Label // its diagnosis: what the quirk means and what to do
 	provPane  *container.Scroll
+	provMore  *widget.Button // unfolds the note from one line to all of it
 	provRow   fyne.CanvasObject
 	binding   *widget.Label // DPoP: whose key the token is bound to (cnf.jkt, RFC 9449 §6)
 	keyLabel  *widget.Label
@@ -102,7 +103,9 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.sigIcon = widget.NewIcon(theme.QuestionIcon())
 	v.sigLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.sigLabel.Truncation = fyne.TextTruncateEllipsis
-	v.provChip, v.provNote, v.provPane, v.provRow = newProviderRow()
+	v.provMore = widget.NewButtonWithIcon("Details", theme.MenuDropDownIcon(), func() { v.foldProvider(v.provNote.Wrapping == fyne.TextWrapWord) })
+	v.provMore.Importance = widget.LowImportance
+	v.provChip, v.provNote, v.provPane, v.provRow = newProviderRow(v.provMore)
 	v.binding = widget.NewLabel("")
 	v.binding.Wrapping = fyne.TextWrapWord
 	v.binding.Selectable = true
@@ -358,8 +361,9 @@ func (v *tokenView) tickLabels() {
 }
 
 // newProviderRow builds the provider chip and the diagnosis note beside
-// it, hidden until a token from a recognised provider is shown.
-func newProviderRow() (chip, note *widget.Label, noteScroll *container.Scroll, row fyne.CanvasObject) {
+// it, with more (a fold toggle) at the end, hidden until a token from a
+// recognised provider is shown.
+func newProviderRow(more fyne.CanvasObject) (chip, note *widget.Label, noteScroll *container.Scroll, row fyne.CanvasObject) {
 	chip = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameSelection))
 	bg.CornerRadius = theme.InputRadiusSize() * 2
@@ -367,7 +371,7 @@ func newProviderRow() (chip, note *widget.Label, noteScroll *container.Scroll, r
 	note.Wrapping = fyne.TextWrapWord
 	note.Selectable = true
 	noteScroll = container.NewVScroll(note)
-	row = container.NewBorder(nil, nil, container.NewVBox(container.NewStack(bg, chip)), nil, noteScroll)
+	row = container.NewBorder(nil, nil, container.NewVBox(container.NewStack(bg, chip)), more, noteScroll)
 	row.Hide()
 	return chip, note, noteScroll, row
 }
@@ -389,9 +393,26 @@ func (v *tokenView) showProvider(r *token.Report) {
 	}
 	v.provChip.SetText(chip)
 	v.provNote.SetText(note)
-	v.provPane.SetMinSize(fyne.NewSize(0, noteHeight(note, 5)))
-	v.provPane.ScrollToTop()
+	v.foldProvider(true)
 	v.provRow.Show()
+}
+
+// foldProvider shows the provider note on one line, or all of it (at most
+// five lines; it scrolls beyond), so the claims keep their rows.
+func (v *tokenView) foldProvider(folded bool) {
+	note := v.provNote
+	if folded {
+		note.Wrapping, note.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
+		v.provPane.SetMinSize(fyne.NewSize(0, noteHeight("", 1)))
+		v.provMore.SetIcon(theme.MenuDropDownIcon())
+	} else {
+		note.Wrapping, note.Truncation = fyne.TextWrapWord, fyne.TextTruncateOff
+		v.provPane.SetMinSize(fyne.NewSize(0, noteHeight(note.Text, 5)))
+		v.provMore.SetIcon(theme.MenuDropUpIcon())
+	}
+	note.Refresh()
+	v.provPane.ScrollToTop()
+	v.split.Refresh()
 }
 
 // providerText is the chip (the provider's name) and the note (its first
