@@ -471,9 +471,12 @@ func expiry(r *token.Report) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// clockDuration renders d as h:mm:ss or m:ss.
+// clockDuration renders d as m:ss, h:mm:ss, or days and hours from 48 h on.
 func clockDuration(d time.Duration) string {
 	s := int(d / time.Second)
+	if s >= 48*3600 { // days away: seconds would only flicker ("35799:40:14" read as nothing)
+		return fmt.Sprintf("%d d %d h", s/86400, s/3600%24)
+	}
 	if s >= 3600 {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}

@@ -433,3 +433,17 @@ func TestGraphTokenVerdict(t *testing.T) {
 		t.Errorf("chip %q note %q", v.provChip.Text, v.provNote.Text)
 	}
 }
+
+// TestClockDuration: a countdown days away reads in days and hours, not in
+// tens of thousands of hours.
+func TestClockDuration(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{{90 * time.Second, "1:30"}, {time.Hour + 2*time.Minute + 3*time.Second, "1:02:03"}, {47 * time.Hour, "47:00:00"},
+		{48 * time.Hour, "2 d 0 h"}, {35799*time.Hour + 40*time.Minute, "1491 d 15 h"}} {
+		if got := clockDuration(tt.d); got != tt.want {
+			t.Errorf("clockDuration(%v) = %q; want %q", tt.d, got, tt.want)
+		}
+	}
+}
