@@ -22,21 +22,9 @@ for c in Xvfb xdotool jq; do
 	command -v "$c" >/dev/null || { echo "e2e: FAIL: $c is missing (run scripts/deps.sh test)" >&2; exit 1; }
 done
 
-tmp=$(mktemp -d)
-xvfb_pid= app_pid=
-cleanup() {
-	if [ -n "$app_pid" ]; then # a stuck app (its display gone) must not hang the test
-		kill "$app_pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$app_pid" 2>/dev/null || true
-	fi
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 . "$(dirname "$0")/xvfb.sh"
+xvfb_session
+
 start_xvfb "$tmp/xvfb.log" || { echo "e2e: FAIL: Xvfb did not start" >&2; exit 1; }
 
 fail() {

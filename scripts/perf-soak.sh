@@ -16,16 +16,8 @@ set -euo pipefail
 bin=${1:?usage: scripts/perf-soak.sh BINARY [CYCLES]}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 cycles=${2:-500}
-tmp=$(mktemp -d)
-xvfb_pid= app_pid=
-cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 . "$(dirname "$0")/xvfb.sh"
+xvfb_session
 start_xvfb "$tmp/xvfb.log" || { echo "perf-soak: Xvfb did not start" >&2; exit 1; }
 
 mkdir -p "$tmp/config" "$tmp/run"; chmod 700 "$tmp/run"

@@ -10,18 +10,10 @@ set -euo pipefail
 bin=${1:?usage: scripts/perf-ui.sh BINARY [RUNS]}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 runs=${2:-7}
-tmp=$(mktemp -d)
-xvfb_pid= app_pid=
-cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/xvfb.sh"
+xvfb_session
 go build -o "$tmp/hello" ./ui/internal/hello
 
-. "$(dirname "$0")/xvfb.sh"
 start_xvfb "$tmp/xvfb.log" || { echo "perf: Xvfb did not start" >&2; exit 1; }
 
 # measure TITLE WAIT_AUTORUN CMD... : prints "startup_ms rss_kb"

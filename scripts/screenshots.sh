@@ -17,17 +17,9 @@ for c in Xvfb xdotool import; do
 	command -v "$c" >/dev/null || { echo "screenshots: $c is missing (run scripts/deps.sh screenshots)" >&2; exit 1; }
 done
 
-tmp=$(mktemp -d)
-xvfb_pid= app_pid=
-cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
 . "$(dirname "$0")/xvfb.sh"
+xvfb_session
+
 XVFB_SCREEN=${XVFB_SCREEN:-1600x1000x24} start_xvfb "$tmp/xvfb.log" || { echo "screenshots: Xvfb did not start" >&2; exit 1; }
 
 # shot NAME VAR=VALUE... : start the app with the variables, wait for the

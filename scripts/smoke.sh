@@ -32,15 +32,8 @@ if [ ${#need[@]} -gt 0 ]; then
 	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-tmp=$(mktemp -d)
-xvfb_pid= app_pid=
-cleanup() {
-	[ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true
-	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
-	wait 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$(dirname "$0")/xvfb.sh"
+xvfb_session
 
 mkdir -p "$tmp/config" "$tmp/run" "$tmp/.cache"
 chmod 700 "$tmp/run"
@@ -65,7 +58,6 @@ unserved=99
 while [ -e "/tmp/.X11-unix/X$unserved" ] || [ -e "/tmp/.X$unserved-lock" ]; do unserved=$((unserved + 1)); done
 no_display "a display nobody serves" "cannot open the display" DISPLAY=":$unserved"
 
-. "$(dirname "$0")/xvfb.sh"
 start_xvfb "$tmp/xvfb.log" || { echo "smoke: FAIL: Xvfb did not start" >&2; exit 1; }
 
 # A private session bus for the app, gone when it exits: without one, Fyne's

@@ -1,4 +1,26 @@
-# Sourced by smoke.sh, e2e.sh, screenshots.sh and perf-ui.sh.
+# Sourced by smoke.sh, e2e.sh, screenshots.sh, perf-ui.sh and perf-soak.sh.
+
+# xvfb_session: makes the work folder tmp and, on exit, stops the app
+# (app_pid; killed outright when it does not end within 5 s, so an app whose
+# display is gone cannot hang a test), Xvfb (xvfb_pid), and removes tmp
+# (kept, and named, when KEEP is set).
+xvfb_session() {
+	tmp=$(mktemp -d)
+	xvfb_pid= app_pid=
+	trap cleanup_xvfb EXIT
+}
+
+cleanup_xvfb() {
+	if [ -n "$app_pid" ]; then
+		kill "$app_pid" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$app_pid" 2>/dev/null || true
+	fi
+	[ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	[ -n "${KEEP:-}" ] && echo "kept $tmp" || rm -rf "$tmp"
+}
+
 # start_xvfb LOG: starts Xvfb (1280x800x24, or $XVFB_SCREEN) on a free display that Xvfb picks
 # itself (-displayfd, so parallel runs never collide), with -noreset (by
 # default the server resets each time its last client disconnects, and a

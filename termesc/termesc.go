@@ -2,7 +2,7 @@
 // print on a terminal: control characters (C0, DEL, C1, so ESC sequences
 // too), Unicode format characters (bidi overrides and isolates, zero-width
 // characters, the BOM) and line/paragraph separators are shown as visible
-// \uXXXX escapes instead of being emitted. Invalid UTF-8 bytes become
+// escapes such as \u202e instead of being emitted. Invalid UTF-8 bytes become
 // U+FFFD. It is the one escaping function every terminal path uses.
 package termesc
 
@@ -49,7 +49,7 @@ func Quote(s string) string {
 
 // JSON escapes, inside encoded JSON text, the characters String escapes that
 // encoding/json leaves as they are (C1 controls, bidi and zero-width format
-// characters): each becomes a \uXXXX escape (a UTF-16 surrogate pair beyond
+// characters): each becomes a \u escape of four hex digits (a UTF-16 surrogate pair beyond
 // the BMP), so the text decodes to the same values but shows them visibly on
 // a terminal. Outside strings JSON holds only ASCII, so every such
 // character is inside a string.
