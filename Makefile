@@ -18,6 +18,10 @@ PKGDIR   := bin/package
 CLIDIR   := bin/cli
 # staticcheck, pinned to a release built for Go 1.26 (its go.mod says go 1.26.0).
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Build tags of the desktop app. no_emoji: Fyne parses its bundled 4 MB colour-emoji font once for every text style
+# (regular, bold, monospace...), about 5 MB of heap each; without it emoji are drawn with the system's emoji font
+# (docs/performance.md).
+GUITAGS  ?= no_emoji
 
 .PHONY: run build test vet unit fuzz smoke keyring release bench screenshots perf perf-soak perf-clicks clean \
 	release-bin package install uninstall cli dist
@@ -27,7 +31,7 @@ run: build
 
 build:
 	scripts/deps.sh build
-	$(GO) build -o $(BIN) .
+	$(GO) build -tags "$(GUITAGS)" -o $(BIN) .
 
 test:
 	scripts/deps.sh test
@@ -56,7 +60,7 @@ fuzz:
 
 # The smoke and end-to-end tests share the -race binary (Fyne compiles once).
 smoke:
-	$(GO) build -race -o $(TESTBIN) .
+	$(GO) build -race -tags "$(GUITAGS)" -o $(TESTBIN) .
 	scripts/smoke.sh $(TESTBIN)
 	scripts/e2e.sh $(TESTBIN)
 
@@ -87,7 +91,7 @@ perf-clicks:
 # build, so it only links again.
 release-bin:
 	scripts/deps.sh build
-	$(GO) build -buildvcs=auto -ldflags "-s -w" -o $(RELBIN) .
+	$(GO) build -tags "$(GUITAGS)" -buildvcs=auto -ldflags "-s -w" -o $(RELBIN) .
 
 # The Linux archive (Fyne tool, pinned in tools/go.mod): executable, .desktop, icons, install.sh.
 package: release-bin

@@ -12,7 +12,8 @@ bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 runs=${2:-7}
 . "$(dirname "$0")/xvfb.sh"
 xvfb_session
-go build -o "$tmp/hello" ./ui/internal/hello
+# HELLO_TAGS=no_emoji builds the baseline with the app's build tags.
+go build -tags "${HELLO_TAGS:-}" -o "$tmp/hello" ./ui/internal/hello
 
 start_xvfb "$tmp/xvfb.log" || { echo "perf: Xvfb did not start" >&2; exit 1; }
 

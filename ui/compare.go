@@ -28,7 +28,7 @@ type changesView struct {
 func newChangesView() *changesView {
 	v := &changesView{intro: widget.NewLabel("")}
 	v.intro.Wrapping = fyne.TextWrapWord
-	v.table = newLabelTable([]column{{"Token · claim", 220}, {"Before", 380}, {"After", 380}},
+	v.table, _ = newLabelTable([]column{{"Token · claim", 220}, {"Before", 380}, {"After", 380}},
 		func() int { return len(v.rows) },
 		func(row, col int, l *widget.Label) { l.SetText(v.rows[row][col]) })
 	v.content = container.NewBorder(v.intro, nil, nil, nil, v.table)
@@ -104,8 +104,14 @@ type column struct {
 }
 
 // newLabelTable is a read-only table of truncated labels under a bold
-// header row; rows counts the rows and fill sets the label of one cell.
-func newLabelTable(cols []column, rows func() int, fill func(row, col int, l *widget.Label)) *widget.Table {
+// header row; rows counts the rows and fill sets the label of one cell. The
+// cellsInView it returns shows new data without a Refresh (see refreshTable).
+func newLabelTable(cols []column, rows func() int, fill func(row, col int, l *widget.Label)) (*widget.Table, *cellsInView[widget.TableCellID]) {
+	cells := newCellsInView(func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row >= 0 && id.Row < rows() && id.Col >= 0 && id.Col < len(cols) {
+			fill(id.Row, id.Col, o.(*widget.Label))
+		}
+	})
 	t := widget.NewTable(
 		func() (int, int) { return rows(), len(cols) },
 		func() fyne.CanvasObject {
@@ -113,11 +119,7 @@ func newLabelTable(cols []column, rows func() int, fill func(row, col int, l *wi
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			if id.Row < rows() && id.Col < len(cols) {
-				fill(id.Row, id.Col, o.(*widget.Label))
-			}
-		})
+		cells.update)
 	t.ShowHeaderRow = true
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -130,7 +132,7 @@ func newLabelTable(cols []column, rows func() int, fill func(row, col int, l *wi
 	for i, c := range cols {
 		t.SetColumnWidth(i, c.width)
 	}
-	return t
+	return t, cells
 }
 
 // compareSources builds the claim-by-claim comparison of the ID token,

@@ -40,7 +40,7 @@ func newKeysView() *keysView {
 	v := &keysView{summary: widget.NewLabel(emptyKeys), rule: widget.NewLabel("")}
 	v.summary.Wrapping = fyne.TextWrapWord
 	v.rule.Wrapping = fyne.TextWrapWord
-	v.table = newLabelTable(keyColumns, func() int { return len(v.snap.KeyList) },
+	v.table, _ = newLabelTable(keyColumns, func() int { return len(v.snap.KeyList) },
 		func(row, col int, l *widget.Label) { l.SetText(v.cell(row, col)) })
 	v.history = widget.NewList(func() int { return len(v.snap.History) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },

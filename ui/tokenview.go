@@ -62,38 +62,42 @@ type tokenView struct {
 	headRows  []fieldRow
 	checks    []token.Check
 
-	message   *widget.Label // shown instead of the token when there is none, or it is broken
-	sigIcon   *widget.Icon
-	sigLabel  *widget.Label // the verdict: signature and checks together
-	provChip  *widget.Label // the recognised provider, in a chip
-	provNote  *widget.Label // its diagnosis: what the quirk means and what to do
-	provPane  *container.Scroll
-	provMore  *widget.Button // unfolds the note from one line to all of it
-	provRow   fyne.CanvasObject
-	binding   *widget.Label // DPoP: whose key the token is bound to (cnf.jkt, RFC 9449 §6)
-	keyLabel  *widget.Label
-	keyBox    fyne.CanvasObject // keyLabel, shown by keyToggle
-	keyToggle *widget.Button
-	expiry    *widget.Label
-	rawText   *widget.RichText
-	rawToggle *widget.Button
-	rawScroll *container.Scroll
-	server    *serverAnswer // what the server said (access and refresh tokens)
-	srvIcon   *widget.Icon
-	srvLabel  *widget.Label
-	srvNote   *widget.Label     // the explanation of a refusal, or of a revoked token that still verifies
-	srvPane   *container.Scroll // srvNote, bounded, shown by srvToggle
-	srvToggle *widget.Button
-	srvBox    *fyne.Container
-	copyBtn   *widget.Button
-	claims    *widget.Table
-	header    *widget.Table
-	checkTbl  *widget.List
-	detail    *widget.Label
-	inner     *container.AppTabs
-	split     *container.Split
-	body      *fyne.Container
-	content   fyne.CanvasObject
+	message    *widget.Label // shown instead of the token when there is none, or it is broken
+	sigIcon    *widget.Icon
+	sigLabel   *widget.Label // the verdict: signature and checks together
+	provChip   *widget.Label // the recognised provider, in a chip
+	provNote   *widget.Label // its diagnosis: what the quirk means and what to do
+	provPane   *container.Scroll
+	provMore   *widget.Button // unfolds the note from one line to all of it
+	provRow    fyne.CanvasObject
+	binding    *widget.Label // DPoP: whose key the token is bound to (cnf.jkt, RFC 9449 §6)
+	keyLabel   *widget.Label
+	keyBox     fyne.CanvasObject // keyLabel, shown by keyToggle
+	keyToggle  *widget.Button
+	expiry     *widget.Label
+	rawText    *widget.RichText
+	rawToggle  *widget.Button
+	rawScroll  *container.Scroll
+	server     *serverAnswer // what the server said (access and refresh tokens)
+	srvIcon    *widget.Icon
+	srvLabel   *widget.Label
+	srvNote    *widget.Label     // the explanation of a refusal, or of a revoked token that still verifies
+	srvPane    *container.Scroll // srvNote, bounded, shown by srvToggle
+	srvToggle  *widget.Button
+	srvBox     *fyne.Container
+	copyBtn    *widget.Button
+	claims     *widget.Table
+	header     *widget.Table
+	checkTbl   *widget.List
+	detail     *widget.Label
+	inner      *container.AppTabs
+	split      *container.Split
+	claimCells *cellsInView[widget.TableCellID]
+	headCells  *cellsInView[widget.TableCellID]
+	checkCells *cellsInView[widget.ListItemID]
+	summary    *fyne.Container // the rows above the tables (badge, provider, server, DPoP, raw token, key)
+	body       *fyne.Container
+	content    fyne.CanvasObject
 }
 
 func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
@@ -124,9 +128,9 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	v.rawToggle = widget.NewButtonWithIcon("Expand", theme.MenuDropDownIcon(), v.toggleRaw)
 	v.rawToggle.Importance = widget.LowImportance
 	v.copyBtn = newCopyButton(a.Clipboard(), "Copy token", func() string { return v.raw })
-	v.claims = v.newFieldTable(func() []fieldRow { return v.claimRows })
-	v.header = v.newFieldTable(func() []fieldRow { return v.headRows })
-	v.checkTbl = v.newChecksList()
+	v.claims, v.claimCells = v.newFieldTable(func() []fieldRow { return v.claimRows })
+	v.header, v.headCells = v.newFieldTable(func() []fieldRow { return v.headRows })
+	v.checkTbl, v.checkCells = v.newChecksList()
 	v.detail = widget.NewLabel(claimHint)
 	v.detail.Wrapping = fyne.TextWrapWord
 	v.detail.Selectable = true
@@ -146,14 +150,15 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	// (the status line says it too), so the claims keep their rows.
 	v.srvBox = container.NewVBox(container.NewBorder(nil, nil, v.srvIcon, v.srvToggle, v.srvLabel), v.srvPane)
 	v.srvBox.Hide()
-	top := newCompact(container.NewVBox(
+	v.summary = container.NewVBox(
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
 		v.provRow,
 		v.srvBox,
 		v.binding,
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
-	))
+	)
+	top := newCompact(v.summary)
 	v.inner = container.NewAppTabs(
 		container.NewTabItem("Claims", v.claims),
 		container.NewTabItem("Header", v.header),
@@ -177,13 +182,13 @@ const claimHint = "Select a claim to read what it means."
 // toggleKey shows or folds the key details under the badge.
 func (v *tokenView) toggleKey() {
 	setFolded(v.keyBox, v.keyToggle, v.keyBox.Visible())
-	v.split.Refresh()
+	v.relayout()
 }
 
 // toggleServerNote shows or folds the explanation of the server's answer.
 func (v *tokenView) toggleServerNote() {
 	setFolded(v.srvPane, v.srvToggle, v.srvPane.Visible())
-	v.split.Refresh()
+	v.relayout()
 }
 
 // setFolded hides or shows a folded part and turns its toggle's arrow.
@@ -210,7 +215,7 @@ func (v *tokenView) toggleRaw() {
 	}
 	v.setRawSegments()
 	v.setRawHeight()
-	v.split.Refresh()
+	v.relayout()
 }
 
 // rawExpandedHeight bounds the expanded raw token (it scrolls beyond), so
@@ -256,19 +261,21 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.setRawSegments()
 	v.keyLabel.SetText(keyText(r))
 	v.showProvider(r)
+	oldClaims, oldHead, oldChecks := len(v.claimRows), len(v.headRows), len(v.checks)
 	v.claimRows = claimRows(r)
 	v.headRows = headerRows(r)
 	v.checks = checkItems(r, v.kind)
 	// Each Refresh of a table or list builds a template row whose renderer
-	// Fyne keeps for a minute: refresh each once, and the tab bar only when
-	// its title changes (refreshing it refreshes all three again).
+	// Fyne keeps for a minute (see cellsInView): the cells in view are filled
+	// again when the number of rows did not change, and the tab bar is
+	// refreshed only when its title changes (that refreshes all three).
 	if summary := checkSummary(r); v.inner.Items[2].Text != summary {
 		v.inner.Items[2].Text = summary
 		v.inner.Refresh()
 	}
-	v.claims.Refresh()
-	v.header.Refresh()
-	v.checkTbl.Refresh()
+	refreshTable(v.claims, v.claimCells, oldClaims, len(v.claimRows))
+	refreshTable(v.header, v.headCells, oldHead, len(v.headRows))
+	refreshList(v.checkTbl, v.checkCells, oldChecks, len(v.checks))
 	v.detail.SetText(claimHint)
 	v.inner.SelectIndex(0)
 	for _, c := range r.Checks {
@@ -279,7 +286,7 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	}
 	v.tickLabels()
 	v.showServer()
-	v.split.Refresh() // rows of the summary may have appeared or gone
+	v.relayout() // rows of the summary may have appeared or gone
 }
 
 // ShowBinding shows what the token's DPoP binding means ("" hides it);
@@ -303,7 +310,7 @@ func (v *tokenView) ShowServer(a *serverAnswer) {
 	v.server = a
 	v.srvBox.Show()
 	v.showServer()
-	v.split.Refresh()
+	v.relayout()
 }
 
 func (v *tokenView) showServer() {
@@ -315,7 +322,7 @@ func (v *tokenView) showServer() {
 	v.srvLabel.Importance = imp
 	v.srvLabel.SetText(line)
 	v.srvIcon.SetResource(icon)
-	v.tick() // the badge follows the server's word
+	v.tickLabels() // the badge follows the server's word
 	if note != v.srvNote.Text {
 		v.srvNote.SetText(note)
 		v.srvPane.SetMinSize(fyne.NewSize(0, noteHeight(note, 3)))
@@ -323,20 +330,40 @@ func (v *tokenView) showServer() {
 		setFolded(v.srvPane, v.srvToggle, true) // a new answer starts folded
 	}
 	show(v.srvToggle, note != "")
-	v.split.Refresh() // the summary's height changed: lay the split out again
+	v.relayout() // the summary's height changed
 	if v.server != nil && v.server.introspection != nil && v.report.Kind == token.KindOpaque {
+		old := len(v.claimRows)
 		v.claimRows = introspectionRows(v.server.introspection)
-		v.claims.Refresh()
+		refreshTable(v.claims, v.claimCells, old, len(v.claimRows))
 	}
 }
 
 // tick updates what depends on the clock: the countdown, the badge (a token
-// expires while shown) and the relative times of the claims.
+// expires while shown) and the relative times of the claims. Only the cells
+// of those times are filled again: refreshing the table every second would
+// hold sixty template rows (see cellsInView).
 func (v *tokenView) tick() {
 	v.tickLabels()
-	if v.report != nil && v.claims.Visible() {
-		v.claims.Refresh()
+	if v.report == nil || !v.claims.Visible() {
+		return
 	}
+	v.claimCells.refill(func(id widget.TableCellID) bool {
+		return id.Col == whenColumn && id.Row >= 0 && id.Row < len(v.claimRows) && !v.claimRows[id.Row].At.IsZero()
+	})
+}
+
+// relayout lays the summary and the tables out again after the summary's
+// height changed. Refreshing the split would refresh every table under it
+// (a template row kept for a minute each time, see tick); the split lays
+// itself out, and does nothing else, when its offset changes.
+func (v *tokenView) relayout() {
+	v.summary.Refresh()
+	offset, nudge := v.split.Offset, 1e-6
+	if offset >= 0.5 {
+		nudge = -nudge
+	}
+	v.split.SetOffset(offset + nudge)
+	v.split.SetOffset(offset)
 }
 
 // tickLabels updates the countdown and the badge.
@@ -412,7 +439,7 @@ func (v *tokenView) foldProvider(folded bool) {
 	}
 	note.Refresh()
 	v.provPane.ScrollToTop()
-	v.split.Refresh()
+	v.relayout()
 }
 
 // providerText is the chip (the provider's name) and the note (its first
@@ -688,8 +715,30 @@ func (v *tokenView) setRawSegments() {
 	if v.rawText.Wrapping == fyne.TextWrapBreak {
 		limit = rawExpanded
 	}
-	v.rawText.Segments = clipSegments(rawSegments(v.raw, v.report), limit)
+	v.rawText.Segments = reuseSegments(v.rawText.Segments, clipSegments(rawSegments(v.raw, v.report), limit))
 	v.rawText.Refresh()
+}
+
+// reuseSegments copies the text and style of the new segments into the old
+// ones when there are as many of each: the rich text then draws the same text
+// objects again. New segments would be new text objects, and Fyne keeps the
+// texture of the objects they replace for a minute (a folded raw token is a
+// texture of a few hundred kilobytes; an auto-refresh every second held sixty).
+func reuseSegments(old, segs []widget.RichTextSegment) []widget.RichTextSegment {
+	if len(old) != len(segs) {
+		return segs
+	}
+	for i, seg := range segs {
+		o, ok1 := old[i].(*widget.TextSegment)
+		n, ok2 := seg.(*widget.TextSegment)
+		if !ok1 || !ok2 {
+			return segs
+		}
+		if o != n {
+			*o = *n
+		}
+	}
+	return old
 }
 
 // clipSegments keeps the first limit characters (bytes: a token is ASCII)
@@ -870,8 +919,11 @@ func prettyJSON(v []byte) string {
 
 var fieldColumns = []column{{"Name", 130}, {"Value", 250}, {"Time", 265}, {"Description", 520}}
 
-func (v *tokenView) newFieldTable(rows func() []fieldRow) *widget.Table {
-	t := newLabelTable(fieldColumns, func() int { return len(rows()) }, func(row, col int, l *widget.Label) {
+// whenColumn is the column of fieldColumns that moves with the clock.
+const whenColumn = 2
+
+func (v *tokenView) newFieldTable(rows func() []fieldRow) (*widget.Table, *cellsInView[widget.TableCellID]) {
+	t, cells := newLabelTable(fieldColumns, func() int { return len(rows()) }, func(row, col int, l *widget.Label) {
 		r := rows()[row]
 		l.TextStyle = fyne.TextStyle{Bold: col == 0}
 		about := r.About
@@ -886,7 +938,7 @@ func (v *tokenView) newFieldTable(rows func() []fieldRow) *widget.Table {
 			v.detail.SetText(rowDetail(rs[id.Row], v.now()))
 		}
 	}
-	return t
+	return t, cells
 }
 
 // rowDetail is the side panel text for one claim or header member.
@@ -913,8 +965,9 @@ func rowDetail(r fieldRow, now time.Time) string {
 	return b.String()
 }
 
-func (v *tokenView) newChecksList() *widget.List {
-	return widget.NewList(
+func (v *tokenView) newChecksList() (*widget.List, *cellsInView[widget.ListItemID]) {
+	cells := newCellsInView(v.fillCheck)
+	l := widget.NewList(
 		func() int { return len(v.checks) },
 		func() fyne.CanvasObject {
 			id := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -923,18 +976,22 @@ func (v *tokenView) newChecksList() *widget.List {
 			msg.Truncation = fyne.TextTruncateEllipsis
 			return container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(nil), id), spec, msg)
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(v.checks) {
-				return
-			}
-			c := v.checks[i]
-			b := o.(*fyne.Container)
-			msg, left, spec := b.Objects[0].(*widget.Label), b.Objects[1].(*fyne.Container), b.Objects[2].(*widget.Label)
-			left.Objects[0].(*widget.Icon).SetResource(checkIcon(c.Status))
-			left.Objects[1].(*widget.Label).SetText(c.ID)
-			msg.SetText(c.Message)
-			spec.SetText(c.Spec)
-		})
+		cells.update)
+	return l, cells
+}
+
+// fillCheck shows check i in a row of the checks list.
+func (v *tokenView) fillCheck(i widget.ListItemID, o fyne.CanvasObject) {
+	if i < 0 || i >= len(v.checks) {
+		return
+	}
+	c := v.checks[i]
+	b := o.(*fyne.Container)
+	msg, left, spec := b.Objects[0].(*widget.Label), b.Objects[1].(*fyne.Container), b.Objects[2].(*widget.Label)
+	left.Objects[0].(*widget.Icon).SetResource(checkIcon(c.Status))
+	left.Objects[1].(*widget.Label).SetText(c.ID)
+	msg.SetText(c.Message)
+	spec.SetText(c.Spec)
 }
 
 // checkIcon is the pass/fail/warn/skip icon.

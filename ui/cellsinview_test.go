@@ -1,0 +1,95 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/tokeninspector/tokeninspector/token"
+)
+
+// A refreshed token (the same claims with new values) is shown by filling
+// the cells in view again, and the raw token by the same text objects: a
+// table or list Refresh builds template rows that Fyne keeps for a minute,
+// and replaced text objects keep their textures as long, which over a long
+// session of auto-refreshes held hundreds of each.
+func TestRefreshedTokenReusesCells(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	now := testNow
+	opts := token.Options{Secret: testSecret, Issuer: "https://idp.example.com", Audience: "api"}
+	v := newTokenView(a, func() time.Time { return now }, "")
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(1100, 640))
+	first := hsToken(t, testPayload)
+	v.Show(first, inspectTest(t, first, opts), nil)
+	segs := slices.Clone(v.rawText.Segments)
+
+	created := 0
+	counted := func(create func() fyne.CanvasObject) func() fyne.CanvasObject {
+		return func() fyne.CanvasObject { created++; return create() }
+	}
+	v.claims.CreateCell = counted(v.claims.CreateCell)
+	v.header.CreateCell = counted(v.header.CreateCell)
+	v.checkTbl.CreateItem = counted(v.checkTbl.CreateItem)
+
+	second := hsToken(t, strings.Replace(testPayload, `"tenant":"blue"`, `"tenant":"green"`, 1))
+	v.Show(second, inspectTest(t, second, opts), nil)
+	v.ShowServer(nil)
+	now = now.Add(time.Second)
+	v.tick()
+
+	if created != 0 {
+		t.Errorf("showing the refreshed token built %d rows; want 0 (the cells in view filled again)", created)
+	}
+	if got := boundCellText(v.claimCells, widget.TableCellID{Row: 6, Col: 1}); got != "green" {
+		t.Errorf("tenant value cell = %q; want the new token's \"green\"", got)
+	}
+	if got := boundCellText(v.claimCells, widget.TableCellID{Row: 3, Col: whenColumn}); !strings.Contains(got, "9 min") {
+		t.Errorf("exp time cell after a tick = %q; want it to move with the clock", got)
+	}
+	if len(v.rawText.Segments) != len(segs) {
+		t.Fatalf("raw token has %d segments, was %d", len(v.rawText.Segments), len(segs))
+	}
+	var raw strings.Builder
+	for i, s := range v.rawText.Segments {
+		if s != segs[i] {
+			t.Errorf("raw token segment %d is a new object; want the old one with the new text", i)
+		}
+		raw.WriteString(s.(*widget.TextSegment).Text)
+	}
+	if !strings.HasPrefix(second, raw.String()) || raw.String() == "" {
+		t.Errorf("raw token shows %q; want the start of the new token", raw.String())
+	}
+}
+
+// A token with another number of claims refreshes the table (its size changes).
+func TestTokenWithMoreClaimsRefreshesTable(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	v := newTokenView(a, func() time.Time { return testNow }, "")
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(1100, 640))
+	first := hsToken(t, testPayload)
+	v.Show(first, inspectTest(t, first, token.Options{}), nil)
+	second := hsToken(t, strings.Replace(testPayload, `"tenant":"blue"`, `"tenant":"blue","team":"red"`, 1))
+	v.Show(second, inspectTest(t, second, token.Options{}), nil)
+	if got := boundCellText(v.claimCells, widget.TableCellID{Row: 7, Col: 0}); got != "team" {
+		t.Errorf("row 8 name = %q; want the new claim team", got)
+	}
+}
+
+// boundCellText is the text of the label in view that shows cell id ("" when none).
+func boundCellText(c *cellsInView[widget.TableCellID], id widget.TableCellID) string {
+	for o, at := range c.bound {
+		if at == id {
+			return o.(*widget.Label).Text
+		}
+	}
+	return ""
+}
