@@ -249,6 +249,7 @@ func TestLoginReportsBrowserWithoutCallback(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no notice that the browser returned without a callback")
 	}
+	w.flush()
 	// The login goroutine now waits for the callback: the UI is quiet.
 	if got := w.status.message.Text; !strings.Contains(got, "No sign-in has come back") || w.status.errorText() != "" {
 		t.Errorf("status = %q (error %q)", got, w.status.errorText())

@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -92,4 +94,47 @@ func boundCellText(c *cellsInView[widget.TableCellID], id widget.TableCellID) st
 		}
 	}
 	return ""
+}
+
+// No screen sits in a theme override: Fyne gives each override its own
+// font and text-texture caches, so every one cost a copy of the fonts and,
+// each time its content was shown again after a minute hidden, a fresh set
+// of textures (resident memory grew with every tab switch in a long day).
+func TestNoThemeOverride(t *testing.T) {
+	w := newTestWindow(t, nil)
+	test.Tap(w.actions.login)
+	w.wait()
+	if e := w.status.errorText(); e != "" {
+		t.Fatalf("login failed: %s", e)
+	}
+	for _, tab := range w.tabs.Items {
+		w.selectTab(tab.Text)
+		if path := findOverride(w.win.Content(), nil); path != nil {
+			t.Errorf("tab %q: a theme override at %s; use a layout rule instead", tab.Text, strings.Join(path, " > "))
+		}
+	}
+}
+
+// findOverride returns the path of types down to the first theme override
+// under o, or nil when there is none.
+func findOverride(o fyne.CanvasObject, path []string) []string {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	path = append(path, fmt.Sprintf("%T", o))
+	var children []fyne.CanvasObject
+	switch x := o.(type) {
+	case *container.ThemeOverride:
+		return path
+	case *fyne.Container:
+		children = x.Objects
+	case fyne.Widget:
+		children = test.WidgetRenderer(x).Objects()
+	}
+	for _, c := range children {
+		if found := findOverride(c, path); found != nil {
+			return found
+		}
+	}
+	return nil
 }

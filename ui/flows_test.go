@@ -165,15 +165,19 @@ func TestDemoPanelFollowsTheServer(t *testing.T) {
 	if !strings.HasPrefix(w.demoPanel.info.Text, "Not started") {
 		t.Fatalf("info = %q", w.demoPanel.info.Text)
 	}
-	seen := make(chan string, 1)
+	opened, proceed := make(chan struct{}), make(chan struct{})
 	w.d.browser = func(ctx context.Context, u string) error {
-		seen <- w.demoPanel.info.Text // on the login goroutine, after the server started
+		opened <- struct{}{} // the server has started: the test looks at the panel
+		<-proceed
 		return demoidp.LoginBrowser(ctx, u, "alice", "secret")
 	}
 	test.Tap(w.actions.login)
-	if info := <-seen; !strings.HasPrefix(info, "Issuer http://127.0.0.1") {
+	<-opened
+	w.flush()
+	if info := w.demoPanel.info.Text; !strings.HasPrefix(info, "Issuer http://127.0.0.1") {
 		t.Errorf("while logging in the panel says %q", info)
 	}
+	close(proceed)
 	w.wait()
 	w.demoPanel.self.SetChecked(true)
 	w.wait()

@@ -29,7 +29,7 @@ func fitsSmall(t *testing.T, w *window, state string) {
 		}
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
 		end := pos.Add(fyne.NewPos(b.Size().Width, b.Size().Height))
-		if b.Size().Width < b.MinSize().Width || pos.X < 0 || pos.Y < 0 || end.X > c.Size().Width || end.Y > c.Size().Height {
+		if b.Size().Width < (&wrapLayout{}).size(b).Width || pos.X < 0 || pos.Y < 0 || end.X > c.Size().Width || end.Y > c.Size().Height {
 			t.Errorf("%s: action %q at %v size %v is outside the %v window or clipped", state, b.Text, pos, b.Size(), c.Size())
 		}
 	}

@@ -94,11 +94,11 @@ func TestLifetimesStrip(t *testing.T) {
 	n := fyne.NewNotification("Token Inspector: tokens expire soon",
 		"Profile Demo IdP: the access token expires in 0:50 ("+access.Expires.UTC().Format("15:04:05 UTC")+
 			"); the ID token expires in "+clockDuration(id.Sub(at))+" ("+id.UTC().Format("15:04:05 UTC")+").")
-	test.AssertNotificationSent(t, n, func() {
+	assertNotificationSent(t, w, n, func() {
 		clock.set(at)
 		w.tick()
 	})
-	test.AssertNotificationSent(t, nil, func() { w.tick() })
+	assertNotificationSent(t, w, nil, func() { w.tick() })
 
 	clock.set(access.Expires.Add(12 * time.Second))
 	w.tick()
@@ -131,7 +131,7 @@ func TestAutoRefreshStopsOnFirstFailure(t *testing.T) {
 		t.Fatal("refreshed too early")
 	}
 	clock.set(exp.Add(-59 * time.Second))
-	test.AssertNotificationSent(t, nil, func() { // auto-refresh renews them: no expiry notice
+	assertNotificationSent(t, w, nil, func() { // auto-refresh renews them: no expiry notice
 		w.tick()
 		w.wait()
 	})

@@ -4,7 +4,6 @@ import (
 	"image/color"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 )
 
@@ -42,32 +41,4 @@ func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color 
 		return pick(color.NRGBA{0x4c, 0xd9, 0x64, 0xff}, color.NRGBA{0x1a, 0x8a, 0x35, 0xff})
 	}
 	return t.Theme.Color(n, v)
-}
-
-// compactTheme is the app's current theme with half the padding, for the
-// summary above a token's tables: its rows sit closer so the claims keep
-// their room in a 900x600 window.
-type compactTheme struct{}
-
-func (compactTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
-
-func (t compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return t.current().Color(n, v)
-}
-
-func (t compactTheme) Font(s fyne.TextStyle) fyne.Resource { return t.current().Font(s) }
-
-func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
-
-func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
-	s := t.current().Size(n)
-	if n == theme.SizeNamePadding || n == theme.SizeNameInnerPadding {
-		return s / 2
-	}
-	return s
-}
-
-// newCompact lays o out with compactTheme.
-func newCompact(o fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewThemeOverride(o, compactTheme{})
 }

@@ -150,7 +150,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	// (the status line says it too), so the claims keep their rows.
 	v.srvBox = container.NewVBox(container.NewBorder(nil, nil, v.srvIcon, v.srvToggle, v.srvLabel), v.srvPane)
 	v.srvBox.Hide()
-	v.summary = container.NewVBox(
+	v.summary = container.New(compactRows{},
 		container.NewBorder(nil, nil, v.sigIcon, v.expiry, v.sigLabel),
 		v.provRow,
 		v.srvBox,
@@ -158,7 +158,6 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.rawToggle, v.keyToggle, v.copyBtn), v.rawScroll),
 		v.keyBox,
 	)
-	top := newCompact(v.summary)
 	v.inner = container.NewAppTabs(
 		container.NewTabItem("Claims", v.claims),
 		container.NewTabItem("Header", v.header),
@@ -168,7 +167,7 @@ func newTokenView(a fyne.App, now func() time.Time, empty string) *tokenView {
 	detail.SetMinSize(fyne.NewSize(0, 40))
 	tables := container.NewVSplit(v.inner, detail)
 	tables.Offset = 1 // the detail at its smallest until dragged
-	v.split = container.NewVSplit(top, tables)
+	v.split = container.NewVSplit(v.summary, tables)
 	v.split.Offset = 0 // the summary at its smallest: the claims get the space
 	v.setRawHeight()
 	v.body = container.NewStack(v.split)

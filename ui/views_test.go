@@ -105,24 +105,26 @@ func TestTranscriptLive(t *testing.T) {
 	w := newTestWindow(t, nil)
 	w.selectTab(tabTranscript) // a tab out of view catches up when shown
 	v := w.transcriptView()
-	seen := make(chan []string, 1)
 	// The browser opener runs on the login goroutine, after the exchanges
-	// so far were delivered (fyne.Do runs at once in the test driver).
+	// so far were handed to the UI: the test runs those updates and looks.
+	opened, proceed := make(chan struct{}), make(chan struct{})
 	w.d.browser = func(ctx context.Context, u string) error {
-		var eps []string
-		for _, x := range v.items {
-			eps = append(eps, x.Endpoint)
-		}
-		seen <- eps
+		opened <- struct{}{}
+		<-proceed
 		return nil
 	}
 	test.Tap(w.actions.login)
-	var eps []string
 	select {
-	case eps = <-seen:
+	case <-opened:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the browser was never opened")
 	}
+	w.flush()
+	var eps []string
+	for _, x := range v.items {
+		eps = append(eps, x.Endpoint)
+	}
+	close(proceed)
 	w.onCancel()
 	w.wait()
 	if !slices.Contains(eps, "discovery") {
@@ -134,6 +136,7 @@ func TestTranscriptLive(t *testing.T) {
 	v.list.Select(n - 1)
 	detail := v.detail.Text
 	demo.transcript.Add(flows.Exchange{Endpoint: "userinfo", Method: http.MethodGet, URL: "http://127.0.0.1/userinfo", Status: 200})
+	w.flush()
 	if len(v.items) != n+1 || v.detail.Text != detail {
 		t.Errorf("after a live exchange: %d items (want %d), detail kept %v", len(v.items), n+1, v.detail.Text == detail)
 	}

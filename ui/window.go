@@ -137,7 +137,7 @@ func (w *window) build() {
 	w.sidebar = newSidebar(w)
 	// The action bar is compact: when it wraps in a narrow window the claims
 	// still keep their rows.
-	top := container.NewVBox(newCompact(w.actions.content), container.NewBorder(nil, nil, w.title, nil, w.status.content))
+	top := container.NewVBox(w.actions.content, container.NewBorder(nil, nil, w.title, nil, w.status.content))
 	right := container.NewBorder(top, nil, nil, nil, w.tabs)
 	split := container.NewHSplit(container.NewBorder(nil, w.lifetimes.content, nil, nil, w.sidebar.content), right)
 	split.Offset = 0.18
@@ -675,9 +675,6 @@ func (w *window) runIn(parent context.Context, s *session, what, done string, op
 func (w *window) updateActions() {
 	w.actions.update(w.cur, w.result(), w.paste != nil && w.paste.running(), w.inView())
 }
-
-// wait blocks until background operations have finished (tests).
-func (w *window) wait() { w.ops.Wait() }
 
 func (w *window) onCancel() {
 	if w.cur != nil && w.cur.cancel != nil {

@@ -91,7 +91,7 @@ func newTestWindow(t *testing.T, st *store.Store) *window {
 // newTestWindowWith is newTestWindow with deps changed by change (nil: none).
 func newTestWindowWith(t *testing.T, st *store.Store, change func(*deps)) *window {
 	t.Helper()
-	a := test.NewTempApp(t)
+	a := newQueuedApp(t)
 	if st == nil {
 		st = testStore(t)
 	}

@@ -5,8 +5,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// wrapLayout places objects left to right at their minimum size and wraps
-// them onto more rows when the width runs out. Unlike Fyne's row wrap
+// wrapLayout places objects left to right at their compact size (see size)
+// and wraps them onto more rows when the width runs out. Unlike Fyne's row wrap
 // layout, its minimum width is that of its widest object, so a row laid out
 // in a wide window never stops the window from getting narrower; its
 // minimum height is that of the rows the last width needed.
@@ -14,11 +14,22 @@ type wrapLayout struct {
 	width float32 // the width of the last layout (0: none yet, one row)
 }
 
+// size is o's minimum size less one inner padding each way: a button keeps
+// half its usual padding around its icon and label, so a row of actions
+// takes less room (the bar fits one row at 900 wide). It is a layout rule
+// rather than a theme override, which would give the buttons a font cache
+// of their own.
+func (l *wrapLayout) size(o fyne.CanvasObject) fyne.Size {
+	s := o.MinSize()
+	in := theme.InnerPadding()
+	return fyne.NewSize(fyne.Max(s.Width-in, 0), fyne.Max(s.Height-in, 0))
+}
+
 func (l *wrapLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var w float32
 	for _, o := range objects {
 		if o.Visible() {
-			w = fyne.Max(w, o.MinSize().Width)
+			w = fyne.Max(w, l.size(o).Width)
 		}
 	}
 	rows, h := l.rows(objects, l.width)
@@ -37,7 +48,7 @@ func (l *wrapLayout) rows(objects []fyne.CanvasObject, width float32) (int, floa
 		if !o.Visible() {
 			continue
 		}
-		s := o.MinSize()
+		s := l.size(o)
 		h = fyne.Max(h, s.Height)
 		if !first && width > 0 && x+s.Width > width {
 			rows++
@@ -59,7 +70,7 @@ func (l *wrapLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		if !o.Visible() {
 			continue
 		}
-		s := o.MinSize()
+		s := l.size(o)
 		if !first && pos.X+s.Width > size.Width {
 			pos = fyne.NewPos(0, pos.Y+h+pad)
 		}
