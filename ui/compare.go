@@ -30,7 +30,7 @@ func newChangesView() *changesView {
 	v.intro.Wrapping = fyne.TextWrapWord
 	v.table, _ = newLabelTable([]column{{"Token · claim", 220}, {"Before", 380}, {"After", 380}},
 		func() int { return len(v.rows) },
-		func(row, col int, l *widget.Label) { l.SetText(v.rows[row][col]) })
+		func(row, col int, l *widget.Label) { setText(l, v.rows[row][col]) })
 	v.content = container.NewBorder(v.intro, nil, nil, nil, v.table)
 	v.show(nil, nil)
 	return v

@@ -227,7 +227,7 @@ func (l *lifetimesStrip) tick() {
 	if l.content.Visible() {
 		for k, lt := range l.shown {
 			l.bars[k].SetValue(lt.Fraction(now))
-			l.texts[k].SetText(l.barText(k))
+			setText(l.texts[k], l.barText(k))
 		}
 		l.showMessage(l.h.current())
 	}

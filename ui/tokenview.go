@@ -258,7 +258,7 @@ func (v *tokenView) Show(raw string, r *token.Report, err error) {
 	v.message.Hide()
 	v.body.Show()
 	v.setRawSegments()
-	v.keyLabel.SetText(keyText(r))
+	setText(v.keyLabel, keyText(r))
 	v.showProvider(r)
 	oldClaims, oldHead, oldChecks := len(v.claimRows), len(v.headRows), len(v.checks)
 	v.claimRows = claimRows(r)
@@ -318,9 +318,11 @@ func (v *tokenView) showServer() {
 	}
 	line, note, icon, imp := serverLine(v.server, v.report.Kind != token.KindOpaque && len(failedChecks(v.report, v.now())) == 0 &&
 		v.report.Signature.Status == token.SigValid)
-	v.srvLabel.Importance = imp
-	v.srvLabel.SetText(line)
-	v.srvIcon.SetResource(icon)
+	if v.srvLabel.Text != line || v.srvLabel.Importance != imp {
+		v.srvLabel.Importance = imp
+		v.srvLabel.SetText(line)
+		v.srvIcon.SetResource(icon)
+	}
 	v.tickLabels() // the badge follows the server's word
 	if note != v.srvNote.Text {
 		v.srvNote.SetText(note)
@@ -368,11 +370,11 @@ func (v *tokenView) relayout() {
 // tickLabels updates the countdown and the badge.
 func (v *tokenView) tickLabels() {
 	if v.report == nil {
-		v.expiry.SetText("")
+		setText(v.expiry, "")
 		return
 	}
 	now := v.now()
-	v.expiry.SetText(countdown(v.report, now))
+	setText(v.expiry, countdown(v.report, now))
 	text, icon, imp := verdict(v.report, now)
 	if dead := serverRejects(v.server); dead != "" && v.srvBox.Visible() {
 		// the server's word wins at a glance: a revoked token is not "Verified"
@@ -417,8 +419,8 @@ func (v *tokenView) showProvider(r *token.Report) {
 		v.provRow.Hide()
 		return
 	}
-	v.provChip.SetText(chip)
-	v.provNote.SetText(note)
+	setText(v.provChip, chip)
+	setText(v.provNote, note)
 	v.foldProvider(true)
 	v.provRow.Show()
 }
@@ -924,12 +926,11 @@ const whenColumn = 2
 func (v *tokenView) newFieldTable(rows func() []fieldRow) (*widget.Table, *cellsInView[widget.TableCellID]) {
 	t, cells := newLabelTable(fieldColumns, func() int { return len(rows()) }, func(row, col int, l *widget.Label) {
 		r := rows()[row]
-		l.TextStyle = fyne.TextStyle{Bold: col == 0}
 		about := r.About
 		if r.Source != "" {
 			about = "[from " + r.Source + "] " + about
 		}
-		l.SetText([]string{r.Name, r.Value, r.when(v.now()), about}[col])
+		setStyledText(l, []string{r.Name, r.Value, r.when(v.now()), about}[col], fyne.TextStyle{Bold: col == 0})
 	})
 	t.OnSelected = func(id widget.TableCellID) {
 		rs := rows()

@@ -105,6 +105,19 @@ func newTestWindowWith(t *testing.T, st *store.Store, change func(*deps)) *windo
 	}
 	w := newWindow(a, d)
 	t.Cleanup(w.demo.close)
+	t.Cleanup(func() {
+		// No background operation outlives the test: its widget updates
+		// would run on the next test's app, beside that test.
+		for _, s := range w.sessions {
+			if s.cancel != nil {
+				s.cancel()
+			}
+		}
+		if w.paste != nil {
+			w.paste.stop()
+		}
+		w.wait()
+	})
 	w.win.Resize(fyne.NewSize(1180, 760))
 	w.started()
 	w.wait()
