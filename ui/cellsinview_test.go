@@ -22,15 +22,8 @@ import (
 // and replaced text objects keep their textures as long, which over a long
 // session of auto-refreshes held hundreds of each.
 func TestRefreshedTokenReusesCells(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme())
 	now := testNow
-	opts := token.Options{Secret: testSecret, Issuer: "https://idp.example.com", Audience: "api"}
-	v := newTokenView(a, func() time.Time { return now }, "")
-	w := test.NewTempWindow(t, v.content)
-	w.Resize(fyne.NewSize(1100, 640))
-	first := hsToken(t, testPayload)
-	v.Show(first, inspectTest(t, first, opts), nil)
+	v := shownTokenView(t, &now)
 	segs := slices.Clone(v.rawText.Segments)
 
 	created := 0
@@ -42,7 +35,7 @@ func TestRefreshedTokenReusesCells(t *testing.T) {
 	v.checkTbl.CreateItem = counted(v.checkTbl.CreateItem)
 
 	second := hsToken(t, strings.Replace(testPayload, `"tenant":"blue"`, `"tenant":"green"`, 1))
-	v.Show(second, inspectTest(t, second, opts), nil)
+	v.Show(second, inspectTest(t, second, shownOptions), nil)
 	v.ShowServer(nil)
 	now = now.Add(time.Second)
 	v.tick()
@@ -71,6 +64,22 @@ func TestRefreshedTokenReusesCells(t *testing.T) {
 	}
 }
 
+// shownOptions verify the test token (testPayload) in shownTokenView.
+var shownOptions = token.Options{Secret: testSecret, Issuer: "https://idp.example.com", Audience: "api"}
+
+// shownTokenView is a token view in a 1100x640 window, whose clock reads
+// *now, showing the test token verified with shownOptions.
+func shownTokenView(t *testing.T, now *time.Time) *tokenView {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newTheme())
+	v := newTokenView(a, func() time.Time { return *now }, "")
+	w := test.NewTempWindow(t, v.content)
+	w.Resize(fyne.NewSize(1100, 640))
+	first := hsToken(t, testPayload)
+	v.Show(first, inspectTest(t, first, shownOptions), nil)
+	return v
+}
+
 // A token with another number of claims refreshes the table (its size changes).
 func TestTokenWithMoreClaimsRefreshesTable(t *testing.T) {
 	a := test.NewTempApp(t)
@@ -89,10 +98,8 @@ func TestTokenWithMoreClaimsRefreshesTable(t *testing.T) {
 
 // boundCellText is the text of the label in view that shows cell id ("" when none).
 func boundCellText(c *cellsInView[widget.TableCellID], id widget.TableCellID) string {
-	for o, at := range c.bound {
-		if at == id {
-			return o.(*widget.Label).Text
-		}
+	if l := boundCell(c, id); l != nil {
+		return l.Text
 	}
 	return ""
 }
@@ -102,12 +109,7 @@ func boundCellText(c *cellsInView[widget.TableCellID], id widget.TableCellID) st
 // each time its content was shown again after a minute hidden, a fresh set
 // of textures (resident memory grew with every tab switch in a long day).
 func TestNoThemeOverride(t *testing.T) {
-	w := newTestWindow(t, nil)
-	test.Tap(w.actions.login)
-	w.wait()
-	if e := w.status.errorText(); e != "" {
-		t.Fatalf("login failed: %s", e)
-	}
+	w := loggedInWindow(t, &testClock{t: time.Now()})
 	for _, tab := range w.tabs.Items {
 		w.selectTab(tab.Text)
 		if path := findOverride(w.win.Content(), nil); path != nil {
@@ -141,26 +143,19 @@ func findOverride(o fyne.CanvasObject, path []string) []string {
 }
 
 // A refreshed token with the same claims leaves the cells that show the same
-// text alone, and a tick within the same second leaves the countdown alone:
+// text alone, and so does a tick for the countdown when it reads the same:
 // Fyne's SetText shapes, truncates and draws a text again even when it is
 // the same (about 40% of what an auto-refresh allocated).
 func TestSameTextIsNotDrawnAgain(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme())
 	now := testNow
-	opts := token.Options{Secret: testSecret, Issuer: "https://idp.example.com", Audience: "api"}
-	v := newTokenView(a, func() time.Time { return now }, "")
-	w := test.NewTempWindow(t, v.content)
-	w.Resize(fyne.NewSize(1100, 640))
-	first := hsToken(t, testPayload)
-	v.Show(first, inspectTest(t, first, opts), nil)
+	v := shownTokenView(t, &now)
 
 	name, value := boundCell(v.claimCells, widget.TableCellID{Row: 6, Col: 0}), boundCell(v.claimCells, widget.TableCellID{Row: 6, Col: 1})
 	for _, l := range []*widget.Label{name, value} {
 		drawnText(t, l).Text = "marker" // what Fyne draws; SetText writes the label's text over it
 	}
 	second := hsToken(t, strings.Replace(testPayload, `"tenant":"blue"`, `"tenant":"green"`, 1))
-	v.Show(second, inspectTest(t, second, opts), nil)
+	v.Show(second, inspectTest(t, second, shownOptions), nil)
 	drawnText(t, v.expiry).Text = "marker"
 	v.tick() // the same instant: the countdown reads the same
 
@@ -175,7 +170,7 @@ func TestSameTextIsNotDrawnAgain(t *testing.T) {
 	}
 }
 
-// boundCell is the label that shows cell id.
+// boundCell is the label in view that shows cell id (nil when none).
 func boundCell(c *cellsInView[widget.TableCellID], id widget.TableCellID) *widget.Label {
 	for o, at := range c.bound {
 		if at == id {

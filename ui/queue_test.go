@@ -60,31 +60,25 @@ func (d *queuedDriver) take() []func() {
 // widget updates they queued, until none is left: the queued work runs
 // only between background operations, so no WaitGroup Add meets a Wait.
 func (w *window) wait() {
-	for {
+	w.ops.Wait()
+	for w.flush() {
 		w.ops.Wait()
-		q, ok := fyne.CurrentApp().Driver().(*queuedDriver)
-		if !ok {
-			return
-		}
-		fns := q.take()
-		if len(fns) == 0 {
-			return
-		}
-		for _, fn := range fns {
-			fn()
-		}
 	}
 }
 
 // flush runs the widget updates queued so far, while background operations
 // may still run: for tests that look at the window in the middle of one
-// (a login waiting for the browser).
-func (w *window) flush() {
-	if q, ok := fyne.CurrentApp().Driver().(*queuedDriver); ok {
-		for _, fn := range q.take() {
-			fn()
-		}
+// (a login waiting for the browser). It reports whether there were any.
+func (w *window) flush() bool {
+	q, ok := fyne.CurrentApp().Driver().(*queuedDriver)
+	if !ok {
+		return false
 	}
+	fns := q.take()
+	for _, fn := range fns {
+		fn()
+	}
+	return len(fns) > 0
 }
 
 // SendNotification records n for assertNotificationSent.

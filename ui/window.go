@@ -385,6 +385,13 @@ func (w *window) quit() {
 		p.SetFloat(prefHeight, float64(sz.Height))
 	}
 	w.follow(nil)
+	w.cancelAll()
+	w.demo.close()
+	w.app.Quit()
+}
+
+// cancelAll stops the paste panel's work and every session's operation.
+func (w *window) cancelAll() {
 	if w.paste != nil {
 		w.paste.stop()
 	}
@@ -393,8 +400,6 @@ func (w *window) quit() {
 			s.cancel()
 		}
 	}
-	w.demo.close()
-	w.app.Quit()
 }
 
 // newProfile opens the editor on a new, unsaved profile.

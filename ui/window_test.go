@@ -108,14 +108,7 @@ func newTestWindowWith(t *testing.T, st *store.Store, change func(*deps)) *windo
 	t.Cleanup(func() {
 		// No background operation outlives the test: its widget updates
 		// would run on the next test's app, beside that test.
-		for _, s := range w.sessions {
-			if s.cancel != nil {
-				s.cancel()
-			}
-		}
-		if w.paste != nil {
-			w.paste.stop()
-		}
+		w.cancelAll()
 		w.wait()
 	})
 	w.win.Resize(fyne.NewSize(1180, 760))
