@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -49,6 +51,30 @@ func FuzzRedact(f *testing.F) {
 			if pair == "client_secret="+secret {
 				t.Fatalf("form secret leaked: %q", got)
 			}
+		}
+	})
+}
+
+// FuzzReveal: a form's revealed body is the form with only client secrets
+// and passwords redacted, whatever the form holds; a JSON body's has the
+// same members as the original with only those redacted.
+func FuzzReveal(f *testing.F) {
+	f.Add("grant_type=refresh_token&refresh_token=rt&client_secret=s")
+	f.Add("code=a&code=b&&=&%zz=1&refresh%5Ftoken=x")
+	f.Add(`{"refresh_token":"rt","password":"p","n":[1,2]}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		var x Exchange
+		x.setBodies("application/x-www-form-urlencoded", []byte(s), "application/json", []byte(s))
+		if got, want := x.Revealed().RequestBody, redactForm(s, alwaysSecret); got != want {
+			t.Fatalf("revealed form = %q; want %q", got, want)
+		}
+		var got, want map[string]any
+		if json.Unmarshal([]byte(x.Revealed().ResponseBody), &got) != nil {
+			return
+		}
+		json.Unmarshal([]byte(redactJSON([]byte(s), alwaysSecret)), &want)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("revealed JSON = %v; want %v", got, want)
 		}
 	})
 }

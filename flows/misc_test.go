@@ -106,6 +106,42 @@ func TestRedactJSONAndHeaders(t *testing.T) {
 	}
 }
 
+// TestRevealPutsBackOnlyTokenFields: an exchange keeps the redacted bodies
+// and only the hidden values of TokenFields, not a second copy of each
+// body; Revealed puts them back in their places (a form's pairs in their
+// order, a JSON object's members in the redacted body's order, so that
+// showing secrets moves nothing), and client secrets stay hidden.
+func TestRevealPutsBackOnlyTokenFields(t *testing.T) {
+	const (
+		form = "grant_type=refresh_token&refresh_token=rt%2B1&client_secret=s3cret&client_id=app&code=c-1"
+		body = `{"token_type":"Bearer","refresh_token":"rt-2","access_token":"at","client_secret":"s3cret"}`
+	)
+	var x Exchange
+	x.setBodies("application/x-www-form-urlencoded", []byte(form), "application/json; charset=utf-8", []byte(body))
+	if strings.Contains(x.RequestBody+x.ResponseBody, "rt") {
+		t.Errorf("redacted bodies show a refresh token: %s %s", x.RequestBody, x.ResponseBody)
+	}
+	var kept int
+	for _, f := range append(x.hiddenRequest.fields, x.hiddenResponse.fields...) {
+		kept += len(f.value)
+	}
+	if want := len("refresh_token=rt%2B1") + len("code=c-1") + len(`"rt-2"`); kept != want {
+		t.Errorf("the exchange keeps %d bytes of hidden values; want %d (the token fields only)", kept, want)
+	}
+	r := x.Revealed()
+	if want := "grant_type=refresh_token&refresh_token=rt%2B1&client_secret=%5Bredacted%5D&client_id=app&code=c-1"; r.RequestBody != want {
+		t.Errorf("revealed request = %s\nwant %s", r.RequestBody, want)
+	}
+	if want := `{"access_token":"at","client_secret":"[redacted]","refresh_token":"rt-2","token_type":"Bearer"}`; r.ResponseBody != want {
+		t.Errorf("revealed response = %s\nwant %s", r.ResponseBody, want)
+	}
+	var plain Exchange
+	plain.setBodies("application/json", []byte(`{"b":1, "a":2}`), "text/plain", []byte("refresh_token=x"))
+	if r := plain.Revealed(); r.RequestBody != `{"b":1, "a":2}` || r.ResponseBody != "refresh_token=x" {
+		t.Errorf("bodies without token fields changed: %+v", r)
+	}
+}
+
 func TestBrowserArgv(t *testing.T) {
 	const u = "https://idp/authorize?a=1"
 	tests := []struct {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -30,37 +31,110 @@ type Exchange struct {
 	Err             string        `json:"error,omitempty"` // transport error or size limit
 	Started         time.Time     `json:"started"`
 
-	// The bodies with TokenFields shown, kept in memory only ("" when the
-	// body holds none of them); see Revealed.
-	revealedRequest, revealedResponse string
+	// What the redacted bodies hide that Revealed shows, kept in memory
+	// only: the values of TokenFields, not a second copy of each body.
+	hiddenRequest, hiddenResponse hiddenValues
 }
 
 // Revealed returns x with the values of [TokenFields] shown, for teaching
 // (the GUI's "show secrets"). Client secrets, passwords and credentials in
 // headers stay redacted.
 func (x Exchange) Revealed() Exchange {
-	if x.revealedRequest != "" {
-		x.RequestBody = x.revealedRequest
-	}
-	if x.revealedResponse != "" {
-		x.ResponseBody = x.revealedResponse
-	}
+	x.RequestBody = x.hiddenRequest.reveal(x.RequestBody)
+	x.ResponseBody = x.hiddenResponse.reveal(x.ResponseBody)
 	return x
 }
 
-// setBodies records the request and response bodies, redacted, and keeps
-// the revealable versions when they differ.
+// setBodies records the request and response bodies, redacted, and the
+// values of TokenFields the redaction hid.
 func (x *Exchange) setBodies(reqType string, req []byte, respType string, resp []byte) {
-	x.RequestBody, x.revealedRequest = redactBoth(reqType, req)
-	x.ResponseBody, x.revealedResponse = redactBoth(respType, resp)
+	x.RequestBody, x.hiddenRequest = redactBoth(reqType, req)
+	x.ResponseBody, x.hiddenResponse = redactBoth(respType, resp)
 }
 
-func redactBoth(contentType string, body []byte) (redacted, revealed string) {
-	redacted = redactBody(contentType, body, secretFields)
-	if r := redactBody(contentType, body, alwaysSecret); r != redacted {
-		revealed = r
+// redactBoth redacts the secret fields of body and keeps the values of the
+// TokenFields among them (client secrets and passwords are not kept).
+func redactBoth(contentType string, body []byte) (string, hiddenValues) {
+	redacted := redactBody(contentType, body, secretFields)
+	if redacted == string(body) {
+		return redacted, hiddenValues{}
 	}
-	return redacted, revealed
+	if isForm(contentType) {
+		return redacted, hiddenFormValues(string(body))
+	}
+	return redacted, hiddenJSONValues(body)
+}
+
+// hiddenValues are the values of TokenFields a redacted form or JSON body
+// hides, for [Exchange.Revealed]. The zero value hides nothing.
+type hiddenValues struct {
+	json   bool
+	fields []hiddenField
+}
+
+// hiddenField is one hidden value: in a form, the original name=value pair
+// at index (redactForm keeps every pair in its place); in a JSON object,
+// the member name and its raw value.
+type hiddenField struct {
+	index int
+	name  string
+	value string
+}
+
+// hiddenFormValues keeps the pairs of a form body whose name is one of
+// TokenFields, with their places.
+func hiddenFormValues(form string) hiddenValues {
+	var h hiddenValues
+	for i, p := range strings.Split(form, "&") {
+		k, _, found := strings.Cut(p, "=")
+		if key, err := url.QueryUnescape(k); err == nil {
+			k = key
+		}
+		if found && slices.Contains(TokenFields, k) {
+			h.fields = append(h.fields, hiddenField{index: i, value: p})
+		}
+	}
+	return h
+}
+
+// hiddenJSONValues keeps the members of a JSON object named in TokenFields.
+func hiddenJSONValues(body []byte) hiddenValues {
+	h := hiddenValues{json: true}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return hiddenValues{}
+	}
+	for _, k := range TokenFields {
+		if v, ok := m[k]; ok {
+			h.fields = append(h.fields, hiddenField{name: k, value: string(v)})
+		}
+	}
+	return h
+}
+
+// reveal puts the hidden values back into the redacted body. A JSON body
+// comes back with its members in the order the redacted one shows them.
+func (h hiddenValues) reveal(redacted string) string {
+	if len(h.fields) == 0 {
+		return redacted
+	}
+	if h.json {
+		var m map[string]json.RawMessage
+		if json.Unmarshal([]byte(redacted), &m) != nil {
+			return redacted
+		}
+		for _, f := range h.fields {
+			m[f.name] = json.RawMessage(f.value)
+		}
+		return sortedJSON(m)
+	}
+	parts := strings.Split(redacted, "&")
+	for _, f := range h.fields {
+		if f.index < len(parts) {
+			parts[f.index] = f.value
+		}
+	}
+	return strings.Join(parts, "&")
 }
 
 // Transcript records exchanges in order. It is safe for concurrent use; a
@@ -190,14 +264,18 @@ func redactHeaders(h http.Header) http.Header {
 // redactBody redacts the secret fields of a form or JSON body; other
 // bodies are kept as they are.
 func redactBody(contentType string, body []byte, secret map[string]bool) string {
-	ct := strings.ToLower(contentType)
 	switch {
-	case strings.HasPrefix(ct, "application/x-www-form-urlencoded"):
+	case isForm(contentType):
 		return redactForm(string(body), secret)
-	case strings.Contains(ct, "json"):
+	case strings.Contains(strings.ToLower(contentType), "json"):
 		return redactJSON(body, secret)
 	}
 	return string(body)
+}
+
+// isForm reports an application/x-www-form-urlencoded content type.
+func isForm(contentType string) bool {
+	return strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded")
 }
 
 // redactQuery redacts the secret parameters of a URL's query (the code of
@@ -240,6 +318,11 @@ func redactJSON(body []byte, secretFields map[string]bool) string {
 	if !changed {
 		return string(body)
 	}
+	return sortedJSON(m)
+}
+
+// sortedJSON writes a JSON object with its members sorted by name.
+func sortedJSON(m map[string]json.RawMessage) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
