@@ -76,7 +76,8 @@ type lifetimesStrip struct {
 	h       lifetimeHost
 	kinds   []string // access, id, refresh
 	bars    map[string]*widget.ProgressBar
-	texts   map[string]*widget.Label
+	texts   map[string]*widget.Label // the countdowns: "Access 4:12 left"
+	times   map[string]*widget.Label // the expiry times, at the bars' trailing edge
 	cells   map[string]fyne.CanvasObject
 	shown   map[string]flows.Lifetime
 	options *widget.Button
@@ -93,7 +94,7 @@ type lifetimesStrip struct {
 
 func newLifetimesStrip(h lifetimeHost) *lifetimesStrip {
 	l := &lifetimesStrip{h: h, kinds: []string{"access", "id", "refresh"}, bars: map[string]*widget.ProgressBar{},
-		texts: map[string]*widget.Label{}, cells: map[string]fyne.CanvasObject{}, shown: map[string]flows.Lifetime{}}
+		texts: map[string]*widget.Label{}, times: map[string]*widget.Label{}, cells: map[string]fyne.CanvasObject{}, shown: map[string]flows.Lifetime{}}
 	l.content = container.NewVBox()
 	l.content.Hide()
 	return l
@@ -108,11 +109,12 @@ func (l *lifetimesStrip) build() {
 	objs := []fyne.CanvasObject{title}
 	for _, k := range l.kinds {
 		b := widget.NewProgressBar()
-		b.TextFormatter = func() string { return "" } // the label on top says it, truncated when narrow
-		t := widget.NewLabel("")
-		t.Truncation = fyne.TextTruncateEllipsis
-		l.bars[k], l.texts[k] = b, t
-		l.cells[k] = container.NewStack(b, t)
+		b.TextFormatter = func() string { return "" } // the labels on top say it
+		// Two labels, so that only the short time is drawn anew when a
+		// refresh moves the expiry; a narrow sidebar leaves the time out.
+		t, at := widget.NewLabel(""), widget.NewLabel("")
+		l.bars[k], l.texts[k], l.times[k] = b, t, at
+		l.cells[k] = container.NewStack(b, container.New(barLayout{}, t, at))
 		objs = append(objs, l.cells[k])
 	}
 	l.options = widget.NewButtonWithIcon("", theme.SettingsIcon(), l.showOptions)
@@ -122,6 +124,31 @@ func (l *lifetimesStrip) build() {
 	l.message.Hide()
 	objs = append(objs, container.NewBorder(nil, nil, nil, l.options, l.auto), l.message)
 	l.content.Objects = objs
+}
+
+// barLayout puts a bar's countdown at its leading edge and the expiry time
+// at its trailing edge, and leaves the time out when both do not fit: the
+// countdown is what the bar is for.
+type barLayout struct{}
+
+// MinSize is the countdown's: the time is optional.
+func (barLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return objs[0].MinSize()
+}
+
+// Layout places the countdown and, room allowing, the time.
+func (barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	countdown, at := objs[0], objs[1]
+	cw, aw := countdown.MinSize().Width, at.MinSize().Width
+	countdown.Move(fyne.NewPos(0, 0))
+	countdown.Resize(fyne.NewSize(cw, size.Height))
+	if cw+aw > size.Width {
+		at.Hide()
+		return
+	}
+	at.Move(fyne.NewPos(size.Width-aw, 0))
+	at.Resize(fyne.NewSize(aw, size.Height))
+	at.Show()
 }
 
 // timeFormat is the chosen time format ("utc", "local" or "iso").
@@ -194,19 +221,20 @@ func (l *lifetimesStrip) show(s *session) {
 	l.tick()
 }
 
-// barText is the countdown of one token: "Access 4:12 left · 06:34:56 UTC".
-func (l *lifetimesStrip) barText(kind string) string {
+// barText is the countdown of one token and its expiry time: "Access 4:12
+// left" and "06:34:56 UTC".
+func (l *lifetimesStrip) barText(kind string) (countdown, at string) {
 	lt, ok := l.shown[kind]
 	if !ok {
-		return ""
+		return "", ""
 	}
 	now := l.h.clock()
-	at := l.formatTime(lt.Expires)
+	at = l.formatTime(lt.Expires)
 	name := map[string]string{"access": "Access", "id": "ID", "refresh": "Refresh"}[kind]
 	if left := lt.Remaining(now).Truncate(time.Second); left > 0 {
-		return fmt.Sprintf("%s %s left · %s", name, clockDuration(left), at)
+		return fmt.Sprintf("%s %s left", name, clockDuration(left)), at
 	}
-	return fmt.Sprintf("%s expired %s · %s", name, token.Relative(lt.Expires, now), at)
+	return fmt.Sprintf("%s expired %s", name, token.Relative(lt.Expires, now)), at
 }
 
 // formatTime renders t in the chosen format.
@@ -227,7 +255,9 @@ func (l *lifetimesStrip) tick() {
 	if l.content.Visible() {
 		for k, lt := range l.shown {
 			l.bars[k].SetValue(lt.Fraction(now))
-			setText(l.texts[k], l.barText(k))
+			countdown, at := l.barText(k)
+			setText(l.texts[k], countdown)
+			setText(l.times[k], at)
 		}
 		l.showMessage(l.h.current())
 	}

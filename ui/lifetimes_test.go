@@ -70,19 +70,29 @@ func TestLifetimesStrip(t *testing.T) {
 
 	clock.set(access.Expires.Add(-90 * time.Second))
 	w.tick()
-	want := "Access 1:30 left · " + access.Expires.UTC().Format("15:04:05") + " UTC"
-	if got := l.barText("access"); got != want {
-		t.Errorf("bar = %q, want %q", got, want)
+	wantAt := access.Expires.UTC().Format("15:04:05") + " UTC"
+	if got, at := l.barText("access"); got != "Access 1:30 left" || at != wantAt {
+		t.Errorf("bar = %q, %q; want %q, %q", got, at, "Access 1:30 left", wantAt)
 	}
 	if v, want := l.bars["access"].Value, 90/total.Seconds(); v != want {
 		t.Errorf("bar value %v, want %v", v, want)
 	}
-	if got := l.texts["access"].Text; got != want {
-		t.Errorf("shown text %q", got)
+	if got, at := l.texts["access"].Text, l.times["access"].Text; got != "Access 1:30 left" || at != wantAt {
+		t.Errorf("shown text %q, %q", got, at)
 	}
 	l.setFormat(formatISO)
-	if got := l.barText("id"); !strings.Contains(got, access.Expires.UTC().Format(time.RFC3339)[:11]) || !strings.HasPrefix(got, "ID ") {
-		t.Errorf("ISO bar = %q", got)
+	if got, at := l.barText("id"); !strings.HasPrefix(at, access.Expires.UTC().Format(time.RFC3339)[:11]) || !strings.HasPrefix(got, "ID ") {
+		t.Errorf("ISO bar = %q, %q", got, at)
+	}
+	// A narrow sidebar leaves the time out, never cuts the countdown.
+	w.tick()
+	c, atLabel := l.texts["id"], l.times["id"]
+	for _, room := range []float32{atLabel.MinSize().Width - 1, atLabel.MinSize().Width} {
+		l.cells["id"].Resize(fyne.NewSize(c.MinSize().Width+room, l.cells["id"].MinSize().Height))
+		if c.Size().Width < c.MinSize().Width || atLabel.Visible() != (room >= atLabel.MinSize().Width) {
+			t.Errorf("bar %v wider than the countdown: countdown %v wide (needs %v), time shown %v",
+				room, c.Size().Width, c.MinSize().Width, atLabel.Visible())
+		}
 	}
 	if w.app.Preferences().String(prefTimeFormat) != "iso" {
 		t.Error("the time format is not remembered")
@@ -102,7 +112,7 @@ func TestLifetimesStrip(t *testing.T) {
 
 	clock.set(access.Expires.Add(12 * time.Second))
 	w.tick()
-	if got := l.barText("access"); !strings.HasPrefix(got, "Access expired 12 s ago") || l.bars["access"].Value != 0 {
+	if got, _ := l.barText("access"); got != "Access expired 12 s ago" || l.bars["access"].Value != 0 {
 		t.Errorf("after expiry: %q, %v", got, l.bars["access"].Value)
 	}
 }
