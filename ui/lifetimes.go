@@ -76,8 +76,9 @@ type lifetimesStrip struct {
 	h       lifetimeHost
 	kinds   []string // access, id, refresh
 	bars    map[string]*widget.ProgressBar
-	texts   map[string]*widget.Label // the countdowns: "Access 4:12 left"
-	times   map[string]*widget.Label // the expiry times, at the bars' trailing edge
+	texts   map[string]*widget.Label   // the countdowns: "Access 4:12 left"
+	times   map[string]*widget.Label   // the expiry times, at the bars' trailing edge
+	rows    map[string]*fyne.Container // a countdown and its time (barLayout)
 	cells   map[string]fyne.CanvasObject
 	shown   map[string]flows.Lifetime
 	options *widget.Button
@@ -94,7 +95,8 @@ type lifetimesStrip struct {
 
 func newLifetimesStrip(h lifetimeHost) *lifetimesStrip {
 	l := &lifetimesStrip{h: h, kinds: []string{"access", "id", "refresh"}, bars: map[string]*widget.ProgressBar{},
-		texts: map[string]*widget.Label{}, times: map[string]*widget.Label{}, cells: map[string]fyne.CanvasObject{}, shown: map[string]flows.Lifetime{}}
+		texts: map[string]*widget.Label{}, times: map[string]*widget.Label{},
+		rows: map[string]*fyne.Container{}, cells: map[string]fyne.CanvasObject{}, shown: map[string]flows.Lifetime{}}
 	l.content = container.NewVBox()
 	l.content.Hide()
 	return l
@@ -113,8 +115,10 @@ func (l *lifetimesStrip) build() {
 		// Two labels, so that only the short time is drawn anew when a
 		// refresh moves the expiry; a narrow sidebar leaves the time out.
 		t, at := widget.NewLabel(""), widget.NewLabel("")
+		t.Truncation = fyne.TextTruncateEllipsis
 		l.bars[k], l.texts[k], l.times[k] = b, t, at
-		l.cells[k] = container.NewStack(b, container.New(barLayout{}, t, at))
+		l.rows[k] = container.New(barLayout{}, t, at)
+		l.cells[k] = container.NewStack(b, l.rows[k])
 		objs = append(objs, l.cells[k])
 	}
 	l.options = widget.NewButtonWithIcon("", theme.SettingsIcon(), l.showOptions)
@@ -128,20 +132,20 @@ func (l *lifetimesStrip) build() {
 
 // barLayout puts a bar's countdown at its leading edge and the expiry time
 // at its trailing edge, and leaves the time out when both do not fit: the
-// countdown is what the bar is for.
+// countdown is what the bar is for (cut only when even it does not fit).
 type barLayout struct{}
 
-// MinSize is the countdown's: the time is optional.
+// MinSize is the truncated countdown's: the strip never widens the sidebar.
 func (barLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return objs[0].MinSize()
 }
 
 // Layout places the countdown and, room allowing, the time.
 func (barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	countdown, at := objs[0], objs[1]
-	cw, aw := countdown.MinSize().Width, at.MinSize().Width
+	countdown, at := objs[0].(*widget.Label), objs[1]
+	cw, aw := fullWidth(countdown), at.MinSize().Width
 	countdown.Move(fyne.NewPos(0, 0))
-	countdown.Resize(fyne.NewSize(cw, size.Height))
+	countdown.Resize(fyne.NewSize(min(cw, size.Width), size.Height))
 	if cw+aw > size.Width {
 		at.Hide()
 		return
@@ -149,6 +153,13 @@ func (barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	at.Move(fyne.NewPos(size.Width-aw, 0))
 	at.Resize(fyne.NewSize(aw, size.Height))
 	at.Show()
+}
+
+// fullWidth is the width a label needs to show its text uncut, with a pixel
+// to spare: the truncation measures the text rune by rune and can come out
+// a fraction wider than the whole string measured at once.
+func fullWidth(l *widget.Label) float32 {
+	return fyne.MeasureText(l.Text, theme.TextSize(), l.TextStyle).Width + 2*theme.InnerPadding() + 1
 }
 
 // timeFormat is the chosen time format ("utc", "local" or "iso").
@@ -255,9 +266,10 @@ func (l *lifetimesStrip) tick() {
 	if l.content.Visible() {
 		for k, lt := range l.shown {
 			l.bars[k].SetValue(lt.Fraction(now))
-			countdown, at := l.barText(k)
-			setText(l.texts[k], countdown)
-			setText(l.times[k], at)
+			if countdown, at := l.barText(k); l.texts[k].Text != countdown || l.times[k].Text != at {
+				l.texts[k].Text, l.times[k].Text = countdown, at
+				l.rows[k].Refresh() // lays both out again for their new widths, and draws them
+			}
 		}
 		l.showMessage(l.h.current())
 	}

@@ -88,11 +88,16 @@ func TestLifetimesStrip(t *testing.T) {
 	w.tick()
 	c, atLabel := l.texts["id"], l.times["id"]
 	for _, room := range []float32{atLabel.MinSize().Width - 1, atLabel.MinSize().Width} {
-		l.cells["id"].Resize(fyne.NewSize(c.MinSize().Width+room, l.cells["id"].MinSize().Height))
-		if c.Size().Width < c.MinSize().Width || atLabel.Visible() != (room >= atLabel.MinSize().Width) {
+		l.cells["id"].Resize(fyne.NewSize(fullWidth(c)+room, l.cells["id"].MinSize().Height))
+		if c.Size().Width < fullWidth(c) || atLabel.Visible() != (room >= atLabel.MinSize().Width) {
 			t.Errorf("bar %v wider than the countdown: countdown %v wide (needs %v), time shown %v",
-				room, c.Size().Width, c.MinSize().Width, atLabel.Visible())
+				room, c.Size().Width, fullWidth(c), atLabel.Visible())
 		}
+	}
+	clock.set(access.Expires.Add(-15 * time.Minute)) // a longer countdown: laid out again, uncut
+	w.tick()
+	if c.Size().Width < fullWidth(c) || c.Text != "ID 15:00 left" && !strings.HasPrefix(c.Text, "ID 14:") {
+		t.Errorf("countdown %q %v wide after a tick; needs %v", c.Text, c.Size().Width, fullWidth(c))
 	}
 	if w.app.Preferences().String(prefTimeFormat) != "iso" {
 		t.Error("the time format is not remembered")
