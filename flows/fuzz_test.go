@@ -55,9 +55,10 @@ func FuzzRedact(f *testing.F) {
 	})
 }
 
-// FuzzReveal: a form's revealed body is the form with only client secrets
-// and passwords redacted, whatever the form holds; a JSON body's has the
-// same members as the original with only those redacted.
+// FuzzReveal: Revealed gives what the exchange gave when it kept a second
+// copy of each body: a form with only client secrets and passwords
+// redacted, whatever the form holds, and, for a JSON object, the same
+// members as the original with only those redacted.
 func FuzzReveal(f *testing.F) {
 	f.Add("grant_type=refresh_token&refresh_token=rt&client_secret=s")
 	f.Add("code=a&code=b&&=&%zz=1&refresh%5Ftoken=x")

@@ -118,8 +118,10 @@ func TestRevealPutsBackOnlyTokenFields(t *testing.T) {
 	)
 	var x Exchange
 	x.setBodies("application/x-www-form-urlencoded", []byte(form), "application/json; charset=utf-8", []byte(body))
-	if strings.Contains(x.RequestBody+x.ResponseBody, "rt") {
-		t.Errorf("redacted bodies show a refresh token: %s %s", x.RequestBody, x.ResponseBody)
+	for _, secret := range []string{"rt%2B1", "rt-2", "c-1", "s3cret"} {
+		if strings.Contains(x.RequestBody+x.ResponseBody, secret) {
+			t.Errorf("redacted bodies show %s: %s %s", secret, x.RequestBody, x.ResponseBody)
+		}
 	}
 	var kept int
 	for _, f := range append(x.hiddenRequest.fields, x.hiddenResponse.fields...) {
@@ -135,10 +137,35 @@ func TestRevealPutsBackOnlyTokenFields(t *testing.T) {
 	if want := `{"access_token":"at","client_secret":"[redacted]","refresh_token":"rt-2","token_type":"Bearer"}`; r.ResponseBody != want {
 		t.Errorf("revealed response = %s\nwant %s", r.ResponseBody, want)
 	}
+	var sorted Exchange
+	sorted.setBodies("", nil, "application/json", []byte(`{"token_type":"Bearer", "refresh_token":"r"}`))
+	if got, want := sorted.Revealed().ResponseBody, `{"refresh_token":"r","token_type":"Bearer"}`; got != want {
+		t.Errorf("revealed response = %s; want %s (the redacted body's order)", got, want)
+	}
 	var plain Exchange
 	plain.setBodies("application/json", []byte(`{"b":1, "a":2}`), "text/plain", []byte("refresh_token=x"))
 	if r := plain.Revealed(); r.RequestBody != `{"b":1, "a":2}` || r.ResponseBody != "refresh_token=x" {
 		t.Errorf("bodies without token fields changed: %+v", r)
+	}
+}
+
+// TestRedactJSONThatDoesNotParse: a JSON answer that does not parse as
+// one object still has its secret values hidden, in the default view and
+// revealed (its values cannot be put back), and keeps the rest.
+func TestRedactJSONThatDoesNotParse(t *testing.T) {
+	for _, body := range []string{
+		`{"access_token":"at","refresh_token":"SECRET"}{}`,
+		"\ufeff" + `{"refresh_token" : "SECRET\"quoted", "access_token":"at"}`,
+		`{"access_token":"at","refresh_token":"SECRET","exp`,
+		`[{"client_secret":"SECRET","access_token":"at"}]`,
+	} {
+		var x Exchange
+		x.setBodies("", nil, "application/json", []byte(body))
+		for _, got := range []string{x.ResponseBody, x.Revealed().ResponseBody} {
+			if strings.Contains(got, "SECRET") || !strings.Contains(got, `"at"`) || !strings.Contains(got, Redacted) {
+				t.Errorf("%s -> %s", body, got)
+			}
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,7 +33,7 @@ type Exchange struct {
 	Started         time.Time     `json:"started"`
 
 	// What the redacted bodies hide that Revealed shows, kept in memory
-	// only: the values of TokenFields, not a second copy of each body.
+	// only: the TokenFields pairs and members, not a second copy of each body.
 	hiddenRequest, hiddenResponse hiddenValues
 }
 
@@ -68,7 +69,7 @@ func redactBoth(contentType string, body []byte) (string, hiddenValues) {
 // hiddenValues are the values of TokenFields a redacted form or JSON body
 // hides, for [Exchange.Revealed]. The zero value hides nothing.
 type hiddenValues struct {
-	json   bool
+	isJSON bool
 	fields []hiddenField
 }
 
@@ -99,11 +100,11 @@ func hiddenFormValues(form string) hiddenValues {
 
 // hiddenJSONValues keeps the members of a JSON object named in TokenFields.
 func hiddenJSONValues(body []byte) hiddenValues {
-	h := hiddenValues{json: true}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil {
 		return hiddenValues{}
 	}
+	h := hiddenValues{isJSON: true}
 	for _, k := range TokenFields {
 		if v, ok := m[k]; ok {
 			h.fields = append(h.fields, hiddenField{name: k, value: string(v)})
@@ -118,7 +119,7 @@ func (h hiddenValues) reveal(redacted string) string {
 	if len(h.fields) == 0 {
 		return redacted
 	}
-	if h.json {
+	if h.isJSON {
 		var m map[string]json.RawMessage
 		if json.Unmarshal([]byte(redacted), &m) != nil {
 			return redacted
@@ -303,10 +304,15 @@ func redactForm(s string, secretFields map[string]bool) string {
 	return strings.Join(parts, "&")
 }
 
+// redactJSON redacts the secret members of a JSON object, and sorts its
+// members when it does. A body that is not one JSON object (trailing data,
+// a byte-order mark, a cut-off answer) has the string values of secret
+// names replaced in its text instead: a parse failure must not leak a
+// secret (and Revealed cannot show those values).
 func redactJSON(body []byte, secretFields map[string]bool) string {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(body, &m) != nil {
-		return string(body)
+		return redactJSONText(string(body), secretFields)
 	}
 	changed := false
 	for k := range m {
@@ -341,4 +347,19 @@ func sortedJSON(m map[string]json.RawMessage) string {
 	}
 	b.WriteByte('}')
 	return b.String()
+}
+
+// jsonMember matches a "name": "string value" pair in JSON text.
+var jsonMember = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"(\s*:\s*)"(?:[^"\\]|\\.)*"`)
+
+// redactJSONText replaces the string values of secret names wherever they
+// appear in text that does not parse as a JSON object.
+func redactJSONText(text string, secretFields map[string]bool) string {
+	return jsonMember.ReplaceAllStringFunc(text, func(pair string) string {
+		sub := jsonMember.FindStringSubmatch(pair)
+		if !secretFields[sub[1]] {
+			return pair
+		}
+		return `"` + sub[1] + `"` + sub[2] + `"` + Redacted + `"`
+	})
 }

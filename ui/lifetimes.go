@@ -142,8 +142,8 @@ func (barLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // Layout places the countdown and, room allowing, the time.
 func (barLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	countdown, at := objs[0].(*widget.Label), objs[1]
-	cw, aw := fullWidth(countdown), at.MinSize().Width
+	countdown, at := objs[0].(*widget.Label), objs[1].(*widget.Label)
+	cw, aw := fullWidth(countdown), fullWidth(at)
 	countdown.Move(fyne.NewPos(0, 0))
 	countdown.Resize(fyne.NewSize(min(cw, size.Width), size.Height))
 	if cw+aw > size.Width {
@@ -267,8 +267,10 @@ func (l *lifetimesStrip) tick() {
 		for k, lt := range l.shown {
 			l.bars[k].SetValue(lt.Fraction(now))
 			if countdown, at := l.barText(k); l.texts[k].Text != countdown || l.times[k].Text != at {
-				l.texts[k].Text, l.times[k].Text = countdown, at
-				l.rows[k].Refresh() // lays both out again for their new widths, and draws them
+				setText(l.texts[k], countdown)
+				setText(l.times[k], at)
+				row := l.rows[k]
+				row.Layout.Layout(row.Objects, row.Size()) // the new widths, without drawing the other label again
 			}
 		}
 		l.showMessage(l.h.current())

@@ -80,6 +80,11 @@ func TestLifetimesStrip(t *testing.T) {
 	if got, at := l.texts["access"].Text, l.times["access"].Text; got != "Access 1:30 left" || at != wantAt {
 		t.Errorf("shown text %q, %q", got, at)
 	}
+	checkBar(t, l, "access")
+	l.setFormat(formatISO) // a wider time, then a narrower one: laid out again at once
+	checkBar(t, l, "access")
+	l.setFormat(formatUTC)
+	checkBar(t, l, "access")
 	l.setFormat(formatISO)
 	if got, at := l.barText("id"); !strings.HasPrefix(at, access.Expires.UTC().Format(time.RFC3339)[:11]) || !strings.HasPrefix(got, "ID ") {
 		t.Errorf("ISO bar = %q, %q", got, at)
@@ -87,9 +92,9 @@ func TestLifetimesStrip(t *testing.T) {
 	// A narrow sidebar leaves the time out, never cuts the countdown.
 	w.tick()
 	c, atLabel := l.texts["id"], l.times["id"]
-	for _, room := range []float32{atLabel.MinSize().Width - 1, atLabel.MinSize().Width} {
+	for _, room := range []float32{fullWidth(atLabel) - 1, fullWidth(atLabel)} {
 		l.cells["id"].Resize(fyne.NewSize(fullWidth(c)+room, l.cells["id"].MinSize().Height))
-		if c.Size().Width < fullWidth(c) || atLabel.Visible() != (room >= atLabel.MinSize().Width) {
+		if c.Size().Width < fullWidth(c) || atLabel.Visible() != (room >= fullWidth(atLabel)) {
 			t.Errorf("bar %v wider than the countdown: countdown %v wide (needs %v), time shown %v",
 				room, c.Size().Width, fullWidth(c), atLabel.Visible())
 		}
@@ -119,6 +124,18 @@ func TestLifetimesStrip(t *testing.T) {
 	w.tick()
 	if got, _ := l.barText("access"); got != "Access expired 12 s ago" || l.bars["access"].Value != 0 {
 		t.Errorf("after expiry: %q, %v", got, l.bars["access"].Value)
+	}
+}
+
+// checkBar fails when a lifetime bar cuts its countdown, cuts its time, or
+// hides a time that fits.
+func checkBar(t *testing.T, l *lifetimesStrip, kind string) {
+	t.Helper()
+	c, at, width := l.texts[kind], l.times[kind], l.rows[kind].Size().Width
+	fits := fullWidth(c)+fullWidth(at) <= width
+	if c.Size().Width < min(fullWidth(c), width) || at.Visible() != fits || fits && at.Size().Width < fullWidth(at) {
+		t.Errorf("bar %v wide: countdown %q %v wide (needs %v), time %q shown %v, %v wide (needs %v)", width,
+			c.Text, c.Size().Width, fullWidth(c), at.Text, at.Visible(), at.Size().Width, fullWidth(at))
 	}
 }
 
