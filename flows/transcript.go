@@ -87,11 +87,7 @@ type hiddenField struct {
 func hiddenFormValues(form string) hiddenValues {
 	var h hiddenValues
 	for i, p := range strings.Split(form, "&") {
-		k, _, found := strings.Cut(p, "=")
-		if key, err := url.QueryUnescape(k); err == nil {
-			k = key
-		}
-		if found && slices.Contains(TokenFields, k) {
+		if _, name, found := formPair(p); found && slices.Contains(TokenFields, name) {
 			h.fields = append(h.fields, hiddenField{index: i, value: p})
 		}
 	}
@@ -292,16 +288,23 @@ func redactQuery(u *url.URL) string {
 func redactForm(s string, secretFields map[string]bool) string {
 	parts := strings.Split(s, "&")
 	for i, p := range parts {
-		k, _, found := strings.Cut(p, "=")
-		key, err := url.QueryUnescape(k)
-		if err != nil {
-			key = k
-		}
-		if found && secretFields[key] {
-			parts[i] = k + "=" + url.QueryEscape(Redacted)
+		if raw, name, found := formPair(p); found && secretFields[name] {
+			parts[i] = raw + "=" + url.QueryEscape(Redacted)
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// formPair splits one name=value pair of a form into the name as written,
+// the name unescaped (as written when it does not unescape), and whether
+// the pair has a value.
+func formPair(p string) (raw, name string, hasValue bool) {
+	raw, _, hasValue = strings.Cut(p, "=")
+	name, err := url.QueryUnescape(raw)
+	if err != nil {
+		name = raw
+	}
+	return raw, name, hasValue
 }
 
 // redactJSON redacts the secret members of a JSON object, and sorts its
